@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { policy } from './auth/policy.js';
+import type { Composition } from './composition.js';
+import { DKFDS_DIST, PUBLIC_DIR, VIEWS_DIR } from './paths.js';
+import { csrfProtection } from './web/csrf.js';
+import { errorHandler, notFoundHandler } from './web/error-handler.js';
+import { viewLocals } from './web/locals.js';
+
+export const SESSION_COOKIE = 'naernet.sid';
+
+/** Paths a signed-in officer or admin without two-factor may still use in production. */
+const ENROLMENT_PATHS = ['/account/two-factor', '/logout', '/language'];
+
+/** createApp(deps): middleware in a fixed order, the feature routers, 404 and errors (DESIGN §6). */
+export function createApp(deps: Composition): express.Express {
+  const { config, logger, db, sessionStore, passport, messages, settings } = deps;
+  const app = express();
+  app.set('views', VIEWS_DIR);
+  app.set('view engine', 'ejs');
+  app.set('x-powered-by', false);
+  // Behind the TLS reverse proxy of the deployment, req.ip and secure cookies need the proxy's word.
+  if (config.isProduction) app.set('trust proxy', 1);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          ...(config.isProduction ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.isProduction,
+    }),
+  );
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url?.startsWith('/assets/') === true },
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+    }),
+  );
+
+  const staticOptions = { maxAge: config.isProduction ? '7d' : 0, index: false as const };
+  app.use('/assets/dkfds', express.static(DKFDS_DIST, staticOptions));
+  app.use('/assets', express.static(PUBLIC_DIR, staticOptions));
+
+  app.get('/healthz', (_req, res) => {
+    try {
+      db.prepare('SELECT 1').get();
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
+
+  const idleMinutes = settings.getNumber('session_idle_minutes');
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: config.sessionSecret,
+      store: sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      // Idle timeout: every request pushes the expiry forward; a quiet half hour ends the session.
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: idleMinutes * 60_000 },
+    }),
+  );
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(viewLocals(messages, settings));
+  app.use(csrfProtection({ exempt: (req) => req.path.startsWith('/unsubscribe/') }));
+
+  if (config.enforceTwoFactor) {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      const actor = res.locals.actor;
+      if (!actor || actor.totpEnabled || !policy.requiresTwoFactor(actor)) return next();
+      if (ENROLMENT_PATHS.some((p) => req.path.startsWith(p))) return next();
+      res.redirect(303, '/account/two-factor');
+    });
+  }
+
+  for (const router of deps.routers) app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

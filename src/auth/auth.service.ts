@@ -1,0 +1,181 @@
+import type { Db } from '../db/connection.js';
+import { TooManyRequestsError } from '../errors.js';
+import type { AuditLog } from '../features/audit/audit.repository.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import type { TokensRepository } from './tokens.repository.js';
+import { hashRecoveryCode, verifyTotp } from './totp.js';
+import type { UsersRepository } from './users.repository.js';
+
+export const PASSWORD_RESET_HOURS = 1;
+
+export type LoginOutcome =
+  | { result: 'signed_in'; userId: number }
+  | { result: 'second_factor'; userId: number }
+  | { result: 'invalid' };
+
+/** Logging in, the second factor, and forgotten passwords. Never sees req/res. */
+export class AuthService {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      users: UsersRepository;
+      tokens: TokensRepository;
+      throttle: LoginThrottle;
+      mailer: Mailer;
+      audit: AuditLog;
+      now: () => Date;
+      baseUrl: () => string;
+    },
+  ) {}
+
+  /**
+   * Same answer, and about the same time, for an unknown email, a wrong password and a
+   * deactivated or not-yet-activated account.
+   */
+  async login(email: string, password: string, ip: string): Promise<LoginOutcome> {
+    const { users, throttle, audit } = this.deps;
+    if (throttle.isBlocked(email, ip)) {
+      audit.record({
+        actorUserId: null,
+        action: 'login.blocked',
+        entityType: 'user',
+        details: { email },
+        ip,
+      });
+      throw new TooManyRequestsError('login.errors.too_many');
+    }
+    const user = users.findByEmail(email);
+    const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
+    if (!user || !ok || user.status !== 'active' || !user.password_hash) {
+      throttle.recordFailure(email, ip);
+      audit.record({
+        actorUserId: user?.id ?? null,
+        action: 'login.failed',
+        entityType: 'user',
+        entityId: user?.id,
+        ip,
+      });
+      return { result: 'invalid' };
+    }
+    throttle.recordSuccess(email);
+    if (user.totp_enabled === 1) return { result: 'second_factor', userId: user.id };
+    this.recordSignIn(user.id, ip);
+    return { result: 'signed_in', userId: user.id };
+  }
+
+  /** A TOTP code or an unused recovery code; counts against the same throttle as passwords. */
+  async verifySecondFactor(userId: number, code: string, ip: string): Promise<boolean> {
+    const { users, throttle, audit } = this.deps;
+    const user = users.findById(userId);
+    if (!user || user.status !== 'active' || user.totp_enabled !== 1 || !user.totp_secret) return false;
+    if (throttle.isBlocked(user.email, ip)) throw new TooManyRequestsError('login.errors.too_many');
+    const ok =
+      (await verifyTotp(user.totp_secret, code)) ||
+      users.useRecoveryCode(user.id, hashRecoveryCode(code), this.deps.now().toISOString());
+    if (!ok) {
+      throttle.recordFailure(user.email, ip);
+      audit.record({
+        actorUserId: user.id,
+        action: 'login.second_factor_failed',
+        entityType: 'user',
+        entityId: user.id,
+        ip,
+      });
+      return false;
+    }
+    throttle.recordSuccess(user.email);
+    this.recordSignIn(user.id, ip);
+    return true;
+  }
+
+  private recordSignIn(userId: number, ip: string): void {
+    this.deps.users.recordLogin(userId, this.deps.now().toISOString());
+    this.deps.audit.record({
+      actorUserId: userId,
+      action: 'login.succeeded',
+      entityType: 'user',
+      entityId: userId,
+      ip,
+    });
+  }
+
+  recordLogout(userId: number, ip: string): void {
+    this.deps.audit.record({
+      actorUserId: userId,
+      action: 'logout',
+      entityType: 'user',
+      entityId: userId,
+      ip,
+    });
+  }
+
+  /**
+   * Mails a single-use link valid for an hour — only to an active account; the page says the
+   * same thing either way so the form does not reveal who has an account.
+   */
+  requestPasswordReset(email: string, ip: string): void {
+    const { db, users, tokens, mailer, audit, now } = this.deps;
+    const user = users.findByEmail(email);
+    if (!user || user.status !== 'active') return;
+    db.transaction(() => {
+      const at = now();
+      const expires = new Date(at.getTime() + PASSWORD_RESET_HOURS * 3_600_000).toISOString();
+      const token = tokens.issue(user.id, 'password_reset', expires, at.toISOString());
+      mailer.queue({
+        kind: 'password_reset',
+        to: user.email,
+        locale: user.locale,
+        subjectKey: 'mail.password_reset.subject',
+        params: { name: user.name, hours: PASSWORD_RESET_HOURS },
+        paragraphKeys: ['mail.greeting', 'mail.password_reset.body', 'mail.password_reset.ignore'],
+        action: {
+          labelKey: 'mail.password_reset.action',
+          url: `${this.deps.baseUrl()}/password/reset/${token}`,
+        },
+      });
+      audit.record({
+        actorUserId: user.id,
+        action: 'password.reset_requested',
+        entityType: 'user',
+        entityId: user.id,
+        ip,
+      });
+    })();
+  }
+
+  /** True when the link can still be used (shown before the form). */
+  isResetLinkValid(token: string): boolean {
+    return this.deps.tokens.findValid(token, 'password_reset', this.deps.now().toISOString()) !== undefined;
+  }
+
+  /**
+   * Sets the new password, uses up the link and ends the user's other sessions.
+   * Returns an i18n key for the `password` field when the password is refused, or 'invalid_link'.
+   */
+  async resetPassword(
+    token: string,
+    password: string,
+    endSessions: (userId: number) => void,
+  ): Promise<{ ok: true } | { ok: false; problem: string }> {
+    const { db, users, tokens, audit, now } = this.deps;
+    const row = tokens.findValid(token, 'password_reset', now().toISOString());
+    if (!row) return { ok: false, problem: 'invalid_link' };
+    const user = users.findById(row.user_id);
+    if (!user) return { ok: false, problem: 'invalid_link' };
+    const problem = passwordProblem(password, { email: user.email });
+    if (problem) return { ok: false, problem };
+    const hash = await hashPassword(password);
+    const done = db.transaction(() => {
+      const at = now().toISOString();
+      if (!tokens.consume(row.id, at)) return false;
+      users.setPassword(user.id, hash, at);
+      audit.record({ actorUserId: user.id, action: 'password.reset', entityType: 'user', entityId: user.id });
+      return true;
+    })();
+    if (!done) return { ok: false, problem: 'invalid_link' };
+    endSessions(user.id);
+    return { ok: true };
+  }
+}

@@ -1,0 +1,59 @@
+import { NotFoundError } from '../errors.js';
+
+/**
+ * The one place that answers "may this user do this to that". Services call it for every read
+ * and write; routes only use it to decide what to show in navigation.
+ */
+export type MembershipRole = 'network_person' | 'council_admin';
+
+export type Actor = {
+  id: number;
+  name: string;
+  email: string;
+  locale: 'da' | 'en';
+  isDistrictAdmin: boolean;
+  isOfficer: boolean;
+  totpEnabled: boolean;
+  /** Councils the officer covers (officer_assignments). */
+  officerCouncilIds: number[];
+  /** Active memberships in active councils. */
+  memberships: { councilId: number; councilName: string; role: MembershipRole; title: string }[];
+};
+
+export const policy = {
+  isDistrictAdmin: (actor: Actor) => actor.isDistrictAdmin,
+
+  isMemberOf: (actor: Actor, councilId: number) => actor.memberships.some((m) => m.councilId === councilId),
+
+  isCouncilAdminOf: (actor: Actor, councilId: number) =>
+    actor.memberships.some((m) => m.councilId === councilId && m.role === 'council_admin'),
+
+  coversCouncil: (actor: Actor, councilId: number) =>
+    actor.isOfficer && actor.officerCouncilIds.includes(councilId),
+
+  /** Invite, edit, deactivate members: the council's own admins and district admins. */
+  canManageMembers: (actor: Actor, councilId: number) =>
+    actor.isDistrictAdmin || policy.isCouncilAdminOf(actor, councilId),
+
+  /** See the member list: those who manage it, and the council's officers (they work with the network). */
+  canViewMembers: (actor: Actor, councilId: number) =>
+    policy.canManageMembers(actor, councilId) || policy.coversCouncil(actor, councilId),
+
+  /** Councils whose member list the actor may open (for navigation). */
+  memberListCouncilIds: (actor: Actor) =>
+    [
+      ...new Set([
+        ...actor.memberships.filter((m) => m.role === 'council_admin').map((m) => m.councilId),
+        ...(actor.isOfficer ? actor.officerCouncilIds : []),
+      ]),
+    ].sort((a, b) => a - b),
+
+  /** Officers and district admins must use two-factor authentication in production. */
+  requiresTwoFactor: (actor: Pick<Actor, 'isDistrictAdmin' | 'isOfficer'>) =>
+    actor.isDistrictAdmin || actor.isOfficer,
+};
+
+/** Throws the 404 that hides existence when `allowed` is false. */
+export function ensure(allowed: boolean): void {
+  if (!allowed) throw new NotFoundError();
+}

@@ -1,0 +1,82 @@
+import session from 'express-session';
+import type { Db } from '../db/connection.js';
+
+type Callback = (err?: unknown, data?: session.SessionData | null) => void;
+
+/**
+ * express-session store on the `sessions` table. The user id is kept in its own column so that
+ * deactivating a person ends all of their sessions at once (deleteForUser).
+ */
+export class SqliteSessionStore extends session.Store {
+  private readonly getStmt;
+  private readonly setStmt;
+  private readonly destroyStmt;
+  private readonly touchStmt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.getStmt = db.prepare<[string, number], { data: string }>(
+      'SELECT data FROM sessions WHERE sid = ? AND expires_at > ?',
+    );
+    this.setStmt = db.prepare(
+      `INSERT INTO sessions (sid, user_id, data, expires_at) VALUES (@sid, @userId, @data, @expiresAt)
+       ON CONFLICT(sid) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, expires_at = excluded.expires_at`,
+    );
+    this.destroyStmt = db.prepare('DELETE FROM sessions WHERE sid = ?');
+    this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
+  }
+
+  private expiry(sess: session.SessionData): number {
+    const cookieExpiry = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : undefined;
+    return cookieExpiry ?? this.now() + this.ttlMs;
+  }
+
+  override get(sid: string, callback: Callback): void {
+    try {
+      const row = this.getStmt.get(sid, this.now());
+      callback(null, row ? (JSON.parse(row.data) as session.SessionData) : null);
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
+    try {
+      const userId = (sess as { passport?: { user?: number } }).passport?.user ?? null;
+      this.setStmt.run({ sid, userId, data: JSON.stringify(sess), expiresAt: this.expiry(sess) });
+      callback?.();
+    } catch (err) {
+      callback?.(err);
+    }
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    try {
+      this.destroyStmt.run(sid);
+      callback?.();
+    } catch (err) {
+      callback?.(err);
+    }
+  }
+
+  override touch(sid: string, sess: session.SessionData, callback?: () => void): void {
+    this.touchStmt.run(this.expiry(sess), sid);
+    callback?.();
+  }
+
+  /** Ends every session of a user (deactivation, password change elsewhere). */
+  deleteForUser(userId: number, exceptSid?: string): number {
+    return this.db
+      .prepare('DELETE FROM sessions WHERE user_id = ? AND sid IS NOT ?')
+      .run(userId, exceptSid ?? null).changes;
+  }
+
+  /** Removes expired rows; run by the scheduler. */
+  prune(): number {
+    return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(this.now()).changes;
+  }
+}

@@ -1,0 +1,145 @@
+import type { Router } from 'express';
+import { type Logger, pino } from 'pino';
+import { createAuthRouter } from './auth/auth.routes.js';
+import { AuthService } from './auth/auth.service.js';
+import { LoginThrottle, type ThrottleLimits } from './auth/login-throttle.js';
+import { createPassport } from './auth/passport.js';
+import { SqliteSessionStore } from './auth/session-store.js';
+import { TokensRepository } from './auth/tokens.repository.js';
+import { UsersRepository } from './auth/users.repository.js';
+import type { Config } from './config.js';
+import { type Db, openDatabase } from './db/connection.js';
+import { migrate } from './db/migrate.js';
+import { SettingsRepository } from './db/settings.repository.js';
+import { createAccountFeature } from './features/account/index.js';
+import { createAdminFeature } from './features/admin/index.js';
+import { AuditLog } from './features/audit/audit.repository.js';
+import { createHomeFeature } from './features/home/index.js';
+import { createMembersFeature } from './features/members/index.js';
+import { JobLeases } from './jobs/lease.js';
+import { outboxJob } from './jobs/outbox.job.js';
+import { type Job, Scheduler } from './jobs/scheduler.js';
+import { MailComposer } from './mail/composer.js';
+import { Mailer } from './mail/mailer.js';
+import { OutboxRepository } from './mail/outbox.repository.js';
+import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.js';
+import { VIEWS_DIR } from './paths.js';
+import { loadMessages } from './web/i18n.js';
+
+export type ComposeOptions = {
+  /** Tests pass a clock they control; everything that asks for "now" uses it. */
+  now?: () => Date;
+  logger?: Logger;
+  throttleLimits?: ThrottleLimits;
+  /** Production requires 2FA for officers and admins; tests can switch it on outside production. */
+  enforceTwoFactor?: boolean;
+};
+
+/**
+ * Everything a feature may use. Built once here and handed to each feature's factory, which
+ * builds its own repository → service → router.
+ */
+export type Core = {
+  config: Config & { enforceTwoFactor: boolean };
+  db: Db;
+  logger: Logger;
+  now: () => Date;
+  baseUrl: () => string;
+  users: UsersRepository;
+  tokens: TokensRepository;
+  sessionStore: SqliteSessionStore;
+  settings: SettingsRepository;
+  audit: AuditLog;
+  mailer: Mailer;
+};
+
+/** The one wiring place (DESIGN §6): database → repositories → services → mailer → jobs → routers. */
+export function compose(config: Config, options: ComposeOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const db = openDatabase(config.databaseFile);
+  migrate(db);
+
+  // The listening port is known only after listen(); server.ts sets it.
+  let baseUrl = config.baseUrl ?? `http://localhost:${config.port}`;
+  const messages = loadMessages();
+  const settings = new SettingsRepository(db);
+  const users = new UsersRepository(db);
+  const tokens = new TokensRepository(db);
+  const audit = new AuditLog(db, now);
+  const idleMs = settings.getNumber('session_idle_minutes') * 60_000;
+  const sessionStore = new SqliteSessionStore(db, idleMs, () => now().getTime());
+  const outbox = new OutboxRepository(db, new URL(baseUrl).hostname || 'localhost');
+  const composer = new MailComposer(
+    messages,
+    VIEWS_DIR,
+    () => ({
+      name: settings.get('authority_name'),
+      email: settings.get('authority_email'),
+      phone: settings.get('authority_phone'),
+    }),
+    () => baseUrl,
+  );
+  const mailer = new Mailer(composer, outbox, now);
+  const transport: MailTransport = config.smtpUrl
+    ? smtpTransport(config.smtpUrl)
+    : fileTransport(config.mailDir);
+  const passport = createPassport(users);
+  const throttle = new LoginThrottle(options.throttleLimits, () => now().getTime());
+
+  const core: Core = {
+    config: { ...config, enforceTwoFactor: options.enforceTwoFactor ?? config.isProduction },
+    db,
+    logger,
+    now,
+    baseUrl: () => baseUrl,
+    users,
+    tokens,
+    sessionStore,
+    settings,
+    audit,
+    mailer,
+  };
+
+  const auth = new AuthService({ db, users, tokens, throttle, mailer, audit, now, baseUrl: () => baseUrl });
+  const home = createHomeFeature(core);
+  const account = createAccountFeature(core);
+  const members = createMembersFeature(core);
+  const admin = createAdminFeature(core);
+
+  const routers: Router[] = [
+    home.router,
+    createAuthRouter({ auth, sessions: sessionStore }),
+    account.router,
+    members.router,
+    admin.router,
+  ];
+
+  const leases = new JobLeases(db, () => now().getTime());
+  const jobs: Job[] = [
+    outboxJob({ outbox, transport, leases, from: config.mailFrom, now, logger }),
+    { name: 'session-prune', run: async () => void sessionStore.prune() },
+  ];
+  const scheduler = new Scheduler(jobs, config.schedulerIntervalMs, logger);
+
+  return {
+    ...core,
+    config: core.config,
+    messages,
+    passport,
+    outbox,
+    transport,
+    scheduler,
+    routers,
+    services: { auth, members: members.service, admin: admin.service, account: account.service },
+    setBaseUrl(url: string) {
+      baseUrl = url;
+    },
+    close() {
+      transport.close();
+      db.close();
+    },
+  };
+}
+
+export type Composition = ReturnType<typeof compose>;

@@ -1,0 +1,47 @@
+import type { Db } from './connection.js';
+
+/**
+ * Operator-tunable values kept in the `settings` table; a missing row means the default below.
+ * Later features add their keys here (retention, due dates, reminders).
+ */
+export const SETTING_DEFAULTS = {
+  authority_name: 'Sydsjællands og Lolland-Falsters Politi',
+  authority_email: 'sydsjaelland@politi.example',
+  authority_phone: '114',
+  authority_address: 'Jernbanegade 6, 4700 Næstved',
+  district_name: 'Sydsjællands og Lolland-Falsters Politikreds',
+  retention_months: '24',
+  session_idle_minutes: '30',
+} as const;
+
+export type SettingKey = keyof typeof SETTING_DEFAULTS;
+
+export class SettingsRepository {
+  private readonly getStmt;
+  private cache = new Map<string, string>();
+
+  constructor(private readonly db: Db) {
+    this.getStmt = db.prepare<[string], string>('SELECT value FROM settings WHERE key = ?').pluck();
+  }
+
+  get(key: SettingKey): string {
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const value = (this.getStmt.get(key) as string | undefined) ?? SETTING_DEFAULTS[key];
+    this.cache.set(key, value);
+    return value;
+  }
+
+  getNumber(key: SettingKey): number {
+    return Number(this.get(key));
+  }
+
+  set(key: SettingKey, value: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+    this.cache.set(key, value);
+  }
+}

@@ -1,0 +1,7 @@
+import { Router } from 'express';
+import type { Core } from '../../composition.js';
+
+export function createAdminFeature(_core: Core) {
+  const router = Router();
+  return { router, service: undefined };
+}

@@ -1,0 +1,84 @@
+import type { Db } from '../../db/connection.js';
+
+export type AuditEntry = {
+  actorUserId: number | null;
+  action: string;
+  entityType: string;
+  entityId?: number | null;
+  details?: Record<string, unknown>;
+  ip?: string | null;
+};
+
+export type AuditRow = {
+  id: number;
+  at: string;
+  actor_user_id: number | null;
+  actor_name: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: number | null;
+  details: string;
+  ip: string | null;
+};
+
+/** Who did what to which thing, when. Append-only: nothing here updates or deletes. */
+export class AuditLog {
+  private readonly insert;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO audit_log (at, actor_user_id, action, entity_type, entity_id, details, ip)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  record(entry: AuditEntry): void {
+    this.insert.run(
+      this.now().toISOString(),
+      entry.actorUserId,
+      entry.action,
+      entry.entityType,
+      entry.entityId ?? null,
+      JSON.stringify(entry.details ?? {}),
+      entry.ip ?? null,
+    );
+  }
+
+  /** Newest first, filtered by entity and/or actor, one page at a time (keyset on id). */
+  list(filter: {
+    entityType?: string;
+    entityId?: number;
+    actorUserId?: number;
+    beforeId?: number;
+    limit: number;
+  }): AuditRow[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: filter.limit };
+    if (filter.entityType) {
+      where.push('a.entity_type = @entityType');
+      params.entityType = filter.entityType;
+    }
+    if (filter.entityId !== undefined) {
+      where.push('a.entity_id = @entityId');
+      params.entityId = filter.entityId;
+    }
+    if (filter.actorUserId !== undefined) {
+      where.push('a.actor_user_id = @actorUserId');
+      params.actorUserId = filter.actorUserId;
+    }
+    if (filter.beforeId !== undefined) {
+      where.push('a.id < @beforeId');
+      params.beforeId = filter.beforeId;
+    }
+    return this.db
+      .prepare<Record<string, unknown>, AuditRow>(
+        `SELECT a.*, u.name AS actor_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY a.id DESC LIMIT @limit`,
+      )
+      .all(params);
+  }
+}

@@ -1,0 +1,7 @@
+import { Router } from 'express';
+import type { Core } from '../../composition.js';
+
+export function createMembersFeature(_core: Core) {
+  const router = Router();
+  return { router, service: undefined };
+}

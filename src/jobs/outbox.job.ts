@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { OutboxRepository } from '../mail/outbox.repository.js';
+import { DeliveryError, type MailTransport } from '../mail/transport.js';
+import type { JobLeases } from './lease.js';
+import type { Job } from './scheduler.js';
+
+/** Minutes to wait before retry n (1-based) of a temporary failure; after the last one it fails. */
+export const RETRY_DELAYS_MINUTES = [1, 5, 15, 60];
+
+const LEASE_NAME = 'outbox';
+const LEASE_TTL_MS = 60_000;
+
+/** Sends due outbox rows, a batch per tick, under a lease so only one process sends. */
+export function outboxJob(deps: {
+  outbox: OutboxRepository;
+  transport: MailTransport;
+  leases: JobLeases;
+  from: string;
+  now: () => Date;
+  logger: Logger;
+  batchSize?: number;
+}): Job {
+  const holder = `outbox-${process.pid}-${randomUUID()}`;
+  return {
+    name: 'outbox',
+    async run() {
+      const lease = deps.leases.tryAcquire(LEASE_NAME, holder, LEASE_TTL_MS);
+      if (!lease) return;
+      if (lease === 'acquired') {
+        const requeued = deps.outbox.requeueInterrupted();
+        if (requeued > 0) deps.logger.warn({ requeued }, 'outbox: resending messages interrupted by a stop');
+      }
+      const batch = deps.outbox.claimDue(deps.now().toISOString(), deps.batchSize ?? 20);
+      for (const row of batch) {
+        try {
+          await deps.transport.send({
+            from: deps.from,
+            to: row.to_address,
+            subject: row.subject,
+            text: row.text_body,
+            html: row.html_body,
+            messageId: row.message_id,
+            headers: JSON.parse(row.headers) as Record<string, string>,
+          });
+          deps.outbox.markSent(row.id, deps.now().toISOString());
+        } catch (err) {
+          const error = err instanceof DeliveryError ? err : new DeliveryError(String(err), false);
+          const delay = RETRY_DELAYS_MINUTES[row.attempts - 1];
+          if (error.permanent || delay === undefined) {
+            deps.outbox.markFailed(row.id, error.message);
+            deps.logger.warn({ outboxId: row.id, error: error.message }, 'outbox: message failed');
+          } else {
+            deps.outbox.markRetry(
+              row.id,
+              new Date(deps.now().getTime() + delay * 60_000).toISOString(),
+              error.message,
+            );
+          }
+        }
+      }
+    },
+  };
+}

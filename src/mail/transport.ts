@@ -1,0 +1,69 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+
+export type SendableMail = {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers: Record<string, string>;
+};
+
+export type MailTransport = {
+  send(mail: SendableMail): Promise<void>;
+  close(): void;
+};
+
+/** Thrown by a transport; `permanent` means retrying cannot help (an SMTP 5xx answer). */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function toDeliveryError(err: unknown): DeliveryError {
+  const e = err as { responseCode?: number; response?: string; message?: string; code?: string };
+  const code = e.responseCode;
+  const text = e.response ?? e.message ?? String(err);
+  return new DeliveryError(
+    code ? `${code} ${text}` : `${e.code ?? 'ERROR'} ${text}`,
+    code !== undefined && code >= 500,
+  );
+}
+
+/** SMTP through a nodemailer pool (SMTP_URL). */
+export function smtpTransport(url: string): MailTransport {
+  const pooled = url.includes('?') ? `${url}&pool=true` : `${url}?pool=true`;
+  const transporter = nodemailer.createTransport(pooled);
+  return {
+    async send(mail) {
+      try {
+        await transporter.sendMail(mail);
+      } catch (err) {
+        throw toDeliveryError(err);
+      }
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/** Without SMTP_URL each message becomes an RFC 5322 file in DATA_DIR/mail, for development and demos. */
+export function fileTransport(dir: string): MailTransport {
+  mkdirSync(dir, { recursive: true });
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail) {
+      const info = await transporter.sendMail(mail);
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const safeId = mail.messageId.replace(/[^a-zA-Z0-9-]/g, '').slice(0, 40);
+      writeFileSync(path.join(dir, `${stamp}-${safeId}.eml`), info.message as Buffer);
+    },
+    close: () => {},
+  };
+}

@@ -1,0 +1,40 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Actor } from '../auth/policy.js';
+import { NotFoundError } from '../errors.js';
+
+/** The signed-in actor, loaded once per request by src/auth/passport.ts. */
+export function actorOf(req: Request): Actor {
+  const actor = req.user as Actor | undefined;
+  if (!actor) throw new NotFoundError();
+  return actor;
+}
+
+/** Anonymous visitors are sent to the login page and brought back afterwards. */
+export function requireLogin(req: Request, res: Response, next: NextFunction) {
+  if (req.user) return next();
+  const nextUrl = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+  res.redirect(303, `/login${nextUrl}`);
+}
+
+/** A role check for whole areas (e.g. /admin); failing it looks like the page does not exist. */
+export function requireRole(allowed: (actor: Actor) => boolean) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.user) return requireLogin(req, res, next);
+    if (!allowed(req.user as Actor)) return next(new NotFoundError());
+    next();
+  };
+}
+
+/** Only same-site relative paths may be used as a post-login destination. */
+export function safeNextUrl(value: unknown, fallback = '/'): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) {
+    return fallback;
+  }
+  return value;
+}
+
+/** Parses a route id parameter; anything that is not a positive integer is a 404. */
+export function idParam(value: string | undefined): number {
+  if (!value || !/^\d{1,12}$/.test(value)) throw new NotFoundError();
+  return Number(value);
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { isCalendarDate } from './dates.js';
+
+/**
+ * Building blocks for form schemas. HTML forms send strings (or nothing), so every helper starts
+ * from a string, trims it, and reports an i18n key that names the field's problem.
+ */
+const str = (requiredKey: string) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v === undefined ? '' : v), z.string(requiredKey));
+
+export function requiredText(requiredKey: string, max: number, tooLongKey: string) {
+  return str(requiredKey).pipe(z.string().min(1, requiredKey).max(max, tooLongKey));
+}
+
+export function optionalText(max: number, tooLongKey: string) {
+  return str(tooLongKey).pipe(z.string().max(max, tooLongKey));
+}
+
+export function email(requiredKey: string, invalidKey: string) {
+  return str(requiredKey).pipe(
+    z
+      .string()
+      .min(1, requiredKey)
+      .max(254, invalidKey)
+      .pipe(z.email(invalidKey))
+      .transform((v) => v.toLowerCase()),
+  );
+}
+
+export function choice<const T extends readonly [string, ...string[]]>(values: T, key: string) {
+  return str(key).pipe(z.enum(values, key));
+}
+
+/** An id from a <select>: a positive integer, or the given key. */
+export function id(key: string) {
+  return str(key).pipe(
+    z
+      .string()
+      .regex(/^\d{1,12}$/, key)
+      .transform(Number),
+  );
+}
+
+/** Repeated checkbox values (`council_ids`): zero or more ids. */
+export function ids(key: string) {
+  return z.preprocess(
+    (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+    z.array(
+      z
+        .string()
+        .regex(/^\d{1,12}$/, key)
+        .transform(Number),
+      key,
+    ),
+  );
+}
+
+/** A checkbox: present (any value) = true. */
+export const checkbox = z.preprocess((v) => v !== undefined && v !== '' && v !== '0', z.boolean());
+
+/** An optional calendar date YYYY-MM-DD (an <input type="date">); empty = null. */
+export function optionalDate(key: string) {
+  return str(key).pipe(
+    z
+      .string()
+      .refine((v) => v === '' || isCalendarDate(v), key)
+      .transform((v) => (v === '' ? null : v)),
+  );
+}
