@@ -2,6 +2,8 @@ import type { Router } from 'express';
 import { type Logger, pino } from 'pino';
 import { createAuthRouter } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
+import { InvitationService } from './auth/invitations.js';
+import { createInvitationsRouter } from './auth/invitations.routes.js';
 import { LoginThrottle, type ThrottleLimits } from './auth/login-throttle.js';
 import { createPassport } from './auth/passport.js';
 import { SqliteSessionStore } from './auth/session-store.js';
@@ -51,6 +53,7 @@ export type Core = {
   settings: SettingsRepository;
   audit: AuditLog;
   mailer: Mailer;
+  invitations: InvitationService;
 };
 
 /** The one wiring place (DESIGN §6): database → repositories → services → mailer → jobs → routers. */
@@ -87,6 +90,15 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   const passport = createPassport(users);
   const throttle = new LoginThrottle(options.throttleLimits, () => now().getTime());
 
+  const invitations = new InvitationService({
+    db,
+    users,
+    tokens,
+    mailer,
+    audit,
+    now,
+    baseUrl: () => baseUrl,
+  });
   const core: Core = {
     config: { ...config, enforceTwoFactor: options.enforceTwoFactor ?? config.isProduction },
     db,
@@ -99,6 +111,7 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     settings,
     audit,
     mailer,
+    invitations,
   };
 
   const auth = new AuthService({ db, users, tokens, throttle, mailer, audit, now, baseUrl: () => baseUrl });
@@ -110,6 +123,7 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   const routers: Router[] = [
     home.router,
     createAuthRouter({ auth, sessions: sessionStore }),
+    createInvitationsRouter(invitations),
     account.router,
     members.router,
     admin.router,

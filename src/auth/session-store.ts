@@ -30,9 +30,9 @@ export class SqliteSessionStore extends session.Store {
     this.touchStmt = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid = ?');
   }
 
-  private expiry(sess: session.SessionData): number {
-    const cookieExpiry = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : undefined;
-    return cookieExpiry ?? this.now() + this.ttlMs;
+  /** Every write or touch pushes the expiry a full idle period ahead of the store's own clock. */
+  private expiry(): number {
+    return this.now() + this.ttlMs;
   }
 
   override get(sid: string, callback: Callback): void {
@@ -47,7 +47,7 @@ export class SqliteSessionStore extends session.Store {
   override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
     try {
       const userId = (sess as { passport?: { user?: number } }).passport?.user ?? null;
-      this.setStmt.run({ sid, userId, data: JSON.stringify(sess), expiresAt: this.expiry(sess) });
+      this.setStmt.run({ sid, userId, data: JSON.stringify(sess), expiresAt: this.expiry() });
       callback?.();
     } catch (err) {
       callback?.(err);
@@ -63,8 +63,8 @@ export class SqliteSessionStore extends session.Store {
     }
   }
 
-  override touch(sid: string, sess: session.SessionData, callback?: () => void): void {
-    this.touchStmt.run(this.expiry(sess), sid);
+  override touch(sid: string, _sess: session.SessionData, callback?: () => void): void {
+    this.touchStmt.run(this.expiry(), sid);
     callback?.();
   }
 

@@ -1,0 +1,98 @@
+import type { Db } from '../db/connection.js';
+import type { AuditLog } from '../features/audit/audit.repository.js';
+import type { Mailer } from '../mail/mailer.js';
+import { hashPassword, passwordProblem } from './passwords.js';
+import type { TokensRepository } from './tokens.repository.js';
+import type { UsersRepository } from './users.repository.js';
+
+export const INVITATION_DAYS = 7;
+
+/**
+ * Invitation links for new people (network persons by council admins, officers by district
+ * admins): single-use, valid for 7 days, and a new one replaces the old (resend).
+ */
+export class InvitationService {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      users: UsersRepository;
+      tokens: TokensRepository;
+      mailer: Mailer;
+      audit: AuditLog;
+      now: () => Date;
+      baseUrl: () => string;
+    },
+  ) {}
+
+  /**
+   * Issues a link and queues the mail. Call inside the transaction that created or re-invited the
+   * user, so the mail exists exactly when the invitation does. `invitedTo` names the council or
+   * role in the mail ("Glumsø Lokalråd").
+   */
+  issue(userId: number, invitedBy: { id: number; name: string }, invitedTo: string): void {
+    const { users, tokens, mailer, audit, now } = this.deps;
+    const user = users.findById(userId);
+    if (!user) throw new Error(`invitation for unknown user ${userId}`);
+    const at = now();
+    const expires = new Date(at.getTime() + INVITATION_DAYS * 86_400_000).toISOString();
+    const token = tokens.issue(userId, 'invitation', expires, at.toISOString());
+    mailer.queue({
+      kind: 'invitation',
+      to: user.email,
+      locale: user.locale,
+      subjectKey: 'mail.invitation.subject',
+      params: { name: user.name, inviter: invitedBy.name, to: invitedTo, days: INVITATION_DAYS },
+      paragraphKeys: [
+        'mail.greeting',
+        'mail.invitation.body',
+        'mail.invitation.expiry',
+        'mail.invitation.what',
+      ],
+      action: { labelKey: 'mail.invitation.action', url: `${this.deps.baseUrl()}/invitations/${token}` },
+    });
+    audit.record({
+      actorUserId: invitedBy.id,
+      action: 'invitation.sent',
+      entityType: 'user',
+      entityId: userId,
+    });
+  }
+
+  /** The invitee's name and email while the link is usable; undefined otherwise. */
+  findInvitee(token: string): { name: string; email: string } | undefined {
+    const row = this.deps.tokens.findValid(token, 'invitation', this.deps.now().toISOString());
+    const user = row ? this.deps.users.findById(row.user_id) : undefined;
+    if (!user || user.status === 'deactivated') return undefined;
+    return { name: user.name, email: user.email };
+  }
+
+  /**
+   * Sets the password, records the accepted privacy notice and activates the account.
+   * Returns an i18n key for the `password` field, or 'invalid_link'.
+   */
+  async accept(
+    token: string,
+    password: string,
+  ): Promise<{ ok: true; email: string } | { ok: false; problem: string }> {
+    const { db, users, tokens, audit, now } = this.deps;
+    const row = tokens.findValid(token, 'invitation', now().toISOString());
+    const user = row ? users.findById(row.user_id) : undefined;
+    if (!row || !user || user.status === 'deactivated') return { ok: false, problem: 'invalid_link' };
+    const problem = passwordProblem(password, { email: user.email });
+    if (problem) return { ok: false, problem };
+    const hash = await hashPassword(password);
+    const done = db.transaction(() => {
+      const at = now().toISOString();
+      if (!tokens.consume(row.id, at)) return false;
+      users.activate(user.id, hash, at);
+      audit.record({
+        actorUserId: user.id,
+        action: 'invitation.accepted',
+        entityType: 'user',
+        entityId: user.id,
+      });
+      return true;
+    })();
+    return done ? { ok: true, email: user.email } : { ok: false, problem: 'invalid_link' };
+  }
+}
