@@ -40,8 +40,12 @@ export function passwordProblem(
   // A common word padded with digits or symbols ("password1234", "sommer2015!!") is just as guessable.
   const stem = lower.replace(/^[\d\W_]+|[\d\W_]+$/gu, '');
   if (COMMON_PASSWORDS.has(stem)) return 'password.errors.common';
-  if (context.email && lower.includes(context.email.toLowerCase().split('@')[0] ?? '\u0000')) {
-    return 'password.errors.personal';
-  }
+  // The person's own email name or name words are among the first things an attacker tries.
+  // Parts shorter than three letters are ignored: "k@…" must not refuse every password with a k.
+  const personal = [
+    context.email?.toLowerCase().split('@')[0] ?? '',
+    ...(context.name?.toLowerCase().split(/[\s\-.,()]+/u) ?? []),
+  ].filter((part) => part.length >= 3);
+  if (personal.some((part) => lower.includes(part))) return 'password.errors.personal';
   return null;
 }

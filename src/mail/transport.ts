@@ -31,10 +31,10 @@ function toDeliveryError(err: unknown): DeliveryError {
   const e = err as { responseCode?: number; response?: string; message?: string; code?: string };
   const code = e.responseCode;
   const text = e.response ?? e.message ?? String(err);
-  return new DeliveryError(
-    code ? `${code} ${text}` : `${e.code ?? 'ERROR'} ${text}`,
-    code !== undefined && code >= 500,
-  );
+  const prefix = code ? String(code) : (e.code ?? 'ERROR');
+  // nodemailer's `response` usually starts with the code already ("550 Mailbox unavailable").
+  const message = text.startsWith(prefix) ? text : `${prefix} ${text}`;
+  return new DeliveryError(message, code !== undefined && code >= 500);
 }
 
 /** SMTP through a nodemailer pool (SMTP_URL). */

@@ -37,7 +37,7 @@ export function submittedValues(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object') return {};
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key === '_csrf' || key.startsWith('password')) continue; // never echo secrets back
+    if (key === '_csrf' || key.includes('password')) continue; // never echo secrets back
     if (typeof value === 'string') values[key] = value;
     else if (Array.isArray(value)) values[key] = value.filter((v) => typeof v === 'string');
   }

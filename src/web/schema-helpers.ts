@@ -36,7 +36,7 @@ export function id(key: string) {
   return str(key).pipe(
     z
       .string()
-      .regex(/^\d{1,12}$/, key)
+      .regex(/^[1-9]\d{0,11}$/, key)
       .transform(Number),
   );
 }
@@ -48,7 +48,7 @@ export function ids(key: string) {
     z.array(
       z
         .string()
-        .regex(/^\d{1,12}$/, key)
+        .regex(/^[1-9]\d{0,11}$/, key)
         .transform(Number),
       key,
     ),

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { checkbox, choice, optionalText, requiredText } from '../../web/schema-helpers.js';
+
+/**
+ * A plausible phone number, Danish or international: digits with spaces, dashes or brackets, an
+ * optional leading +, and 6–15 digits in all (E.164 allows at most 15).
+ */
+export function isPlausiblePhone(value: string): boolean {
+  if (!/^\+?[0-9][0-9 ()-]*$/.test(value)) return false;
+  const digits = value.replace(/\D/g, '').length;
+  return digits >= 6 && digits <= 15;
+}
+
+export const preferencesSchema = z.object({
+  name: requiredText('account.errors.name_required', 100, 'account.errors.name_too_long'),
+  phone: optionalText(30, 'account.errors.phone_too_long').refine(
+    (v) => v === '' || isPlausiblePhone(v),
+    'account.errors.phone_invalid',
+  ),
+  locale: choice(['da', 'en'], 'account.errors.locale_invalid'),
+  notify_concern_updates: checkbox,
+  notify_newsletters: checkbox,
+  notify_meetings: checkbox,
+  notify_posts: checkbox,
+});
+
+const secret = (requiredKey: string) =>
+  z.string(requiredKey).min(1, requiredKey).max(1000, 'password.errors.too_long');
+
+/** Strength and "differs from the current one" are checked in the service (passwordProblem). */
+export const changePasswordSchema = z
+  .object({
+    current_password: secret('account.password.errors.current_required'),
+    password: secret('password.errors.required'),
+    password_confirm: z.string('password.errors.confirm_required').min(1, 'password.errors.confirm_required'),
+  })
+  .refine((v) => v.password === v.password_confirm, {
+    message: 'password.errors.mismatch',
+    path: ['password_confirm'],
+  });
+
+export const totpCodeSchema = z.object({
+  code: z
+    .string('account.two_factor.errors.code_required')
+    .trim()
+    .min(1, 'account.two_factor.errors.code_required')
+    .max(40, 'account.two_factor.errors.code_invalid'),
+});
+
+/** Turning two-factor off, or making new recovery codes, is confirmed with the password. */
+export const confirmPasswordSchema = z.object({
+  password: secret('account.two_factor.errors.password_required'),
+});
+
+/** The same, on the "new recovery codes" form, which shares the page with the disable form. */
+export const confirmRecoveryPasswordSchema = z.object({
+  recovery_password: secret('account.two_factor.errors.password_required'),
+});

@@ -1,0 +1,298 @@
+import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords.js';
+import { type Actor, policy } from '../../auth/policy.js';
+import {
+  hashRecoveryCode,
+  newRecoveryCodes,
+  newTotpSecret,
+  totpQrSvg,
+  totpUri,
+  verifyTotp,
+} from '../../auth/totp.js';
+import type { Preferences, UserRow } from '../../auth/users.repository.js';
+import type { Core } from '../../composition.js';
+import { NotFoundError } from '../../errors.js';
+
+export type AccountDeps = Pick<Core, 'db' | 'users' | 'sessionStore' | 'audit' | 'mailer' | 'now' | 'config'>;
+
+/** Where a refused form goes wrong: the field and the i18n key of its message. */
+export type FieldProblem = { field: string; messageKey: string };
+
+export type AccountProfile = Pick<
+  UserRow,
+  | 'email'
+  | 'name'
+  | 'phone'
+  | 'locale'
+  | 'notify_concern_updates'
+  | 'notify_newsletters'
+  | 'notify_meetings'
+  | 'notify_posts'
+> & { totpEnabled: boolean };
+
+export type TwoFactorState = {
+  enabled: boolean;
+  /** Officers and district admins while enforcement is on: they must have it and cannot turn it off. */
+  required: boolean;
+  recoveryCodesLeft: number;
+  /** Present while two-factor is off: what the authenticator app needs. */
+  enrolment?: { secret: string; uri: string; qrSvg: string };
+};
+
+type Context = { ip?: string };
+
+/**
+ * The signed-in person's own account: profile and notification choices, password, two-factor.
+ * Every method acts on the actor's own row only, so there is nobody else's data to guard; the
+ * one rule with roles in it (who may turn two-factor off) comes from the policy.
+ */
+export class AccountService {
+  constructor(private readonly deps: AccountDeps) {}
+
+  private userOf(actor: Actor): UserRow {
+    const user = this.deps.users.findById(actor.id);
+    // Passport logs a deactivated user out on their next request; this covers the request in flight.
+    if (user === undefined || user.status === 'deactivated' || user.status === 'invited') {
+      throw new NotFoundError();
+    }
+    return user;
+  }
+
+  private at(): string {
+    return this.deps.now().toISOString();
+  }
+
+  profile(actor: Actor): AccountProfile {
+    const u = this.userOf(actor);
+    return {
+      email: u.email,
+      name: u.name,
+      phone: u.phone,
+      locale: u.locale,
+      notify_concern_updates: u.notify_concern_updates,
+      notify_newsletters: u.notify_newsletters,
+      notify_meetings: u.notify_meetings,
+      notify_posts: u.notify_posts,
+      totpEnabled: u.totp_enabled === 1,
+    };
+  }
+
+  updatePreferences(actor: Actor, preferences: Preferences, ctx: Context = {}): void {
+    const { db, users, audit } = this.deps;
+    this.userOf(actor);
+    db.transaction(() => {
+      users.updatePreferences(actor.id, preferences, this.at());
+      audit.record({
+        actorUserId: actor.id,
+        action: 'account.preferences_updated',
+        entityType: 'user',
+        entityId: actor.id,
+        details: {
+          locale: preferences.locale,
+          notifyConcernUpdates: preferences.notifyConcernUpdates,
+          notifyNewsletters: preferences.notifyNewsletters,
+          notifyMeetings: preferences.notifyMeetings,
+          notifyPosts: preferences.notifyPosts,
+        },
+        ip: ctx.ip,
+      });
+    })();
+  }
+
+  /**
+   * Changes the password after checking the current one, then ends every other session of the
+   * user (a thief who knew the old password is thrown out). The session the change was made
+   * from, `keepSessionId`, stays signed in.
+   */
+  async changePassword(
+    actor: Actor,
+    input: { currentPassword: string; newPassword: string },
+    keepSessionId: string,
+    ctx: Context = {},
+  ): Promise<{ ok: true; endedSessions: number } | { ok: false; problem: FieldProblem }> {
+    const { db, users, audit, mailer, sessionStore } = this.deps;
+    const user = this.userOf(actor);
+    if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
+      audit.record({
+        actorUserId: actor.id,
+        action: 'password.change_failed',
+        entityType: 'user',
+        entityId: actor.id,
+        ip: ctx.ip,
+      });
+      return {
+        ok: false,
+        problem: { field: 'current_password', messageKey: 'account.password.errors.current_wrong' },
+      };
+    }
+    if (input.newPassword === input.currentPassword) {
+      return { ok: false, problem: { field: 'password', messageKey: 'account.password.errors.same' } };
+    }
+    const weakness = passwordProblem(input.newPassword, { email: user.email, name: user.name });
+    if (weakness) return { ok: false, problem: { field: 'password', messageKey: weakness } };
+    const hash = await hashPassword(input.newPassword);
+    db.transaction(() => {
+      users.setPassword(actor.id, hash, this.at());
+      audit.record({
+        actorUserId: actor.id,
+        action: 'password.changed',
+        entityType: 'user',
+        entityId: actor.id,
+        ip: ctx.ip,
+      });
+      // A notice to the owner: if it was not them, they know at once.
+      mailer.queue({
+        kind: 'password_changed',
+        to: user.email,
+        locale: user.locale,
+        subjectKey: 'account.mail.password_changed.subject',
+        params: { name: user.name },
+        paragraphKeys: ['mail.greeting', 'account.mail.password_changed.body', 'account.mail.not_you'],
+      });
+    })();
+    const endedSessions = sessionStore.deleteForUser(actor.id, keepSessionId);
+    return { ok: true, endedSessions };
+  }
+
+  /**
+   * The two-factor status. While it is off, an enrolment secret is kept on the user row with
+   * totp_enabled = 0 (login ignores it until enabled) and reused on every visit, so reloading the
+   * page — or finishing on another device — does not invalidate a QR code already scanned.
+   */
+  async twoFactorState(actor: Actor): Promise<TwoFactorState> {
+    const { users } = this.deps;
+    const user = this.userOf(actor);
+    const required = this.deps.config.enforceTwoFactor && policy.requiresTwoFactor(actor);
+    if (user.totp_enabled === 1) {
+      return { enabled: true, required, recoveryCodesLeft: users.unusedRecoveryCodeCount(actor.id) };
+    }
+    let secret = user.totp_secret;
+    if (!secret) {
+      secret = newTotpSecret();
+      users.setTotp(actor.id, secret, false, this.at());
+    }
+    const uri = totpUri(secret, user.email);
+    return {
+      enabled: false,
+      required,
+      recoveryCodesLeft: 0,
+      enrolment: { secret, uri, qrSvg: await totpQrSvg(uri) },
+    };
+  }
+
+  /** Checks a code from the app against the pending secret, turns two-factor on, returns 10 recovery codes. */
+  async enableTwoFactor(
+    actor: Actor,
+    code: string,
+    ctx: Context = {},
+  ): Promise<
+    | { ok: true; recoveryCodes: string[] }
+    | { ok: false; alreadyEnabled: true }
+    | { ok: false; problem: FieldProblem }
+  > {
+    const { db, users, audit } = this.deps;
+    const user = this.userOf(actor);
+    if (user.totp_enabled === 1) return { ok: false, alreadyEnabled: true };
+    if (!user.totp_secret || !(await verifyTotp(user.totp_secret, code))) {
+      return { ok: false, problem: { field: 'code', messageKey: 'account.two_factor.errors.code_invalid' } };
+    }
+    const secret = user.totp_secret;
+    const recoveryCodes = newRecoveryCodes();
+    db.transaction(() => {
+      users.setTotp(actor.id, secret, true, this.at());
+      users.replaceRecoveryCodes(actor.id, recoveryCodes.map(hashRecoveryCode));
+      audit.record({
+        actorUserId: actor.id,
+        action: 'two_factor.enabled',
+        entityType: 'user',
+        entityId: actor.id,
+        ip: ctx.ip,
+      });
+    })();
+    return { ok: true, recoveryCodes };
+  }
+
+  /**
+   * Turns two-factor off after the password is confirmed. Refused for officers and district
+   * admins while enforcement is on: they would only be sent straight back to enrol again.
+   */
+  async disableTwoFactor(
+    actor: Actor,
+    password: string,
+    ctx: Context = {},
+  ): Promise<
+    { ok: true } | { ok: false; refused: 'required' | 'not_enabled' } | { ok: false; problem: FieldProblem }
+  > {
+    const { db, users, audit, mailer, config } = this.deps;
+    const user = this.userOf(actor);
+    if (config.enforceTwoFactor && policy.requiresTwoFactor(actor)) {
+      audit.record({
+        actorUserId: actor.id,
+        action: 'two_factor.disable_refused',
+        entityType: 'user',
+        entityId: actor.id,
+        ip: ctx.ip,
+      });
+      return { ok: false, refused: 'required' };
+    }
+    if (user.totp_enabled !== 1) return { ok: false, refused: 'not_enabled' };
+    if (!(await verifyPassword(user.password_hash, password))) {
+      return {
+        ok: false,
+        problem: { field: 'password', messageKey: 'account.two_factor.errors.password_wrong' },
+      };
+    }
+    db.transaction(() => {
+      users.setTotp(actor.id, null, false, this.at());
+      users.replaceRecoveryCodes(actor.id, []);
+      audit.record({
+        actorUserId: actor.id,
+        action: 'two_factor.disabled',
+        entityType: 'user',
+        entityId: actor.id,
+        ip: ctx.ip,
+      });
+      mailer.queue({
+        kind: 'two_factor_disabled',
+        to: user.email,
+        locale: user.locale,
+        subjectKey: 'account.mail.two_factor_disabled.subject',
+        params: { name: user.name },
+        paragraphKeys: ['mail.greeting', 'account.mail.two_factor_disabled.body', 'account.mail.not_you'],
+      });
+    })();
+    return { ok: true };
+  }
+
+  /** New recovery codes (the old ones stop working), after the password is confirmed. */
+  async regenerateRecoveryCodes(
+    actor: Actor,
+    password: string,
+    ctx: Context = {},
+  ): Promise<
+    | { ok: true; recoveryCodes: string[] }
+    | { ok: false; refused: 'not_enabled' }
+    | { ok: false; problem: FieldProblem }
+  > {
+    const { db, users, audit } = this.deps;
+    const user = this.userOf(actor);
+    if (user.totp_enabled !== 1) return { ok: false, refused: 'not_enabled' };
+    if (!(await verifyPassword(user.password_hash, password))) {
+      return {
+        ok: false,
+        problem: { field: 'recovery_password', messageKey: 'account.two_factor.errors.password_wrong' },
+      };
+    }
+    const recoveryCodes = newRecoveryCodes();
+    db.transaction(() => {
+      users.replaceRecoveryCodes(actor.id, recoveryCodes.map(hashRecoveryCode));
+      audit.record({
+        actorUserId: actor.id,
+        action: 'two_factor.recovery_codes_replaced',
+        entityType: 'user',
+        entityId: actor.id,
+        ip: ctx.ip,
+      });
+    })();
+    return { ok: true, recoveryCodes };
+  }
+}
