@@ -5,7 +5,7 @@ import type { Mailer } from '../mail/mailer.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import type { TokensRepository } from './tokens.repository.js';
-import { hashRecoveryCode, verifyTotp } from './totp.js';
+import { hashRecoveryCode, verifyTotpStep } from './totp.js';
 import type { UsersRepository } from './users.repository.js';
 
 export const PASSWORD_RESET_HOURS = 1;
@@ -71,8 +71,12 @@ export class AuthService {
     const user = users.findById(userId);
     if (!user || user.status !== 'active' || user.totp_enabled !== 1 || !user.totp_secret) return false;
     if (throttle.isBlocked(user.email, ip)) throw new TooManyRequestsError('login.errors.too_many');
+    const step = await verifyTotpStep(user.totp_secret, code, {
+      afterTimeStep: user.totp_last_time_step,
+      now: this.deps.now(),
+    });
     const ok =
-      (await verifyTotp(user.totp_secret, code)) ||
+      (step !== null && users.recordTotpStep(user.id, step)) ||
       users.useRecoveryCode(user.id, hashRecoveryCode(code), this.deps.now().toISOString());
     if (!ok) {
       throttle.recordFailure(user.email, ip);

@@ -5,16 +5,34 @@ import QRCode from 'qrcode';
 /** TOTP (RFC 6238, 30-second steps, 6 digits) as authenticator apps expect it. */
 export const newTotpSecret = () => generateSecret();
 
-export async function verifyTotp(secret: string, code: string): Promise<boolean> {
+/**
+ * The time step of a valid code, or null. Steps at or before `afterTimeStep` are refused, so a
+ * code seen once (e.g. over a shoulder) cannot be replayed within its window.
+ */
+export async function verifyTotpStep(
+  secret: string,
+  code: string,
+  options: { afterTimeStep?: number | null; now?: Date } = {},
+): Promise<number | null> {
   const token = code.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(token)) return false;
+  if (!/^\d{6}$/.test(token)) return null;
   try {
     // One step either side tolerates a phone clock that is a little off.
-    const result = await verify({ secret, token, epochTolerance: 30 });
-    return result.valid;
+    const result = await verify({
+      secret,
+      token,
+      epochTolerance: 30,
+      ...(options.now ? { epoch: Math.floor(options.now.getTime() / 1000) } : {}),
+      ...(options.afterTimeStep != null ? { afterTimeStep: options.afterTimeStep } : {}),
+    });
+    return result.valid ? ((result as { timeStep?: number }).timeStep ?? null) : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+export async function verifyTotp(secret: string, code: string): Promise<boolean> {
+  return (await verifyTotpStep(secret, code)) !== null;
 }
 
 export function totpUri(secret: string, email: string, issuer = 'Nærnet'): string {

@@ -11,6 +11,7 @@ export type UserRow = {
   password_hash: string | null;
   totp_secret: string | null;
   totp_enabled: 0 | 1;
+  totp_last_time_step: number | null;
   status: UserStatus;
   locale: 'da' | 'en';
   is_district_admin: 0 | 1;
@@ -176,6 +177,17 @@ export class UsersRepository {
     this.db
       .prepare('UPDATE users SET totp_secret = ?, totp_enabled = ?, updated_at = ? WHERE id = ?')
       .run(secret, enabled ? 1 : 0, now, id);
+  }
+
+  /** Records the accepted TOTP step; false when an equal or later one was already used (a replay race). */
+  recordTotpStep(id: number, step: number): boolean {
+    return (
+      this.db
+        .prepare(
+          'UPDATE users SET totp_last_time_step = ? WHERE id = ? AND (totp_last_time_step IS NULL OR totp_last_time_step < ?)',
+        )
+        .run(step, id, step).changes === 1
+    );
   }
 
   replaceRecoveryCodes(userId: number, codeHashes: string[]): void {

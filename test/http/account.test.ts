@@ -254,13 +254,16 @@ describe('my account', () => {
     assert.match(textOf(status.text), /Totrinsbekræftelse er slået til\. Ubrugte gendannelseskoder: 10/);
     assert.doesNotMatch(status.text, /totp-secret/, 'the secret is not shown again');
 
-    const { client: second, page: answer } = await loginWithSecondFactor(
-      app,
-      email,
-      await generate({ secret }),
-    );
+    // The code that enrolled cannot be replayed; the next one (30 s later) is accepted, once.
+    const enrolCode = await generate({ secret });
+    const replayed = await loginWithSecondFactor(app, email, enrolCode);
+    assert.equal(replayed.page.status, 401, 'the enrolment code cannot be used to log in');
+    const nextCode = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const { client: second, page: answer } = await loginWithSecondFactor(app, email, nextCode);
     assert.equal(answer.status, 303);
     assert.equal((await second.get('/account')).status, 200);
+    const again = await loginWithSecondFactor(app, email, nextCode);
+    assert.equal(again.page.status, 401, 'a TOTP code works only once');
 
     const withRecovery = await loginWithSecondFactor(app, email, codes[0] as string);
     assert.equal(withRecovery.page.status, 303, 'a recovery code works');

@@ -6,7 +6,7 @@ import {
   newTotpSecret,
   totpQrSvg,
   totpUri,
-  verifyTotp,
+  verifyTotpStep,
 } from '../../auth/totp.js';
 import type { Preferences, UserRow } from '../../auth/users.repository.js';
 import type { Core } from '../../composition.js';
@@ -192,13 +192,16 @@ export class AccountService {
     const { db, users, audit } = this.deps;
     const user = this.userOf(actor);
     if (user.totp_enabled === 1) return { ok: false, alreadyEnabled: true };
-    if (!user.totp_secret || !(await verifyTotp(user.totp_secret, code))) {
+    const step = user.totp_secret ? await verifyTotpStep(user.totp_secret, code) : null;
+    if (!user.totp_secret || step === null) {
       return { ok: false, problem: { field: 'code', messageKey: 'account.two_factor.errors.code_invalid' } };
     }
     const secret = user.totp_secret;
     const recoveryCodes = newRecoveryCodes();
     db.transaction(() => {
       users.setTotp(actor.id, secret, true, this.at());
+      // The code used to enrol cannot be used again to log in.
+      users.recordTotpStep(actor.id, step);
       users.replaceRecoveryCodes(actor.id, recoveryCodes.map(hashRecoveryCode));
       audit.record({
         actorUserId: actor.id,

@@ -1,0 +1,146 @@
+import type { Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { Actor } from '../../auth/policy.js';
+import { ConflictError } from '../../errors.js';
+import { formErrors, parseForm, submittedValues } from '../../web/forms.js';
+import { actorOf, idParam } from '../../web/guards.js';
+import type { Translate } from '../../web/i18n.js';
+import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import type { Who } from './admin.service.js';
+
+/**
+ * The one form pattern of the administration: parse with a zod schema → call the service →
+ * 303 with a flash; invalid input, or a clash the service reports as a ConflictError with a field
+ * (a taken name or slug), → the same page again with 422, the error summary and the input kept.
+ */
+
+export const tOf = (res: Response) => res.locals.t as Translate;
+
+export const whoOf = (req: Request): Who => ({ actor: actorOf(req) as Actor, ip: req.ip });
+
+type Locals = Record<string, unknown>;
+
+export function handleForm<S extends z.ZodType>(
+  req: Request,
+  res: Response,
+  form: {
+    schema: S;
+    view: string;
+    /** The page's locals (title, options, action), also used when the form is shown again. */
+    locals: Locals;
+    /** Runs the change; returns where to go and the flash key. */
+    submit: (data: z.output<S>) => { redirect: string; flash: string; params?: Record<string, string> };
+  },
+): void {
+  const t = tOf(res);
+  const parsed = parseForm(form.schema, req.body, t);
+  if (!parsed.ok) {
+    renderFormErrors(res, form.view, parsed.errors, parsed.values, form.locals);
+    return;
+  }
+  try {
+    const done = form.submit(parsed.data);
+    redirectWithFlash(res, done.redirect, done.flash, done.params);
+  } catch (err) {
+    if (!(err instanceof ConflictError) || !err.field) throw err;
+    const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
+    renderFormErrors(res, form.view, errors, submittedValues(req.body), form.locals);
+  }
+}
+
+/**
+ * List, new and edit pages of one kind of thing, mounted under `base`:
+ * GET base, GET base/new, POST base, GET base/:id/edit, POST base/:id.
+ */
+export type ResourceSpec<C extends z.ZodType, U extends z.ZodType> = {
+  base: string;
+  listView: string;
+  listTitleKey: string;
+  list: (who: Who, req: Request) => Locals;
+  formView: string;
+  newTitleKey: string;
+  editTitleKey: string;
+  createSchema: C;
+  updateSchema: U;
+  /** Options for selects etc., shown on both new and edit. */
+  formLocals?: (who: Who) => Locals;
+  /** Pre-filled values of an empty new form. */
+  newValues?: (who: Who) => Locals;
+  /** The stored thing as form values (strings), plus anything else the edit page shows. */
+  load: (who: Who, id: number) => { values: Locals; locals?: Locals };
+  create: (who: Who, data: z.output<C>) => unknown;
+  update: (who: Who, id: number, data: z.output<U>) => unknown;
+  createdFlashKey: string;
+  updatedFlashKey: string;
+};
+
+export function mountResource<C extends z.ZodType, U extends z.ZodType>(
+  router: Router,
+  spec: ResourceSpec<C, U>,
+): void {
+  const newLocals = (req: Request, res: Response): Locals => ({
+    title: tOf(res)(spec.newTitleKey),
+    mode: 'new',
+    action: spec.base,
+    cancelUrl: spec.base,
+    ...spec.formLocals?.(whoOf(req)),
+  });
+  const editLocals = (req: Request, res: Response, id: number): Locals => {
+    const who = whoOf(req);
+    const loaded = spec.load(who, id); // 404 before anything else when it does not exist
+    return {
+      title: tOf(res)(spec.editTitleKey),
+      mode: 'edit',
+      id,
+      action: `${spec.base}/${id}`,
+      cancelUrl: spec.base,
+      ...spec.formLocals?.(who),
+      ...loaded.locals,
+      storedValues: loaded.values,
+    };
+  };
+
+  router.get(spec.base, (req, res) => {
+    renderPage(res, spec.listView, { title: tOf(res)(spec.listTitleKey), ...spec.list(whoOf(req), req) });
+  });
+
+  router.get(`${spec.base}/new`, (req, res) => {
+    const locals = newLocals(req, res);
+    renderPage(res, spec.formView, { ...locals, values: spec.newValues?.(whoOf(req)) ?? {} });
+  });
+
+  router.post(spec.base, (req, res) => {
+    handleForm(req, res, {
+      schema: spec.createSchema,
+      view: spec.formView,
+      locals: newLocals(req, res),
+      submit: (data) => {
+        spec.create(whoOf(req), data);
+        return { redirect: spec.base, flash: spec.createdFlashKey };
+      },
+    });
+  });
+
+  router.get(`${spec.base}/:id/edit`, (req, res) => {
+    const { storedValues, ...locals } = editLocals(req, res, idParam(req.params.id));
+    renderPage(res, spec.formView, { ...locals, values: storedValues });
+  });
+
+  router.post(`${spec.base}/:id`, (req, res) => {
+    const id = idParam(req.params.id);
+    const { storedValues: _stored, ...locals } = editLocals(req, res, id);
+    handleForm(req, res, {
+      schema: spec.updateSchema,
+      view: spec.formView,
+      locals,
+      submit: (data) => {
+        spec.update(whoOf(req), id, data);
+        return { redirect: spec.base, flash: spec.updatedFlashKey };
+      },
+    });
+  });
+}
+
+/** Form values are strings: a checkbox is '1' or absent, a missing value is ''. */
+export const asFormValue = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+export const asCheckbox = (v: boolean | 0 | 1): string | undefined => (v ? '1' : undefined);

@@ -1,0 +1,265 @@
+import { type Request, type Response, Router } from 'express';
+import { policy } from '../../auth/policy.js';
+import { ConflictError } from '../../errors.js';
+import { formErrors, parseForm, submittedValues } from '../../web/forms.js';
+import { idParam, requireRole } from '../../web/guards.js';
+import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import {
+  assignCouncilsSchema,
+  auditFilterSchema,
+  categoryCreateSchema,
+  categoryUpdateSchema,
+  councilSchema,
+  departmentSchema,
+  inviteOfficerSchema,
+  municipalitySchema,
+  promoteOfficerSchema,
+} from './admin.schemas.js';
+import type { AdminService } from './admin.service.js';
+import { asCheckbox, asFormValue, handleForm, mountResource, tOf, whoOf } from './admin-forms.js';
+
+/** A filter from the query string: a positive id, or nothing (a bad value is simply ignored). */
+const queryId = (value: unknown): number | undefined =>
+  typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : undefined;
+
+export function createAdminRouter(service: AdminService): Router {
+  const router = Router();
+
+  // Everything under /admin is for district admins; others get the 404 that hides it exists.
+  router.use('/admin', requireRole(policy.isDistrictAdmin));
+
+  router.get('/admin', (req, res) => {
+    renderPage(res, 'admin/overview', {
+      title: tOf(res)('admin.title'),
+      counts: service.overview(whoOf(req)),
+    });
+  });
+
+  mountResource(router, {
+    base: '/admin/municipalities',
+    listView: 'admin/municipalities/list',
+    listTitleKey: 'admin.municipalities.title',
+    list: (who) => ({ municipalities: service.listMunicipalities(who) }),
+    formView: 'admin/municipalities/form',
+    newTitleKey: 'admin.municipalities.new_title',
+    editTitleKey: 'admin.municipalities.edit_title',
+    createSchema: municipalitySchema,
+    updateSchema: municipalitySchema,
+    load: (who, id) => ({ values: { name: service.getMunicipality(who, id).name } }),
+    create: (who, data) => service.createMunicipality(who, data),
+    update: (who, id, data) => service.updateMunicipality(who, id, data),
+    createdFlashKey: 'admin.municipalities.created',
+    updatedFlashKey: 'admin.municipalities.updated',
+  });
+
+  mountResource(router, {
+    base: '/admin/councils',
+    listView: 'admin/councils/list',
+    listTitleKey: 'admin.councils.title',
+    list: (who, req) => {
+      const municipalityId = queryId(req.query.municipality_id);
+      return { ...service.listCouncils(who, municipalityId), municipalityId };
+    },
+    formView: 'admin/councils/form',
+    newTitleKey: 'admin.councils.new_title',
+    editTitleKey: 'admin.councils.edit_title',
+    createSchema: councilSchema,
+    updateSchema: councilSchema,
+    formLocals: (who) => ({ municipalityOptions: service.municipalityOptions(who) }),
+    newValues: () => ({ active: '1' }),
+    load: (who, id) => {
+      const c = service.getCouncil(who, id);
+      return {
+        values: {
+          name: c.name,
+          slug: c.slug,
+          municipality_id: String(c.municipality_id),
+          area_description: c.area_description,
+          agreement_signed_on: asFormValue(c.agreement_signed_on),
+          active: asCheckbox(c.active),
+        },
+      };
+    },
+    create: (who, data) => service.createCouncil(who, data),
+    update: (who, id, data) => service.updateCouncil(who, id, data),
+    createdFlashKey: 'admin.councils.created',
+    updatedFlashKey: 'admin.councils.updated',
+  });
+
+  mountResource(router, {
+    base: '/admin/departments',
+    listView: 'admin/departments/list',
+    listTitleKey: 'admin.departments.title',
+    list: (who) => ({ departments: service.listDepartments(who) }),
+    formView: 'admin/departments/form',
+    newTitleKey: 'admin.departments.new_title',
+    editTitleKey: 'admin.departments.edit_title',
+    createSchema: departmentSchema,
+    updateSchema: departmentSchema,
+    newValues: () => ({ active: '1' }),
+    load: (who, id) => {
+      const d = service.getDepartment(who, id);
+      return { values: { name: d.name, email: d.email, active: asCheckbox(d.active) } };
+    },
+    create: (who, data) => service.createDepartment(who, data),
+    update: (who, id, data) => service.updateDepartment(who, id, data),
+    createdFlashKey: 'admin.departments.created',
+    updatedFlashKey: 'admin.departments.updated',
+  });
+
+  mountResource(router, {
+    base: '/admin/categories',
+    listView: 'admin/categories/list',
+    listTitleKey: 'admin.categories.title',
+    list: (who) => ({ categories: service.listCategories(who) }),
+    formView: 'admin/categories/form',
+    newTitleKey: 'admin.categories.new_title',
+    editTitleKey: 'admin.categories.edit_title',
+    createSchema: categoryCreateSchema,
+    updateSchema: categoryUpdateSchema,
+    formLocals: (who) => ({ departmentOptions: service.departmentOptions(who) }),
+    newValues: (who) => ({ active: '1', sort_order: String(service.nextCategorySortOrder(who)) }),
+    load: (who, id) => {
+      const k = service.getCategory(who, id);
+      return {
+        values: {
+          label_da: k.label_da,
+          label_en: k.label_en,
+          suggested_department_id: asFormValue(k.suggested_department_id),
+          active: asCheckbox(k.active),
+          sort_order: String(k.sort_order),
+        },
+        locals: { slug: k.slug },
+      };
+    },
+    create: (who, data) => service.createCategory(who, data),
+    update: (who, id, data) => service.updateCategory(who, id, data),
+    createdFlashKey: 'admin.categories.created',
+    updatedFlashKey: 'admin.categories.updated',
+  });
+
+  // ---- Officers: invite or promote, then councils; not a plain list/new/edit, but the same forms ----
+
+  router.get('/admin/officers', (req, res) => {
+    renderPage(res, 'admin/officers/list', {
+      title: tOf(res)('admin.officers.title'),
+      officers: service.listOfficers(whoOf(req)),
+    });
+  });
+
+  const newOfficerLocals = (req: Request, res: Response) => ({
+    title: tOf(res)('admin.officers.new_title'),
+    councils: service.councilOptions(whoOf(req)),
+  });
+
+  router.get('/admin/officers/new', (req, res) => {
+    renderPage(res, 'admin/officers/new', newOfficerLocals(req, res));
+  });
+
+  router.post('/admin/officers', (req, res) => {
+    handleForm(req, res, {
+      schema: inviteOfficerSchema,
+      view: 'admin/officers/new',
+      locals: newOfficerLocals(req, res),
+      submit: (data) => {
+        const id = service.inviteOfficer(whoOf(req), data);
+        return {
+          redirect: `/admin/officers/${id}`,
+          flash: 'admin.officers.invited',
+          params: { email: data.email },
+        };
+      },
+    });
+  });
+
+  router.post('/admin/officers/promote', (req, res) => {
+    handleForm(req, res, {
+      schema: promoteOfficerSchema,
+      view: 'admin/officers/new',
+      locals: newOfficerLocals(req, res),
+      submit: (data) => {
+        const id = service.promoteOfficer(whoOf(req), data.existing_email);
+        return { redirect: `/admin/officers/${id}`, flash: 'admin.officers.promoted' };
+      },
+    });
+  });
+
+  const officerLocals = (req: Request, id: number) => {
+    const who = whoOf(req);
+    const { officer, assignedIds } = service.getOfficer(who, id);
+    return {
+      title: officer.name,
+      officer,
+      assignedIds,
+      councils: service.councilOptions(who),
+    };
+  };
+
+  router.get('/admin/officers/:id', (req, res) => {
+    const locals = officerLocals(req, idParam(req.params.id));
+    renderPage(res, 'admin/officers/show', {
+      ...locals,
+      values: { council_ids: locals.assignedIds.map(String) },
+    });
+  });
+
+  router.post('/admin/officers/:id/councils', (req, res) => {
+    const id = idParam(req.params.id);
+    handleForm(req, res, {
+      schema: assignCouncilsSchema,
+      view: 'admin/officers/show',
+      locals: officerLocals(req, id),
+      submit: (data) => {
+        service.setOfficerCouncils(whoOf(req), id, data.council_ids);
+        return { redirect: `/admin/officers/${id}`, flash: 'admin.officers.councils_saved' };
+      },
+    });
+  });
+
+  router.post('/admin/officers/:id/resend', (req, res) => {
+    const id = idParam(req.params.id);
+    service.resendInvitation(whoOf(req), id);
+    redirectWithFlash(res, `/admin/officers/${id}`, 'admin.officers.resent');
+  });
+
+  router.post('/admin/officers/:id/remove', (req, res) => {
+    const name = service.removeOfficer(whoOf(req), idParam(req.params.id));
+    redirectWithFlash(res, '/admin/officers', 'admin.officers.removed', { name });
+  });
+
+  // ---- Audit log: a GET filter form, newest first, keyset pages ----
+
+  router.get('/admin/audit', (req, res) => {
+    const t = tOf(res);
+    const who = whoOf(req);
+    const locals = { title: t('admin.audit.title'), entityTypes: service.auditEntityTypes(who) };
+    const values = submittedValues(req.query);
+    const filter = parseForm(auditFilterSchema, req.query, t);
+    if (!filter.ok)
+      return renderFormErrors(res, 'admin/audit', filter.errors, values, { ...locals, rows: [] });
+    try {
+      const page = service.auditLog(who, filter.data);
+      const next = page.nextBeforeId
+        ? `/admin/audit?${new URLSearchParams({
+            ...Object.fromEntries(
+              Object.entries(values).filter(([k, v]) => k !== 'before' && typeof v === 'string' && v !== ''),
+            ),
+            before: String(page.nextBeforeId),
+          })}`
+        : undefined;
+      renderPage(res, 'admin/audit', {
+        ...locals,
+        values,
+        rows: page.rows,
+        nextUrl: next,
+        isLaterPage: !!filter.data.before,
+      });
+    } catch (err) {
+      if (!(err instanceof ConflictError) || !err.field) throw err;
+      const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
+      renderFormErrors(res, 'admin/audit', errors, values, { ...locals, rows: [] });
+    }
+  });
+
+  return router;
+}
