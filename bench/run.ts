@@ -9,8 +9,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -100,12 +100,20 @@ async function main(): Promise<void> {
     const proxied = { 'x-forwarded-proto': 'https' };
     const results: Result[] = [];
     results.push(await measure('GET /healthz (no view; baseline for plumbing)', `${base}/healthz`));
-    results.push(await measure('GET /tilgaengelighed (bare layout page; baseline)', `${base}/tilgaengelighed`, proxied));
+    results.push(
+      await measure('GET /tilgaengelighed (bare layout page; baseline)', `${base}/tilgaengelighed`, proxied),
+    );
     results.push(await measure('GET /login (form page, new session)', `${base}/login`, proxied));
     results.push(await measure('GET / signed in (dashboard)', `${base}/`, { ...proxied, cookie }));
     const baseline = results[1]?.rps ?? 1;
     console.log(`\n${SECONDS} s per page, ${CONNECTIONS} connections, NODE_ENV=production\n`);
-    console.log('page'.padEnd(52), 'req/s'.padStart(8), 'p99 ms'.padStart(8), 'vs layout'.padStart(10), 'errors'.padStart(7));
+    console.log(
+      'page'.padEnd(52),
+      'req/s'.padStart(8),
+      'p99 ms'.padStart(8),
+      'vs layout'.padStart(10),
+      'errors'.padStart(7),
+    );
     for (const r of results) {
       console.log(
         r.name.padEnd(52),

@@ -69,7 +69,7 @@ export class AuthService {
   async verifySecondFactor(userId: number, code: string, ip: string): Promise<boolean> {
     const { users, throttle, audit } = this.deps;
     const user = users.findById(userId);
-    if (!user || user.status !== 'active' || user.totp_enabled !== 1 || !user.totp_secret) return false;
+    if (user?.status !== 'active' || user.totp_enabled !== 1 || !user.totp_secret) return false;
     if (throttle.isBlocked(user.email, ip)) throw new TooManyRequestsError('login.errors.too_many');
     const step = await verifyTotpStep(user.totp_secret, code, {
       afterTimeStep: user.totp_last_time_step,
@@ -122,7 +122,7 @@ export class AuthService {
   requestPasswordReset(email: string, ip: string): void {
     const { db, users, tokens, mailer, audit, now } = this.deps;
     const user = users.findByEmail(email);
-    if (!user || user.status !== 'active') return;
+    if (user?.status !== 'active') return;
     db.transaction(() => {
       const at = now();
       const expires = new Date(at.getTime() + PASSWORD_RESET_HOURS * 3_600_000).toISOString();

@@ -84,7 +84,7 @@ export class UsersRepository {
   /** The actor for policy checks, or undefined when the user may not be signed in. */
   loadActor(id: number): Actor | undefined {
     const user = this.byId.get(id);
-    if (!user || user.status !== 'active') return undefined;
+    if (user?.status !== 'active') return undefined;
     return {
       id: user.id,
       name: user.name,

@@ -1,7 +1,11 @@
-import { Router } from 'express';
 import type { Core } from '../../composition.js';
+import { MembersRepository } from './members.repository.js';
+import { createMembersRouter } from './members.routes.js';
+import { MembersService } from './members.service.js';
 
-export function createMembersFeature(_core: Core) {
-  const router = Router();
-  return { router, service: undefined };
+/** Council membership: the member lists, invitations by email, role changes, deactivation. */
+export function createMembersFeature(core: Core) {
+  const members = new MembersRepository(core.db);
+  const service = new MembersService({ ...core, members });
+  return { router: createMembersRouter(service), service };
 }

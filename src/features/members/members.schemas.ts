@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { choice, email, optionalText, requiredText } from '../../web/schema-helpers.js';
+
+export const MEMBERSHIP_ROLES = ['network_person', 'council_admin'] as const;
+
+const role = choice(MEMBERSHIP_ROLES, 'members.errors.role_invalid');
+const title = optionalText(60, 'members.errors.title_too_long');
+
+/** POST /councils/:id/members — invite a person by email (DESIGN §5). */
+export const inviteSchema = z.object({
+  name: requiredText('members.errors.name_required', 100, 'members.errors.name_too_long'),
+  email: email('members.errors.email_required', 'members.errors.email_invalid'),
+  title,
+  role,
+});
+
+/** POST /councils/:id/members/:membershipId/edit — what a council admin may change on a membership. */
+export const editSchema = z.object({ title, role });
+
+export type InviteInput = z.output<typeof inviteSchema>;
+export type EditInput = z.output<typeof editSchema>;
