@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Router } from 'express';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.js';
 import { type ComposeOptions, type Composition, compose } from '../../src/composition.js';
@@ -22,7 +23,12 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-export type TestAppOptions = ComposeOptions & { demo?: boolean; env?: Record<string, string> };
+export type TestAppOptions = ComposeOptions & {
+  demo?: boolean;
+  env?: Record<string, string>;
+  /** Routers mounted after the features, e.g. one that throws to test the error page. */
+  extraRouters?: Router[];
+};
 
 /**
  * The real app on port 0 around a temporary DATA_DIR and a real SMTP server on loopback.
@@ -44,6 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const deps = compose(config, { logger: pino({ level: 'silent' }), ...options, now });
   if (options.demo !== false) await loadDemo(deps);
+  deps.routers.push(...(options.extraRouters ?? []));
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
