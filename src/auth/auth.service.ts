@@ -3,7 +3,8 @@ import { TooManyRequestsError } from '../errors.js';
 import type { AuditLog } from '../features/audit/audit.repository.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { setPasswordThroughLink } from './password-links.js';
+import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import type { TokensRepository } from './tokens.repository.js';
 import { hashRecoveryCode, verifyTotpStep } from './totp.js';
 import type { UsersRepository } from './users.repository.js';
@@ -163,23 +164,22 @@ export class AuthService {
     password: string,
     endSessions: (userId: number) => void,
   ): Promise<{ ok: true } | { ok: false; problem: string }> {
-    const { db, users, tokens, audit, now } = this.deps;
-    const row = tokens.findValid(token, 'password_reset', now().toISOString());
-    if (!row) return { ok: false, problem: 'invalid_link' };
-    const user = users.findById(row.user_id);
-    if (!user) return { ok: false, problem: 'invalid_link' };
-    const problem = passwordProblem(password, { email: user.email });
-    if (problem) return { ok: false, problem };
-    const hash = await hashPassword(password);
-    const done = db.transaction(() => {
-      const at = now().toISOString();
-      if (!tokens.consume(row.id, at)) return false;
-      users.setPassword(user.id, hash, at);
-      audit.record({ actorUserId: user.id, action: 'password.reset', entityType: 'user', entityId: user.id });
-      return true;
-    })();
-    if (!done) return { ok: false, problem: 'invalid_link' };
-    endSessions(user.id);
+    const { users, audit } = this.deps;
+    const result = await setPasswordThroughLink(
+      this.deps,
+      { token, purpose: 'password_reset', password },
+      (user, hash, at) => {
+        users.setPassword(user.id, hash, at);
+        audit.record({
+          actorUserId: user.id,
+          action: 'password.reset',
+          entityType: 'user',
+          entityId: user.id,
+        });
+      },
+    );
+    if (!result.ok) return result;
+    endSessions(result.user.id);
     return { ok: true };
   }
 }

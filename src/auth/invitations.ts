@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js';
 import type { AuditLog } from '../features/audit/audit.repository.js';
 import type { Mailer } from '../mail/mailer.js';
-import { hashPassword, passwordProblem } from './passwords.js';
+import { setPasswordThroughLink } from './password-links.js';
 import type { TokensRepository } from './tokens.repository.js';
 import type { UsersRepository } from './users.repository.js';
 
@@ -74,25 +74,20 @@ export class InvitationService {
     token: string,
     password: string,
   ): Promise<{ ok: true; email: string } | { ok: false; problem: string }> {
-    const { db, users, tokens, audit, now } = this.deps;
-    const row = tokens.findValid(token, 'invitation', now().toISOString());
-    const user = row ? users.findById(row.user_id) : undefined;
-    if (!row || !user || user.status === 'deactivated') return { ok: false, problem: 'invalid_link' };
-    const problem = passwordProblem(password, { email: user.email });
-    if (problem) return { ok: false, problem };
-    const hash = await hashPassword(password);
-    const done = db.transaction(() => {
-      const at = now().toISOString();
-      if (!tokens.consume(row.id, at)) return false;
-      users.activate(user.id, hash, at);
-      audit.record({
-        actorUserId: user.id,
-        action: 'invitation.accepted',
-        entityType: 'user',
-        entityId: user.id,
-      });
-      return true;
-    })();
-    return done ? { ok: true, email: user.email } : { ok: false, problem: 'invalid_link' };
+    const { users, audit } = this.deps;
+    const result = await setPasswordThroughLink(
+      this.deps,
+      { token, purpose: 'invitation', password },
+      (user, hash, at) => {
+        users.activate(user.id, hash, at);
+        audit.record({
+          actorUserId: user.id,
+          action: 'invitation.accepted',
+          entityType: 'user',
+          entityId: user.id,
+        });
+      },
+    );
+    return result.ok ? { ok: true, email: result.user.email } : result;
   }
 }
