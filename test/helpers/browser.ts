@@ -1,0 +1,196 @@
+/**
+ * The browser layer's plumbing: Debian's Chromium driven by playwright-core (never a downloaded
+ * browser), axe with the WCAG 2.1 A/AA tags, and the checks every page must pass.
+ *
+ * Without Chromium the suites are skipped with one line saying how to install it — unless
+ * REQUIRE_BROWSER=1 (as in .ci/run), where the absence fails the run (DESIGN §5).
+ */
+import assert from 'node:assert/strict';
+import { accessSync, constants, mkdirSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from './client.js';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const REQUIRE_BROWSER = process.env.REQUIRE_BROWSER === '1';
+
+export const VIEWPORTS = {
+  phone: { width: 375, height: 740 },
+  desktop: { width: 1280, height: 900 },
+} as const;
+export type ViewportName = keyof typeof VIEWPORTS;
+
+const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function chromiumPresent(): boolean {
+  try {
+    accessSync(CHROMIUM_PATH, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const MISSING_MESSAGE = `Browser-tests sprunget over: Chromium mangler (${CHROMIUM_PATH}). Installér med: apt-get install -y chromium — eller sæt CHROMIUM_PATH.`;
+
+/**
+ * `false` when the browser suites should run, else the skip reason for describe({ skip }).
+ * The explanation is printed once per test run, not once per file: every browser test file runs in
+ * its own process under the same `node --test` parent, so a marker file keyed by that parent decides.
+ */
+export const browserSkip: string | false = (() => {
+  if (chromiumPresent() || REQUIRE_BROWSER) return false;
+  try {
+    openSync(path.join(tmpdir(), `naernet-browser-skip-${process.ppid}`), 'wx');
+    console.log(MISSING_MESSAGE);
+  } catch {
+    // Another browser test file of this run has already said it.
+  }
+  return 'Chromium mangler';
+})();
+
+/** Starts Chromium; with REQUIRE_BROWSER=1 and no Chromium this throws, so the run fails. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!chromiumPresent()) throw new Error(MISSING_MESSAGE.replace('sprunget over', 'kan ikke køre'));
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
+}
+
+export type PageOptions = { javaScriptEnabled?: boolean };
+
+/** A fresh context (own cookies) and page at the given width, with its problems recorded. */
+export async function newPage(
+  browser: Browser,
+  baseURL: string,
+  viewport: ViewportName = 'desktop',
+  options: PageOptions = {},
+): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: VIEWPORTS[viewport],
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    locale: 'da-DK',
+  });
+  const page = await context.newPage();
+  return { context, page, problems: watchProblems(page) };
+}
+
+/**
+ * What the browser complained about: CSP violations, script errors, and failed subresources
+ * (a missing stylesheet is a broken page even if axe is happy). The main document's own status
+ * (a 404 page) is not a problem.
+ */
+export type PageProblems = { list: string[]; clear(): void };
+
+export function watchProblems(page: Page): PageProblems {
+  const list: string[] = [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content Security Policy|Refused to (execute|load|apply)/i.test(text)) list.push(`CSP: ${text}`);
+    else if (msg.type() === 'error' && !/Failed to load resource/.test(text)) list.push(`console: ${text}`);
+  });
+  page.on('pageerror', (err) => list.push(`script error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    // ERR_ABORTED is Chromium cancelling a load it no longer needs (a CSS image whose rule stopped
+    // matching, a navigation); a missing asset shows up as a 4xx response below instead.
+    const error = req.failure()?.errorText ?? '';
+    if (req.resourceType() !== 'document' && error !== 'net::ERR_ABORTED')
+      list.push(`failed: ${req.url()} (${error})`);
+  });
+  page.on('response', (res) => {
+    if (res.request().resourceType() !== 'document' && res.status() >= 400)
+      list.push(`${res.status()}: ${res.url()}`);
+  });
+  return {
+    list,
+    clear() {
+      list.length = 0;
+    },
+  };
+}
+
+/** The text a person sees in the element (rendered text: hidden parts left out, unlike textContent). */
+export function visibleText(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text, which is what is asserted.
+  return locator.innerText();
+}
+
+/** Logs in through the form, as a person would, and waits for the page after it. */
+export async function login(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.locator('#field-email').fill(email);
+  await page.locator('#field-password').fill(password);
+  await Promise.all([
+    page.waitForURL((url) => url.pathname !== '/login'),
+    page.locator('main form[action="/login"] button[type="submit"]').click(),
+  ]);
+}
+
+/** Logs out with the header's Log ud button. */
+export async function logout(page: Page): Promise<void> {
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/login'),
+    page.locator('form.logout-form button[type="submit"]').click(),
+  ]);
+}
+
+/** axe with the WCAG 2.1 A and AA rules: zero violations, listed readably when there are some. */
+export async function checkA11y(page: Page, label = page.url()): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    // Only violations are reported in detail: the passes are not needed and cost time on every page.
+    .options({ resultTypes: ['violations'] })
+    .analyze();
+  if (results.violations.length === 0) return;
+  const report = results.violations
+    .map((v) => {
+      const nodes = v.nodes
+        .slice(0, 5)
+        .map(
+          (n) =>
+            `      ${n.target.join(' ')}\n        ${n.html.slice(0, 200)}\n        ${n.failureSummary?.replace(/\n/g, ' ') ?? ''}`,
+        )
+        .join('\n');
+      return `  [${v.impact}] ${v.id}: ${v.help} (${v.nodes.length} element(s))\n    ${v.helpUrl}\n${nodes}`;
+    })
+    .join('\n');
+  assert.fail(`axe found ${results.violations.length} WCAG 2.1 A/AA violation(s) on ${label}:\n${report}`);
+}
+
+/** Nothing may force the reader to scroll sideways (WCAG 1.4.10 Reflow at 320 CSS px and up). */
+export async function assertNoHorizontalScroll(page: Page, label = page.url()): Promise<void> {
+  const { scrollWidth, clientWidth, culprits } = await page.evaluate(() => {
+    const doc = document.documentElement;
+    const width = doc.clientWidth;
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .slice(0, 5)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''} (right ${Math.round(el.getBoundingClientRect().right)})`,
+      );
+    return { scrollWidth: doc.scrollWidth, clientWidth: width, culprits: wide };
+  });
+  assert.ok(
+    scrollWidth <= clientWidth,
+    `${label} scrolls sideways: scrollWidth ${scrollWidth} > clientWidth ${clientWidth}; widest: ${culprits.join(', ')}`,
+  );
+}
+
+/** A screenshot for a person to look at, under /tmp/shots (never in the repository). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = '/tmp/shots';
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
