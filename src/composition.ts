@@ -16,8 +16,12 @@ import { SettingsRepository } from './db/settings.repository.js';
 import { createAccountFeature } from './features/account/index.js';
 import { createAdminFeature } from './features/admin/index.js';
 import { AuditLog } from './features/audit/audit.repository.js';
+import { createConcernsFeature } from './features/concerns/index.js';
 import { createHomeFeature } from './features/home/index.js';
 import { createMembersFeature } from './features/members/index.js';
+import { createReferralsFeature } from './features/referrals/index.js';
+import { createTemplatesFeature } from './features/templates/index.js';
+import { createTriageFeature } from './features/triage/index.js';
 import { JobLeases } from './jobs/lease.js';
 import { outboxJob } from './jobs/outbox.job.js';
 import { type Job, Scheduler } from './jobs/scheduler.js';
@@ -119,6 +123,10 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   const account = createAccountFeature(core);
   const members = createMembersFeature(core);
   const admin = createAdminFeature(core);
+  const concerns = createConcernsFeature(core);
+  const referrals = createReferralsFeature(core, { concerns: concerns.service });
+  const triage = createTriageFeature(core);
+  const templates = createTemplatesFeature(core);
 
   const routers: Router[] = [
     home.router,
@@ -127,11 +135,17 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     account.router,
     members.router,
     admin.router,
+    // /triage and /concerns (the list) come before /concerns/:id.
+    triage.router,
+    concerns.router,
+    referrals.router,
+    templates.router,
   ];
 
   const leases = new JobLeases(db, () => now().getTime());
   const jobs: Job[] = [
     outboxJob({ outbox, transport, leases, from: config.mailFrom, now, logger }),
+    ...referrals.jobs,
     { name: 'session-prune', run: async () => void sessionStore.prune() },
   ];
   const scheduler = new Scheduler(jobs, config.schedulerIntervalMs, logger);
@@ -145,7 +159,16 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     transport,
     scheduler,
     routers,
-    services: { auth, members: members.service, admin: admin.service, account: account.service },
+    services: {
+      auth,
+      members: members.service,
+      admin: admin.service,
+      account: account.service,
+      concerns: concerns.service,
+      referrals: referrals.service,
+      triage: triage.service,
+      templates: templates.service,
+    },
     setBaseUrl(url: string) {
       baseUrl = url;
     },

@@ -20,6 +20,9 @@ export type Actor = {
   memberships: { councilId: number; councilName: string; role: MembershipRole; title: string }[];
 };
 
+/** What the policy needs to know about a concern. */
+export type ConcernScope = { councilId: number; reporterId: number | null };
+
 export const policy = {
   isDistrictAdmin: (actor: Actor) => actor.isDistrictAdmin,
 
@@ -47,6 +50,33 @@ export const policy = {
         ...(actor.isOfficer ? actor.officerCouncilIds : []),
       ]),
     ].sort((a, b) => a - b),
+
+  /** Log a concern for a council: its network persons and council admins (DESIGN §2). */
+  canReportConcern: (actor: Actor, councilId: number) => policy.isMemberOf(actor, councilId),
+
+  /** Officers of the concern's council and district admins: triage, notes, referrals, closing. */
+  canHandleConcern: (actor: Actor, concern: ConcernScope) =>
+    actor.isDistrictAdmin || policy.coversCouncil(actor, concern.councilId),
+
+  /**
+   * The whole concern (text, photos, reporter, public timeline): its reporter and those who
+   * handle it — nobody else (DESIGN §3). Internal notes need canHandleConcern.
+   */
+  canViewConcern: (actor: Actor, concern: ConcernScope) =>
+    concern.reporterId === actor.id || policy.canHandleConcern(actor, concern),
+
+  /** Only the written summary an officer shared with the council's network. */
+  canViewSharedSummary: (actor: Actor, concern: ConcernScope & { hasSharedSummary: boolean }) =>
+    concern.hasSharedSummary && policy.isMemberOf(actor, concern.councilId),
+
+  /** The triage queue: officers (for their councils) and district admins. */
+  canUseTriage: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
+
+  /** Aggregated counts of a council's concerns: its council admins and those who handle them. */
+  canViewConcernCounts: (actor: Actor, councilId: number) =>
+    actor.isDistrictAdmin ||
+    policy.isCouncilAdminOf(actor, councilId) ||
+    policy.coversCouncil(actor, councilId),
 
   /** Officers and district admins must use two-factor authentication in production. */
   requiresTwoFactor: (actor: Pick<Actor, 'isDistrictAdmin' | 'isOfficer'>) =>

@@ -12,6 +12,15 @@ export const SETTING_DEFAULTS = {
   district_name: 'Sydsjællands og Lolland-Falsters Politikreds',
   retention_months: '24',
   session_idle_minutes: '30',
+  // Concerns: working days to the first public response, per priority.
+  due_working_days_high: '1',
+  due_working_days_normal: '3',
+  due_working_days_low: '10',
+  // A referral not acknowledged within this many hours is flagged.
+  referral_ack_hours: '48',
+  referral_link_days: '30',
+  // The officers' daily digest goes out at this Copenhagen hour.
+  digest_hour: '7',
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

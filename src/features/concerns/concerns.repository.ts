@@ -1,0 +1,252 @@
+import type { Db } from '../../db/connection.js';
+import type { ConcernStatus, Priority, Resolution } from './concern-state.js';
+
+export type ConcernRow = {
+  id: number;
+  council_id: number;
+  council_name: string;
+  municipality_name: string;
+  reporter_id: number | null;
+  reporter_name: string | null;
+  reporter_email: string | null;
+  reporter_locale: 'da' | 'en' | null;
+  reporter_notify: 0 | 1 | null;
+  category_id: number;
+  category_slug: string;
+  category_da: string;
+  category_en: string;
+  suggested_department_id: number | null;
+  title: string;
+  description: string;
+  location: string;
+  occurred_at: string | null;
+  status: ConcernStatus;
+  priority: Priority;
+  due_at: string | null;
+  paused_at: string | null;
+  first_response_at: string | null;
+  resolution: Resolution | null;
+  feedback: string | null;
+  duplicate_of_id: number | null;
+  shared_summary: string | null;
+  shared_at: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  anonymised_at: string | null;
+};
+
+export type EventType =
+  | 'created'
+  | 'status_changed'
+  | 'priority_changed'
+  | 'category_changed'
+  | 'public_reply'
+  | 'internal_note'
+  | 'reporter_info'
+  | 'referral_sent'
+  | 'referral_acknowledged'
+  | 'referral_answered'
+  | 'shared'
+  | 'closed'
+  | 'reopened'
+  | 'merged'
+  | 'duplicate_linked';
+
+export type EventRow = {
+  id: number;
+  concern_id: number;
+  at: string;
+  actor_user_id: number | null;
+  actor_name: string | null;
+  type: EventType;
+  visibility: 'public' | 'internal';
+  body: string;
+  data: string;
+};
+
+export type NewEvent = {
+  concernId: number;
+  at: string;
+  actorId: number | null;
+  type: EventType;
+  visibility: 'public' | 'internal';
+  body?: string;
+  data?: Record<string, unknown>;
+};
+
+export type PhotoRow = {
+  id: number;
+  concern_id: number;
+  file_name: string;
+  content_type: 'image/jpeg' | 'image/png';
+  size_bytes: number;
+  created_at: string;
+};
+
+export type CategoryOption = {
+  id: number;
+  slug: string;
+  label_da: string;
+  label_en: string;
+  suggested_department_id: number | null;
+};
+
+const CONCERN_SELECT = `
+  SELECT c.*, co.name AS council_name, m.name AS municipality_name,
+         u.name AS reporter_name, u.email AS reporter_email, u.locale AS reporter_locale,
+         u.notify_concern_updates AS reporter_notify,
+         cat.slug AS category_slug, cat.label_da AS category_da, cat.label_en AS category_en,
+         cat.suggested_department_id
+    FROM concerns c
+    JOIN councils co ON co.id = c.council_id
+    JOIN municipalities m ON m.id = co.municipality_id
+    JOIN categories cat ON cat.id = c.category_id
+    LEFT JOIN users u ON u.id = c.reporter_id`;
+
+/** All SQL about a single concern: the row, its timeline and its photos. Lists live in triage.repository.ts. */
+export class ConcernsRepository {
+  private readonly byId;
+  private readonly insertEventStmt;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare<[number], ConcernRow>(`${CONCERN_SELECT} WHERE c.id = ?`);
+    this.insertEventStmt = db.prepare(
+      `INSERT INTO concern_events (concern_id, at, actor_user_id, type, visibility, body, data)
+       VALUES (@concernId, @at, @actorId, @type, @visibility, @body, @data)`,
+    );
+  }
+
+  findById(id: number): ConcernRow | undefined {
+    return this.byId.get(id);
+  }
+
+  insert(c: {
+    councilId: number;
+    reporterId: number;
+    categoryId: number;
+    title: string;
+    description: string;
+    location: string;
+    occurredAt: string | null;
+    priority: Priority;
+    dueAt: string;
+    now: string;
+  }): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO concerns (council_id, reporter_id, category_id, title, description, location, occurred_at,
+                               priority, due_at, created_at, updated_at)
+         VALUES (@councilId, @reporterId, @categoryId, @title, @description, @location, @occurredAt,
+                 @priority, @dueAt, @now, @now)`,
+      )
+      .run(c);
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Updates the given columns (names are fixed by the caller, never user input) and updated_at. */
+  update(
+    id: number,
+    fields: Partial<
+      Record<
+        | 'status'
+        | 'priority'
+        | 'category_id'
+        | 'due_at'
+        | 'paused_at'
+        | 'first_response_at'
+        | 'resolution'
+        | 'feedback'
+        | 'duplicate_of_id'
+        | 'shared_summary'
+        | 'shared_at'
+        | 'closed_at',
+        string | number | null
+      >
+    >,
+    now: string,
+  ): void {
+    const columns = Object.keys(fields);
+    if (columns.length === 0) return;
+    const sets = columns.map((c) => `${c} = @${c}`).join(', ');
+    this.db
+      .prepare(`UPDATE concerns SET ${sets}, updated_at = @now WHERE id = @id`)
+      .run({ ...fields, now, id });
+  }
+
+  insertEvent(e: NewEvent): number {
+    return Number(
+      this.insertEventStmt.run({
+        concernId: e.concernId,
+        at: e.at,
+        actorId: e.actorId,
+        type: e.type,
+        visibility: e.visibility,
+        body: e.body ?? '',
+        data: JSON.stringify(e.data ?? {}),
+      }).lastInsertRowid,
+    );
+  }
+
+  /** The timeline, oldest first; internal events only when asked for. */
+  events(concernId: number, includeInternal: boolean): EventRow[] {
+    return this.db
+      .prepare<[number], EventRow>(
+        `SELECT e.*, u.name AS actor_name FROM concern_events e LEFT JOIN users u ON u.id = e.actor_user_id
+          WHERE e.concern_id = ? ${includeInternal ? '' : "AND e.visibility = 'public'"}
+          ORDER BY e.id`,
+      )
+      .all(concernId);
+  }
+
+  insertPhoto(p: {
+    concernId: number;
+    fileName: string;
+    contentType: string;
+    size: number;
+    now: string;
+  }): void {
+    this.db
+      .prepare(
+        'INSERT INTO concern_photos (concern_id, file_name, content_type, size_bytes, created_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(p.concernId, p.fileName, p.contentType, p.size, p.now);
+  }
+
+  photos(concernId: number): PhotoRow[] {
+    return this.db
+      .prepare<[number], PhotoRow>('SELECT * FROM concern_photos WHERE concern_id = ? ORDER BY id')
+      .all(concernId);
+  }
+
+  findPhoto(concernId: number, photoId: number): PhotoRow | undefined {
+    return this.db
+      .prepare<[number, number], PhotoRow>('SELECT * FROM concern_photos WHERE id = ? AND concern_id = ?')
+      .get(photoId, concernId);
+  }
+
+  activeCategories(): CategoryOption[] {
+    return this.db
+      .prepare<[], CategoryOption>(
+        'SELECT id, slug, label_da, label_en, suggested_department_id FROM categories WHERE active = 1 ORDER BY sort_order, label_da',
+      )
+      .all();
+  }
+
+  findActiveCategory(slug: string): CategoryOption | undefined {
+    return this.db
+      .prepare<[string], CategoryOption>(
+        'SELECT id, slug, label_da, label_en, suggested_department_id FROM categories WHERE slug = ? AND active = 1',
+      )
+      .get(slug);
+  }
+
+  /** Concerns that name this one as their original (the "dublet af #N" links back). */
+  duplicatesOf(concernId: number): { id: number; title: string }[] {
+    return this.db
+      .prepare<[number], { id: number; title: string }>(
+        'SELECT id, title FROM concerns WHERE duplicate_of_id = ? ORDER BY id',
+      )
+      .all(concernId);
+  }
+}

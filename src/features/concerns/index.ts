@@ -1,0 +1,15 @@
+import path from 'node:path';
+import type { Core } from '../../composition.js';
+import { TemplatesRepository } from '../templates/templates.repository.js';
+import { ConcernsRepository } from './concerns.repository.js';
+import { createConcernsRouter } from './concerns.routes.js';
+import { ConcernsService } from './concerns.service.js';
+import { PhotoStore } from './photos.js';
+
+export function createConcernsFeature(core: Core) {
+  const concerns = new ConcernsRepository(core.db);
+  const photos = new PhotoStore(path.join(core.config.dataDir, 'uploads'));
+  const service = new ConcernsService({ ...core, concerns, photos });
+  const templates = new TemplatesRepository(core.db);
+  return { router: createConcernsRouter({ service, templates }), service, repository: concerns };
+}

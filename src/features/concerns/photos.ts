@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const MAX_PHOTOS = 3;
+export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
+
+export type UploadedPhoto = { buffer: Buffer; size: number };
+export type StoredPhoto = { fileName: string; contentType: 'image/jpeg' | 'image/png'; size: number };
+
+/**
+ * The real type from the file's first bytes — never the name or the browser's claim, so a script
+ * renamed to .jpg is refused.
+ */
+export function sniffImageType(buffer: Buffer): 'image/jpeg' | 'image/png' | undefined {
+  if (buffer.length >= 3 && buffer[0] === 0xff && buffer[1] === 0xd8 && buffer[2] === 0xff)
+    return 'image/jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (buffer.length >= 8 && png.every((b, i) => buffer[i] === b)) return 'image/png';
+  return undefined;
+}
+
+/** i18n key of the first problem with the uploaded photos, or null. */
+export function photoProblem(photos: UploadedPhoto[]): string | null {
+  if (photos.length > MAX_PHOTOS) return 'concerns.errors.photos_too_many';
+  for (const photo of photos) {
+    if (photo.size > MAX_PHOTO_BYTES) return 'concerns.errors.photo_too_large';
+    if (!sniffImageType(photo.buffer)) return 'concerns.errors.photo_type';
+  }
+  return null;
+}
+
+/** Photos live under DATA_DIR/uploads with random names; only the database knows which concern owns one. */
+export class PhotoStore {
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  save(photo: UploadedPhoto): StoredPhoto {
+    const contentType = sniffImageType(photo.buffer);
+    if (!contentType) throw new Error('not an image');
+    const fileName = `${randomBytes(18).toString('base64url')}${contentType === 'image/png' ? '.png' : '.jpg'}`;
+    writeFileSync(path.join(this.dir, fileName), photo.buffer, { flag: 'wx', mode: 0o600 });
+    return { fileName, contentType, size: photo.size };
+  }
+
+  pathOf(fileName: string): string {
+    // Names come from the database, but never let one climb out of the folder.
+    return path.join(this.dir, path.basename(fileName));
+  }
+
+  remove(fileName: string): void {
+    try {
+      unlinkSync(this.pathOf(fileName));
+    } catch {
+      // already gone
+    }
+  }
+}
