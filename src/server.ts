@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { compose } from './composition.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadDemo, shouldLoadDemo } from './demo/demo.js';
+import { loadDemoActivity } from './demo/demo-activity.js';
 
 /** Starts: config → database + migrations → app → jobs → listen (DESIGN §6). */
 async function main(): Promise<void> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
 
   if (shouldLoadDemo(deps.db, config)) {
     const logins = await loadDemo(deps);
+    await loadDemoActivity(deps);
     console.log(
       [
         '',

@@ -136,7 +136,7 @@ describe('ConcernsService on a real SQLite file', () => {
     });
     const reporterView = deps.services.concerns.view(actor('hal@glumsoe.example'), id);
     assert.equal(reporterView.mode, 'reporter');
-    assert.ok(reporterView.mode !== 'shared' && !reporterView.events.some((e) => e.body.includes(marker)));
+    assert.ok(reporterView.mode === 'reporter' && !reporterView.events.some((e) => e.body.includes(marker)));
     const mails = deps.db
       .prepare('SELECT text_body || html_body AS body FROM outbox')
       .pluck()

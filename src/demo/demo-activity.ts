@@ -1,0 +1,106 @@
+import type { Actor } from '../auth/policy.js';
+import type { Composition } from '../composition.js';
+
+/**
+ * Everyday activity for the demo (DESIGN §5: "enough … that every page shows something real"):
+ * concerns in every state, replies, notes, a shared summary and a referral. Created through the
+ * services, so every row, event and mail is what the portal itself would write; then moved back
+ * in time so the pages show a history. Only `npm start` loads it — tests build their own data.
+ */
+export async function loadDemoActivity(deps: Composition): Promise<void> {
+  const { db, users, services } = deps;
+  const actor = (email: string): Actor => {
+    const user = users.findByEmail(email);
+    const loaded = user ? users.loadActor(user.id) : undefined;
+    if (!loaded) throw new Error(`demo user ${email} missing`);
+    return loaded;
+  };
+  const council = (slug: string) => db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+  const hal = actor('hal@glumsoe.example');
+  const formand = actor('formand@glumsoe.example');
+  const brugs = actor('brugs@fladsaa.example');
+  const vest = actor('vest@vestegn.example');
+  const officer = actor('betjent@politi.example');
+  const concerns = services.concerns;
+
+  const log = (who: Actor, slug: string, category: string, title: string, description: string, location: string) =>
+    concerns.create(who, { councilId: council(slug), category, title, description, location, occurredAt: null }, []);
+
+  const knallerter = log(
+    hal,
+    'glumsoe',
+    'trafik',
+    'Knallerter kører stærkt på stien ved hallen',
+    'Flere aftener om ugen kører 3-4 knallerter med høj fart på gang- og cykelstien mellem hallen og skolen, mens børn går hjem fra træning.',
+    'Stien mellem Glumsø Hallen og skolen',
+  );
+  concerns.updateTriage(officer, knallerter, { priority: 'high' });
+  concerns.addNote(officer, knallerter, { body: 'Tjek med færdsel om der er flere henvendelser fra området.', visibility: 'internal' });
+  concerns.addNote(officer, knallerter, {
+    body: 'Tak for din henvendelse. Vi sender en patrulje forbi i de tidsrum, du nævner, de næste to uger.',
+    visibility: 'public',
+  });
+
+  const graffiti = log(
+    formand,
+    'glumsoe',
+    'haervaerk',
+    'Graffiti på busskuret ved torvet',
+    'Busskuret er blevet tagget igen i weekenden. Det er tredje gang i år.',
+    'Torvet, Glumsø',
+  );
+  concerns.close(officer, graffiti, {
+    resolution: 'not_police',
+    feedback: 'Hærværk på busskure håndteres af kommunen. Kontakt Næstved Kommune, Vej og Park, som fjerner graffiti.',
+  });
+
+  const unge = log(
+    brugs,
+    'fladsaa',
+    'unge',
+    'Unge samles sent ved Brugsen',
+    'En gruppe unge samles ved indgangen til Brugsen efter lukketid. Der er råben og affald, og nogle kunder føler sig utrygge.',
+    'Brugsen, Mogenstrup',
+  );
+  concerns.addNote(officer, unge, { body: 'Kendt gruppe; SSP er allerede i kontakt med skolen.', visibility: 'internal' });
+  concerns.share(
+    officer,
+    unge,
+    'Politiet og SSP er opmærksomme på unge, der samles ved Brugsen om aftenen, og er i dialog med skolen.',
+  );
+
+  log(
+    vest,
+    'vestegn',
+    'indbrud',
+    'Indbrud i sommerhuse ved Karrebæksminde',
+    'Naboer fortæller om to indbrud i sommerhuse den seneste uge. Der er set en varebil uden nummerplader.',
+    'Sommerhusområdet ved Enø',
+  );
+  log(
+    hal,
+    'glumsoe',
+    'tryghed',
+    'Mørk sti uden gadelys',
+    'Gadelyset på stien ved søen har været slukket i flere uger. Mange føler sig utrygge, når de går hjem om aftenen.',
+    'Stien ved Glumsø Sø',
+  );
+
+  // Spread the history over the last weeks: each concern and its timeline move back together.
+  const shifts: [number, number][] = [
+    [knallerter, 12],
+    [graffiti, 30],
+    [unge, 6],
+  ];
+  for (const [id, days] of shifts) {
+    const ms = days * 86_400_000;
+    const back = (column: string, table = 'concerns', key = 'id') =>
+      db
+        .prepare(
+          `UPDATE ${table} SET ${column} = strftime('%Y-%m-%dT%H:%M:%fZ', julianday(${column}) - ? / 86400000.0) WHERE ${key} = ? AND ${column} IS NOT NULL`,
+        )
+        .run(ms, id);
+    for (const column of ['created_at', 'updated_at', 'due_at', 'first_response_at', 'closed_at', 'shared_at']) back(column);
+    back('at', 'concern_events', 'concern_id');
+  }
+}
