@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -70,10 +70,16 @@ describe('the server process', () => {
       await client.get('/password/forgot');
       await client.post('/password/forgot', { email: 'hal@glumsoe.example' });
       const mailDir = path.join(dataDir, 'mail');
-      for (let i = 0; i < 50 && !(existsSync(mailDir) && readdirSync(mailDir).length > 0); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.equal(readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length, 1);
+      const resetMails = () =>
+        existsSync(mailDir)
+          ? readdirSync(mailDir)
+              .filter((f) => f.endsWith('.eml'))
+              .map((f) => readFileSync(path.join(mailDir, f), 'utf8'))
+              .filter((m) => /^To: hal@glumsoe\.example/m.test(m) && m.includes('/password/reset/'))
+          : [];
+      for (let i = 0; i < 50 && resetMails().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(resetMails().length, 1);
+      assert.match(resetMails()[0] ?? '', /^Message-ID: </m);
     } finally {
       server.child.kill('SIGTERM');
     }
