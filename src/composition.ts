@@ -146,6 +146,7 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   const jobs: Job[] = [
     outboxJob({ outbox, transport, leases, from: config.mailFrom, now, logger }),
     ...referrals.jobs,
+    ...concerns.jobs,
     { name: 'session-prune', run: async () => void sessionStore.prune() },
   ];
   const scheduler = new Scheduler(jobs, config.schedulerIntervalMs, logger);

@@ -5,11 +5,19 @@ import { ConcernsRepository } from './concerns.repository.js';
 import { createConcernsRouter } from './concerns.routes.js';
 import { ConcernsService } from './concerns.service.js';
 import { PhotoStore } from './photos.js';
+import { retentionJob } from './retention.job.js';
 
 export function createConcernsFeature(core: Core) {
   const concerns = new ConcernsRepository(core.db);
   const photos = new PhotoStore(path.join(core.config.dataDir, 'uploads'));
   const service = new ConcernsService({ ...core, concerns, photos });
   const templates = new TemplatesRepository(core.db);
-  return { router: createConcernsRouter({ service, templates }), service, repository: concerns };
+  return {
+    router: createConcernsRouter({ service, templates }),
+    service,
+    repository: concerns,
+    jobs: [
+      retentionJob({ db: core.db, settings: core.settings, photos, now: core.now, logger: core.logger }),
+    ],
+  };
 }

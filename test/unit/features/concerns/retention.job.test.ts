@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import type { Actor } from '../../../../src/auth/policy.js';
+import { type Composition, compose } from '../../../../src/composition.js';
+import { loadConfig } from '../../../../src/config.js';
+import { loadDemo } from '../../../../src/demo/demo.js';
+import { retentionCutoff } from '../../../../src/features/concerns/retention.job.js';
+
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
+
+describe('retention: closed concerns are anonymised after the retention period', () => {
+  let deps: Composition;
+  let dir: string;
+  let clock = new Date('2024-01-10T10:00:00Z');
+  const actor = (email: string): Actor => {
+    const u = deps.users.findByEmail(email);
+    const a = u && deps.users.loadActor(u.id);
+    if (!a) throw new Error(email);
+    return a;
+  };
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'naernet-retention-'));
+    deps = compose(loadConfig({ DATA_DIR: dir, NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
+      logger: pino({ level: 'silent' }),
+      now: () => clock,
+    });
+    await loadDemo(deps);
+  });
+  after(() => {
+    deps.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts 24 calendar months back', () => {
+    assert.equal(retentionCutoff(new Date('2026-11-24T10:00:00Z'), 24), '2024-11-24T10:00:00.000Z');
+  });
+
+  it('removes texts, place, photos and the reporter of an old closed concern, and keeps the figures', async () => {
+    const hal = actor('hal@glumsoe.example');
+    const officer = actor('betjent@politi.example');
+    const glumsoe = hal.memberships[0]?.councilId as number;
+    const input = {
+      councilId: glumsoe,
+      category: 'trafik',
+      title: 'Jens Hansen kører for stærkt',
+      description: 'Rød bil, Hovedgaden 3',
+      location: 'Hovedgaden 3',
+      occurredAt: null,
+    };
+    const old = deps.services.concerns.create(hal, input, [{ buffer: PNG, size: PNG.length }]);
+    deps.services.concerns.addReporterInfo(hal, old, 'Han hedder Jens Hansen');
+    deps.services.concerns.close(officer, old, {
+      resolution: 'resolved',
+      feedback: 'Vi har talt med føreren',
+    });
+    const open = deps.services.concerns.create(hal, { ...input, title: 'Stadig åben' }, []);
+    const uploads = path.join(dir, 'uploads');
+    assert.equal(readdirSync(uploads).length, 1);
+
+    clock = new Date('2026-01-11T10:00:00Z'); // 24 months and a day after closing
+    const job = deps.scheduler;
+    await job.tick();
+
+    const row = deps.db.prepare('SELECT * FROM concerns WHERE id = ?').get(old) as Record<string, unknown>;
+    assert.equal(row.reporter_id, null);
+    assert.equal(row.title, '');
+    assert.equal(row.description, '');
+    assert.equal(row.location, '');
+    assert.equal(row.feedback, null);
+    assert.ok(row.anonymised_at);
+    assert.equal(row.category_id !== null && row.status === 'closed' && row.resolution === 'resolved', true);
+    const bodies = deps.db.prepare('SELECT body FROM concern_events WHERE concern_id = ?').pluck().all(old);
+    assert.ok(bodies.every((b) => b === ''));
+    assert.equal(readdirSync(uploads).length, 0, 'the photo file is gone');
+    assert.equal(deps.db.prepare('SELECT count(*) FROM concern_photos').pluck().get(), 0);
+    const found = deps.db
+      .prepare('SELECT rowid FROM concerns_fts WHERE concerns_fts MATCH \'"Hansen"\'')
+      .pluck()
+      .all();
+    assert.deepEqual(found, [], 'the search index forgot the texts');
+    assert.equal(
+      (deps.db.prepare('SELECT title FROM concerns WHERE id = ?').get(open) as { title: string }).title,
+      'Stadig åben',
+    );
+    assert.ok(existsSync(uploads));
+  });
+});
