@@ -1,0 +1,92 @@
+import type { Core } from '../../composition.js';
+import type { Job } from '../../jobs/scheduler.js';
+import { localDate, toLocalInputValue } from '../../web/dates.js';
+import {
+  DIGEST_LIST_LIMIT,
+  type DigestConcern,
+  type DigestOfficer,
+  DigestRepository,
+} from './digest.repository.js';
+
+type Deps = Pick<Core, 'db' | 'settings' | 'now' | 'mailer' | 'baseUrl' | 'logger'>;
+
+/**
+ * The officers' daily digest (issue 3 item 8): once per Copenhagen day, at or after settings
+ * digest_hour, every active officer with councils gets one mail — only when there is something —
+ * listing overdue concerns, new concerns and concerns a department answered since their last
+ * digest (or in the last 24 hours).
+ *
+ * Exactly once: the digest_log row (officer, day) is written in the same transaction as the
+ * outbox row, so a restart or a second process never sends the same day's digest twice. Cheap:
+ * before the hour, and once the day's round is done, a tick does no SQL at all.
+ */
+export function createDigestJob(deps: Deps): Job {
+  const digests = new DigestRepository(deps.db);
+  let doneDay: string | undefined;
+
+  const list = (concerns: DigestConcern[]) =>
+    concerns
+      .slice(0, DIGEST_LIST_LIMIT)
+      .map((c) => `#${c.id} ${c.title} (${c.council_name}): ${deps.baseUrl()}/concerns/${c.id}`)
+      .join('\n');
+  const count = (concerns: DigestConcern[]) =>
+    concerns.length > DIGEST_LIST_LIMIT ? `${DIGEST_LIST_LIMIT}+` : String(concerns.length);
+
+  function sendDigest(officer: DigestOfficer, day: string, now: Date): boolean {
+    return deps.db.transaction(() => {
+      const nowIso = now.toISOString();
+      const overdue = digests.overdueFor(officer.id, nowIso);
+      // A new concern that is already overdue is listed once, under overdue.
+      const overdueIds = new Set(overdue.map((c) => c.id));
+      const fresh = digests.newFor(officer.id).filter((c) => !overdueIds.has(c.id));
+      const since = digests.lastDigestAt(officer.id) ?? new Date(now.getTime() - 86_400_000).toISOString();
+      const answered = digests.answeredFor(officer.id, since);
+      if (overdue.length + fresh.length + answered.length === 0) return false;
+      if (!digests.claim(officer.id, day, nowIso)) return false;
+      const paragraphKeys = ['mail.greeting', 'referrals.digest.intro'];
+      if (overdue.length > 0) paragraphKeys.push('referrals.digest.overdue');
+      if (fresh.length > 0) paragraphKeys.push('referrals.digest.new');
+      if (answered.length > 0) paragraphKeys.push('referrals.digest.answered');
+      deps.mailer.queue({
+        kind: 'officer_digest',
+        to: officer.email,
+        locale: officer.locale,
+        subjectKey: 'referrals.digest.subject',
+        params: {
+          name: officer.name,
+          overdue_count: count(overdue),
+          overdue_list: list(overdue),
+          new_count: count(fresh),
+          new_list: list(fresh),
+          answered_count: count(answered),
+          answered_list: list(answered),
+        },
+        paragraphKeys,
+        action: { labelKey: 'referrals.digest.action', url: `${deps.baseUrl()}/triage` },
+      });
+      return true;
+    })();
+  }
+
+  return {
+    name: 'officer-digest',
+    async run() {
+      const now = deps.now();
+      const day = localDate(now);
+      if (doneDay === day) return;
+      const hour = Number(toLocalInputValue(now).slice(11, 13));
+      if (hour < deps.settings.getNumber('digest_hour')) return;
+      let failed = false;
+      for (const officer of digests.officersWithoutDigest(day)) {
+        try {
+          sendDigest(officer, day, now);
+        } catch (err) {
+          // Try again on the next tick; the others' digests are already safely logged.
+          failed = true;
+          deps.logger.error({ err, officerId: officer.id }, 'digest: could not queue');
+        }
+      }
+      if (!failed) doneDay = day;
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { Db } from '../../db/connection.js';
+
+export type DigestOfficer = { id: number; name: string; email: string; locale: 'da' | 'en' };
+
+export type DigestConcern = { id: number; title: string; council_name: string };
+
+/** How many concerns of each kind a digest lists by name; the rest are counted. */
+export const DIGEST_LIST_LIMIT = 25;
+
+/** The SQL of the officers' daily digest. */
+export class DigestRepository {
+  private readonly pendingOfficers;
+  private readonly newConcerns;
+  private readonly overdueConcerns;
+  private readonly answeredConcerns;
+  private readonly lastSent;
+  private readonly logStmt;
+
+  constructor(db: Db) {
+    this.pendingOfficers = db.prepare<[string], DigestOfficer>(
+      `SELECT u.id, u.name, u.email, u.locale FROM users u
+        WHERE u.is_officer = 1 AND u.status = 'active'
+          AND EXISTS (SELECT 1 FROM officer_assignments a JOIN councils co ON co.id = a.council_id
+                       WHERE a.officer_id = u.id AND co.active = 1)
+          AND NOT EXISTS (SELECT 1 FROM digest_log l WHERE l.officer_id = u.id AND l.day = ?)
+        ORDER BY u.id`,
+    );
+    // The officer's councils drive each query, so the concerns_queue index does the work.
+    const scoped = `FROM officer_assignments a
+        JOIN councils co ON co.id = a.council_id AND co.active = 1
+        JOIN concerns c ON c.council_id = a.council_id`;
+    this.newConcerns = db.prepare<{ officerId: number; limit: number }, DigestConcern>(
+      `SELECT c.id, c.title, co.name AS council_name ${scoped}
+        WHERE a.officer_id = @officerId AND c.status = 'new'
+        ORDER BY c.created_at, c.id LIMIT @limit`,
+    );
+    // The same rule as ConcernsService.isOverdue: open, no first response, clock not paused, past due.
+    this.overdueConcerns = db.prepare<{ officerId: number; now: string; limit: number }, DigestConcern>(
+      `SELECT c.id, c.title, co.name AS council_name ${scoped}
+        WHERE a.officer_id = @officerId AND c.status IN ('new', 'in_progress', 'awaiting_department')
+          AND c.first_response_at IS NULL AND c.paused_at IS NULL AND c.due_at < @now
+        ORDER BY c.due_at, c.id LIMIT @limit`,
+    );
+    this.answeredConcerns = db.prepare<{ officerId: number; since: string; limit: number }, DigestConcern>(
+      `SELECT c.id, c.title, co.name AS council_name ${scoped}
+        WHERE a.officer_id = @officerId
+          AND EXISTS (SELECT 1 FROM referrals r WHERE r.concern_id = c.id AND r.status = 'answered'
+                         AND r.answered_at > @since)
+        ORDER BY c.id LIMIT @limit`,
+    );
+    this.lastSent = db
+      .prepare<[number], string | null>('SELECT max(sent_at) FROM digest_log WHERE officer_id = ?')
+      .pluck();
+    this.logStmt = db.prepare('INSERT OR IGNORE INTO digest_log (officer_id, day, sent_at) VALUES (?, ?, ?)');
+  }
+
+  /** Active officers with at least one active council who have had no digest for `day`. */
+  officersWithoutDigest(day: string): DigestOfficer[] {
+    return this.pendingOfficers.all(day);
+  }
+
+  newFor(officerId: number, limit = DIGEST_LIST_LIMIT + 1): DigestConcern[] {
+    return this.newConcerns.all({ officerId, limit });
+  }
+
+  overdueFor(officerId: number, now: string, limit = DIGEST_LIST_LIMIT + 1): DigestConcern[] {
+    return this.overdueConcerns.all({ officerId, now, limit });
+  }
+
+  answeredFor(officerId: number, since: string, limit = DIGEST_LIST_LIMIT + 1): DigestConcern[] {
+    return this.answeredConcerns.all({ officerId, since, limit });
+  }
+
+  lastDigestAt(officerId: number): string | null {
+    return (this.lastSent.get(officerId) as string | null | undefined) ?? null;
+  }
+
+  /** Claims the officer's digest for the day; false when it was already sent (another process, a restart). */
+  claim(officerId: number, day: string, now: string): boolean {
+    return this.logStmt.run(officerId, day, now).changes === 1;
+  }
+}

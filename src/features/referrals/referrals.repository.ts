@@ -1,0 +1,187 @@
+import type { Db } from '../../db/connection.js';
+
+export type ReferralStatus = 'sent' | 'acknowledged' | 'answered';
+
+export type DepartmentRow = { id: number; name: string; email: string };
+
+/** A referral as the case page lists it (officers and district admins only). */
+export type ReferralListRow = {
+  id: number;
+  concern_id: number;
+  department_id: number;
+  department_name: string;
+  note: string;
+  status: ReferralStatus;
+  token_expires_at: string;
+  answer: string | null;
+  sent_by_name: string | null;
+  created_at: string;
+  acknowledged_at: string | null;
+  answered_at: string | null;
+};
+
+/**
+ * A referral found by its link: only what the department may see (never the concern's title,
+ * description, place, photos or reporter), plus the ids the service needs.
+ */
+export type ReferralByToken = {
+  id: number;
+  concern_id: number;
+  council_id: number;
+  council_name: string;
+  category_da: string;
+  category_en: string;
+  department_id: number;
+  department_name: string;
+  department_email: string;
+  note: string;
+  status: ReferralStatus;
+  token_expires_at: string;
+  answer: string | null;
+  created_at: string;
+  acknowledged_at: string | null;
+  answered_at: string | null;
+};
+
+export type OfficerRecipient = { id: number; name: string; email: string; locale: 'da' | 'en' };
+
+const BY_TOKEN_SELECT = `
+  SELECT r.id, r.concern_id, c.council_id, co.name AS council_name,
+         cat.label_da AS category_da, cat.label_en AS category_en,
+         r.department_id, d.name AS department_name, d.email AS department_email,
+         r.note, r.status, r.token_expires_at, r.answer, r.created_at, r.acknowledged_at, r.answered_at
+    FROM referrals r
+    JOIN concerns c ON c.id = r.concern_id
+    JOIN councils co ON co.id = c.council_id
+    JOIN categories cat ON cat.id = c.category_id
+    JOIN departments d ON d.id = r.department_id`;
+
+/** All SQL about referrals to departments and the people told about them. */
+export class ReferralsRepository {
+  private readonly byTokenHash;
+  private readonly byId;
+
+  constructor(private readonly db: Db) {
+    this.byTokenHash = db.prepare<[string], ReferralByToken>(`${BY_TOKEN_SELECT} WHERE r.token_hash = ?`);
+    this.byId = db.prepare<[number], ReferralByToken>(`${BY_TOKEN_SELECT} WHERE r.id = ?`);
+  }
+
+  activeDepartments(): DepartmentRow[] {
+    return this.db
+      .prepare<[], DepartmentRow>('SELECT id, name, email FROM departments WHERE active = 1 ORDER BY name')
+      .all();
+  }
+
+  findActiveDepartment(id: number): DepartmentRow | undefined {
+    return this.db
+      .prepare<[number], DepartmentRow>('SELECT id, name, email FROM departments WHERE id = ? AND active = 1')
+      .get(id);
+  }
+
+  insert(r: {
+    concernId: number;
+    departmentId: number;
+    note: string;
+    tokenHash: string;
+    expiresAt: string;
+    sentBy: number;
+    now: string;
+  }): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO referrals (concern_id, department_id, note, token_hash, token_expires_at, sent_by, created_at)
+           VALUES (@concernId, @departmentId, @note, @tokenHash, @expiresAt, @sentBy, @now)`,
+        )
+        .run(r).lastInsertRowid,
+    );
+  }
+
+  /** The concern's referrals, oldest first, for the case page. */
+  listForConcern(concernId: number): ReferralListRow[] {
+    return this.db
+      .prepare<[number], ReferralListRow>(
+        `SELECT r.id, r.concern_id, r.department_id, d.name AS department_name, r.note, r.status,
+                r.token_expires_at, r.answer, u.name AS sent_by_name, r.created_at, r.acknowledged_at,
+                r.answered_at
+           FROM referrals r
+           JOIN departments d ON d.id = r.department_id
+           LEFT JOIN users u ON u.id = r.sent_by
+          WHERE r.concern_id = ?
+          ORDER BY r.id`,
+      )
+      .all(concernId);
+  }
+
+  findByTokenHash(tokenHash: string): ReferralByToken | undefined {
+    return this.byTokenHash.get(tokenHash);
+  }
+
+  findById(id: number): ReferralByToken | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Replaces the link: the old token's hash is gone, so the old link stops working at once. */
+  replaceToken(id: number, tokenHash: string, expiresAt: string): void {
+    this.db
+      .prepare('UPDATE referrals SET token_hash = ?, token_expires_at = ? WHERE id = ?')
+      .run(tokenHash, expiresAt, id);
+  }
+
+  /** sent → acknowledged; false when it was already acknowledged or answered. */
+  markAcknowledged(id: number, now: string): boolean {
+    return (
+      this.db
+        .prepare(
+          "UPDATE referrals SET status = 'acknowledged', acknowledged_at = ? WHERE id = ? AND status = 'sent'",
+        )
+        .run(now, id).changes === 1
+    );
+  }
+
+  /** → answered (final); answering straight from sent also counts as acknowledging. False when already answered. */
+  markAnswered(id: number, answer: string, now: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE referrals SET status = 'answered', answer = @answer, answered_at = @now,
+                  acknowledged_at = COALESCE(acknowledged_at, @now)
+            WHERE id = @id AND status <> 'answered'`,
+        )
+        .run({ id, answer, now }).changes === 1
+    );
+  }
+
+  countUnanswered(concernId: number): number {
+    return this.db
+      .prepare<[number], number>(
+        "SELECT count(*) FROM referrals WHERE concern_id = ? AND status <> 'answered'",
+      )
+      .pluck()
+      .get(concernId) as number;
+  }
+
+  /** Active officers assigned to the council: they are told when a department answers. */
+  officersOfCouncil(councilId: number): OfficerRecipient[] {
+    return this.db
+      .prepare<[number], OfficerRecipient>(
+        `SELECT u.id, u.name, u.email, u.locale
+           FROM officer_assignments a
+           JOIN users u ON u.id = a.officer_id
+          WHERE a.council_id = ? AND u.is_officer = 1 AND u.status = 'active'
+          ORDER BY u.id`,
+      )
+      .all(councilId);
+  }
+
+  /** The council and reporter of a concern, for the policy check; undefined when it does not exist. */
+  concernScope(
+    concernId: number,
+  ): { councilId: number; reporterId: number | null; status: string } | undefined {
+    return this.db
+      .prepare<[number], { councilId: number; reporterId: number | null; status: string }>(
+        'SELECT council_id AS councilId, reporter_id AS reporterId, status FROM concerns WHERE id = ?',
+      )
+      .get(concernId);
+  }
+}

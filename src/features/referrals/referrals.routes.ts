@@ -1,0 +1,143 @@
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import { ConflictError } from '../../errors.js';
+import type { Locale } from '../../web/dates.js';
+import { type FormErrors, formErrors, parseForm } from '../../web/forms.js';
+import { actorOf, idParam, requireLogin } from '../../web/guards.js';
+import type { Translate } from '../../web/i18n.js';
+import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import { ANSWER_MAX, NOTE_MAX, referSchema, responseSchema } from './referrals.schemas.js';
+import { ReferralLinkError, type ReferralsService } from './referrals.service.js';
+
+const tOf = (res: Response) => res.locals.t as Translate;
+const caseUrl = (concernId: number) => `/concerns/${concernId}#referrals`;
+const params = (req: Request) => req.params as Record<string, string | undefined>;
+
+export function createReferralsRouter(service: ReferralsService): Router {
+  const router = Router();
+
+  // ---------------------------------------------------------------- officers
+
+  const renderReferForm = (
+    res: Response,
+    concernId: number,
+    errors: FormErrors | null,
+    values: Record<string, unknown> | null,
+  ) => {
+    const t = tOf(res);
+    const form = service.formFor(actorOf(res.req), concernId);
+    const locals = {
+      title: t('referrals.new.title', { id: form.concern.id }),
+      concern: form.concern,
+      departmentOptions: form.departments.map((d) => ({ value: d.id, label: d.name })),
+      noteMax: NOTE_MAX,
+    };
+    if (errors) return renderFormErrors(res, 'referrals/new', errors, values ?? {}, locals);
+    renderPage(res, 'referrals/new', {
+      ...locals,
+      values: { department_id: form.suggestedDepartmentId ?? '', note: '' },
+    });
+  };
+
+  router.get('/concerns/:id/referrals/new', requireLogin, (req, res) => {
+    renderReferForm(res, idParam(params(req).id), null, null);
+  });
+
+  router.post('/concerns/:id/referrals', requireLogin, (req, res) => {
+    const t = tOf(res);
+    const actor = actorOf(req);
+    const concernId = idParam(params(req).id);
+    // Access first: whoever may not handle the concern gets 404, never a validation message.
+    service.formFor(actor, concernId);
+    const form = parseForm(referSchema, req.body, t);
+    if (!form.ok) return renderReferForm(res, concernId, form.errors, form.values);
+    try {
+      const { department } = service.refer(actor, concernId, form.data, { ip: req.ip });
+      redirectWithFlash(res, caseUrl(concernId), 'referrals.flash.sent', { department });
+    } catch (err) {
+      if (!(err instanceof ConflictError) || !err.field) throw err;
+      const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
+      renderReferForm(res, concernId, errors, {
+        department_id: String(form.data.department_id),
+        note: form.data.note,
+      });
+    }
+  });
+
+  router.post('/concerns/:id/referrals/:referralId/renew', requireLogin, (req, res) => {
+    const concernId = idParam(params(req).id);
+    const referralId = idParam(params(req).referralId);
+    const { department } = service.renew(actorOf(req), concernId, referralId, { ip: req.ip });
+    redirectWithFlash(res, caseUrl(concernId), 'referrals.flash.renewed', { department });
+  });
+
+  // ---------------------------------------------------------------- the department (no account)
+
+  /** A link that does not work gets the same page whether it never existed, was replaced or expired. */
+  const linkErrors = (err: unknown, res: Response, next: NextFunction) => {
+    if (!(err instanceof ReferralLinkError)) return next(err);
+    renderPage(res, 'referrals/invalid', { title: tOf(res)('referrals.invalid.title') }, err.status);
+  };
+
+  const renderDepartmentPage = (
+    res: Response,
+    token: string,
+    errors: FormErrors | null,
+    values: Record<string, unknown>,
+    status = 422,
+  ) => {
+    const t = tOf(res);
+    const referral = service.forDepartment(token, res.locals.locale as Locale);
+    const locals = {
+      title: t('referrals.respond.title', { id: referral.concernId }),
+      referral,
+      token,
+      answerMax: ANSWER_MAX,
+    };
+    if (errors) return renderFormErrors(res, 'referrals/respond', errors, values, locals, status);
+    renderPage(res, 'referrals/respond', { ...locals, values });
+  };
+
+  router.get('/referrals/:token', (req, res, next) => {
+    try {
+      // No caching of a page reached by a secret link.
+      res.set('Cache-Control', 'no-store');
+      res.set('Referrer-Policy', 'no-referrer');
+      renderDepartmentPage(res, params(req).token ?? '', null, {});
+    } catch (err) {
+      linkErrors(err, res, next);
+    }
+  });
+
+  router.post('/referrals/:token', (req, res, next) => {
+    const t = tOf(res);
+    const token = params(req).token ?? '';
+    const self = `/referrals/${token}`;
+    try {
+      res.set('Cache-Control', 'no-store');
+      res.set('Referrer-Policy', 'no-referrer');
+      service.forDepartment(token, 'da');
+      const form = parseForm(responseSchema, req.body, t);
+      if (!form.ok) return renderDepartmentPage(res, token, form.errors, form.values);
+      if (form.data.status === 'acknowledged') {
+        const { changed } = service.acknowledge(token, { ip: req.ip });
+        return redirectWithFlash(
+          res,
+          self,
+          changed ? 'referrals.flash.acknowledged' : 'referrals.flash.unchanged',
+        );
+      }
+      try {
+        service.answer(token, form.data.answer, { ip: req.ip });
+      } catch (err) {
+        if (!(err instanceof ConflictError) || !err.field) throw err;
+        const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
+        return renderDepartmentPage(res, token, errors, {}, 409);
+      }
+      redirectWithFlash(res, self, 'referrals.flash.answered');
+    } catch (err) {
+      linkErrors(err, res, next);
+    }
+  });
+
+  return router;
+}

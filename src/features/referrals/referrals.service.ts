@@ -1,0 +1,349 @@
+import { type Actor, ensure, policy } from '../../auth/policy.js';
+import { hashToken, newToken } from '../../auth/tokens.repository.js';
+import type { Core } from '../../composition.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { Locale } from '../../web/dates.js';
+import type { Audience, ConcernsService } from '../concerns/concerns.service.js';
+import type {
+  DepartmentRow,
+  ReferralByToken,
+  ReferralListRow,
+  ReferralStatus,
+  ReferralsRepository,
+} from './referrals.repository.js';
+import type { ReferInput } from './referrals.schemas.js';
+
+type Deps = Pick<Core, 'db' | 'audit' | 'mailer' | 'settings' | 'now' | 'baseUrl'> & {
+  referrals: ReferralsRepository;
+  concerns: ConcernsService;
+};
+
+/** A link that does not (or no longer) work: 404 when unknown or replaced, 410 when expired. */
+export class ReferralLinkError extends Error {
+  constructor(readonly status: 404 | 410) {
+    super('referral link invalid');
+  }
+}
+
+/** The referral form of one concern: what the officer sees while writing the note. */
+export type ReferralForm = {
+  concern: { id: number; title: string; category: string; councilName: string };
+  departments: DepartmentRow[];
+  suggestedDepartmentId: number | null;
+};
+
+export type ReferralPanelItem = ReferralListRow & {
+  /** Still 'sent' after settings referral_ack_hours. */
+  notAcknowledged: boolean;
+  /** The department's link has expired and nothing was answered: the officer may renew it. */
+  expired: boolean;
+  canRenew: boolean;
+};
+
+/** What views/referrals/_case-panel.ejs needs. */
+export type ReferralPanel = { concernId: number; canRefer: boolean; referrals: ReferralPanelItem[] };
+
+/** What the department sees at its link — only what the officer chose to send (DESIGN §3). */
+export type DepartmentReferral = {
+  concernId: number;
+  councilName: string;
+  category: string;
+  departmentName: string;
+  note: string;
+  status: ReferralStatus;
+  answer: string | null;
+  sentAt: string;
+  acknowledgedAt: string | null;
+  answeredAt: string | null;
+  expiresAt: string;
+};
+
+/** base64url of 32 random bytes: anything else cannot be a link we issued. */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Referrals to departments (SSP, Beredskab, …): the officer sends a note, the department answers
+ * at a secure link without an account, and the officers are told. The concern's own state and
+ * timeline are kept by ConcernsService's record* methods, called inside these transactions.
+ */
+export class ReferralsService {
+  constructor(private readonly deps: Deps) {}
+
+  private at(): string {
+    return this.deps.now().toISOString();
+  }
+
+  private linkExpiry(): string {
+    const days = this.deps.settings.getNumber('referral_link_days');
+    return new Date(this.deps.now().getTime() + days * 86_400_000).toISOString();
+  }
+
+  // ---------------------------------------------------------------- the officer's side
+
+  /** The form for a new referral; 404 unless the actor handles the concern, 409 when it is closed. */
+  formFor(actor: Actor, concernId: number): ReferralForm {
+    const concern = this.deps.concerns.concernToRefer(actor, concernId);
+    return {
+      concern: {
+        id: concern.id,
+        title: concern.title,
+        category: actor.locale === 'en' ? concern.category_en : concern.category_da,
+        councilName: concern.council_name,
+      },
+      departments: this.deps.referrals.activeDepartments(),
+      suggestedDepartmentId: concern.suggested_department_id,
+    };
+  }
+
+  /**
+   * Refers the concern to one department: the referral with a fresh link, the concern's timeline
+   * and the reporter's mail (via ConcernsService), and the department's mail — one transaction.
+   * Throws ConflictError on `department_id` for an unknown or inactive department.
+   */
+  refer(actor: Actor, concernId: number, input: ReferInput, audience: Audience = {}): { department: string } {
+    const { db, referrals, concerns, audit } = this.deps;
+    return db.transaction(() => {
+      const concern = concerns.concernToRefer(actor, concernId);
+      const department = referrals.findActiveDepartment(input.department_id);
+      if (!department) throw new ConflictError('referrals.errors.department_invalid', 'department_id');
+      const token = newToken();
+      const referralId = referrals.insert({
+        concernId,
+        departmentId: department.id,
+        note: input.note,
+        tokenHash: hashToken(token),
+        expiresAt: this.linkExpiry(),
+        sentBy: actor.id,
+        now: this.at(),
+      });
+      concerns.recordReferralSent(actor, concern, department.name);
+      this.mailDepartment(
+        {
+          concernId,
+          categoryDa: concern.category_da,
+          councilName: concern.council_name,
+          departmentName: department.name,
+          departmentEmail: department.email,
+          note: input.note,
+        },
+        token,
+        false,
+      );
+      audit.record({
+        actorUserId: actor.id,
+        action: 'referral.sent',
+        entityType: 'concern',
+        entityId: concernId,
+        details: { referralId, department: department.name },
+        ip: audience.ip,
+      });
+      return { department: department.name };
+    })();
+  }
+
+  /** The concern's referrals with their flags, for the case page; 404 unless the actor handles it. */
+  referralsFor(actor: Actor, concernId: number): ReferralPanel {
+    const scope = this.deps.referrals.concernScope(concernId);
+    if (!scope) throw new NotFoundError();
+    ensure(policy.canHandleConcern(actor, scope));
+    const now = this.deps.now();
+    const ackLimit = new Date(
+      now.getTime() - this.deps.settings.getNumber('referral_ack_hours') * 3_600_000,
+    ).toISOString();
+    const nowIso = now.toISOString();
+    return {
+      concernId,
+      canRefer: scope.status !== 'closed',
+      referrals: this.deps.referrals.listForConcern(concernId).map((r) => ({
+        ...r,
+        notAcknowledged: r.status === 'sent' && r.created_at < ackLimit,
+        expired: r.status !== 'answered' && r.token_expires_at <= nowIso,
+        canRenew: r.status !== 'answered',
+      })),
+    };
+  }
+
+  /**
+   * A new link for the department (the old one stops working), a fresh expiry and the mail again.
+   * Answered referrals are final and need no link.
+   */
+  renew(
+    actor: Actor,
+    concernId: number,
+    referralId: number,
+    audience: Audience = {},
+  ): { department: string } {
+    const { db, referrals, audit } = this.deps;
+    return db.transaction(() => {
+      const scope = referrals.concernScope(concernId);
+      const referral = referrals.findById(referralId);
+      if (!scope || !referral || referral.concern_id !== concernId) throw new NotFoundError();
+      ensure(policy.canHandleConcern(actor, scope));
+      if (referral.status === 'answered') throw new ConflictError('referrals.errors.renew_answered');
+      const token = newToken();
+      referrals.replaceToken(referralId, hashToken(token), this.linkExpiry());
+      this.mailDepartment(
+        {
+          concernId,
+          categoryDa: referral.category_da,
+          councilName: referral.council_name,
+          departmentName: referral.department_name,
+          departmentEmail: referral.department_email,
+          note: referral.note,
+        },
+        token,
+        true,
+      );
+      audit.record({
+        actorUserId: actor.id,
+        action: 'referral.renewed',
+        entityType: 'concern',
+        entityId: concernId,
+        details: { referralId, department: referral.department_name },
+        ip: audience.ip,
+      });
+      return { department: referral.department_name };
+    })();
+  }
+
+  /**
+   * The department's mail holds only the note, the category, the council, the concern's number
+   * and the link — never the reporter, the description, the place, photos or internal notes.
+   * Departments have no account and no language setting: Danish.
+   */
+  private mailDepartment(
+    r: {
+      concernId: number;
+      categoryDa: string;
+      councilName: string;
+      departmentName: string;
+      departmentEmail: string;
+      note: string;
+    },
+    token: string,
+    renewed: boolean,
+  ): void {
+    this.deps.mailer.queue({
+      kind: 'referral',
+      to: r.departmentEmail,
+      locale: 'da',
+      subjectKey: renewed ? 'referrals.mail.department.subject_renewed' : 'referrals.mail.department.subject',
+      params: {
+        id: r.concernId,
+        category: r.categoryDa,
+        council: r.councilName,
+        department: r.departmentName,
+        note: r.note,
+        days: this.deps.settings.getNumber('referral_link_days'),
+      },
+      paragraphKeys: [
+        'referrals.mail.department.greeting',
+        renewed ? 'referrals.mail.department.body_renewed' : 'referrals.mail.department.body',
+        'referrals.mail.department.note_intro',
+        'referrals.mail.department.note',
+        'referrals.mail.department.how',
+      ],
+      action: {
+        labelKey: 'referrals.mail.department.action',
+        url: `${this.deps.baseUrl()}/referrals/${token}`,
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------- the department's side
+
+  /** The referral behind a link that still works; ReferralLinkError otherwise. */
+  private byToken(token: string): ReferralByToken {
+    if (!TOKEN_SHAPE.test(token)) throw new ReferralLinkError(404);
+    const referral = this.deps.referrals.findByTokenHash(hashToken(token));
+    if (!referral) throw new ReferralLinkError(404);
+    if (referral.token_expires_at <= this.at()) throw new ReferralLinkError(410);
+    return referral;
+  }
+
+  /** What the department sees at its link. */
+  forDepartment(token: string, locale: Locale): DepartmentReferral {
+    const r = this.byToken(token);
+    return {
+      concernId: r.concern_id,
+      councilName: r.council_name,
+      category: locale === 'en' ? r.category_en : r.category_da,
+      departmentName: r.department_name,
+      note: r.note,
+      status: r.status,
+      answer: r.answer,
+      sentAt: r.created_at,
+      acknowledgedAt: r.acknowledged_at,
+      answeredAt: r.answered_at,
+      expiresAt: r.token_expires_at,
+    };
+  }
+
+  /** sent → acknowledged; acknowledging again (or after answering) changes nothing. */
+  acknowledge(token: string, audience: Audience = {}): { changed: boolean } {
+    const { db, referrals, concerns, audit } = this.deps;
+    return db.transaction(() => {
+      const r = this.byToken(token);
+      if (!referrals.markAcknowledged(r.id, this.at())) return { changed: false };
+      concerns.recordReferralAcknowledged(r.concern_id, r.department_name);
+      audit.record({
+        actorUserId: null,
+        action: 'referral.acknowledged',
+        entityType: 'concern',
+        entityId: r.concern_id,
+        details: { referralId: r.id, department: r.department_name },
+        ip: audience.ip,
+      });
+      return { changed: true };
+    })();
+  }
+
+  /**
+   * The department's answer (final). The concern goes back to the officer when no referral is
+   * still open, and every officer of the council is told — the answer is for them.
+   * Throws ConflictError when the referral was already answered.
+   */
+  answer(token: string, answer: string, audience: Audience = {}): void {
+    const { db, referrals, concerns, audit, mailer } = this.deps;
+    db.transaction(() => {
+      const r = this.byToken(token);
+      if (!referrals.markAnswered(r.id, answer, this.at())) {
+        throw new ConflictError('referrals.errors.already_answered', 'answer');
+      }
+      concerns.recordReferralAnswered(
+        r.concern_id,
+        r.department_name,
+        answer,
+        referrals.countUnanswered(r.concern_id),
+      );
+      for (const officer of referrals.officersOfCouncil(r.council_id)) {
+        mailer.queue({
+          kind: 'referral_answered',
+          to: officer.email,
+          locale: officer.locale,
+          subjectKey: 'referrals.mail.answered.subject',
+          params: {
+            name: officer.name,
+            id: r.concern_id,
+            department: r.department_name,
+            council: r.council_name,
+            answer,
+          },
+          paragraphKeys: ['mail.greeting', 'referrals.mail.answered.body', 'referrals.mail.answered.answer'],
+          action: {
+            labelKey: 'referrals.mail.answered.action',
+            url: `${this.deps.baseUrl()}/concerns/${r.concern_id}#referrals`,
+          },
+        });
+      }
+      audit.record({
+        actorUserId: null,
+        action: 'referral.answered',
+        entityType: 'concern',
+        entityId: r.concern_id,
+        details: { referralId: r.id, department: r.department_name },
+        ip: audience.ip,
+      });
+    })();
+  }
+}
