@@ -123,7 +123,9 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   const account = createAccountFeature(core);
   const members = createMembersFeature(core);
   const admin = createAdminFeature(core);
-  const concerns = createConcernsFeature(core);
+  const concerns = createConcernsFeature(core, {
+    referralPanel: (actor, concernId) => referrals.service.referralsFor(actor, concernId),
+  });
   const referrals = createReferralsFeature(core, { concerns: concerns.service });
   const triage = createTriageFeature(core);
   const templates = createTemplatesFeature(core);

@@ -499,4 +499,20 @@ describe('referrals to departments', () => {
         .get(concernId),
     );
   });
+
+  it("shows the referrals panel on the officer's case page, and neither note nor answer to the reporter", async () => {
+    const id = logConcern('Panel på sagssiden', 'PANEL');
+    const note = 'NOTE-TIL-SSP-panel: kender I gruppen?';
+    assert.equal((await refer(officer, id, note)).status, 303);
+    const staffPage = await officer.get(`/concerns/${id}`);
+    assert.equal(staffPage.status, 200);
+    assert.match(staffPage.text, /id="referrals"/);
+    assert.ok(textOf(staffPage.text).includes(note), 'the officer sees the note sent');
+    const reporter = new Client(app.url);
+    await reporter.login('hal@glumsoe.example');
+    const reporterPage = await reporter.get(`/concerns/${id}`);
+    assert.equal(reporterPage.status, 200);
+    assert.ok(!reporterPage.text.includes(note), 'the reporter never sees the note');
+    assert.match(textOf(reporterPage.text), /SSP/, 'but is told it was passed on');
+  });
 });

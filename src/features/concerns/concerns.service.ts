@@ -78,6 +78,11 @@ export class ConcernsService {
     return this.deps.now().toISOString();
   }
 
+  /** The app's clock, for form rules that depend on "now" (e.g. when a concern happened). */
+  now(): Date {
+    return this.deps.now();
+  }
+
   /** The first public response is due this many working days after logging (settings, per priority). */
   dueAt(priority: Priority, from: Date): string {
     const days = this.deps.settings.getNumber(`due_working_days_${priority}`);
@@ -176,6 +181,24 @@ export class ConcernsService {
     const concern = this.load(concernId);
     ensure(policy.canHandleConcern(actor, this.scope(concern)));
     return concern;
+  }
+
+  /**
+   * What the actor is to this concern — its handler (officer, district admin) and/or its reporter —
+   * without reading it, so a refused POST can answer 404 before any validation message. 404 for
+   * whoever may see neither the concern nor its shared summary.
+   */
+  relationTo(actor: Actor, concernId: number): { handles: boolean; reports: boolean } {
+    const concern = this.load(concernId);
+    const scope = this.scope(concern);
+    const handles = policy.canHandleConcern(actor, scope);
+    const reports = concern.reporter_id === actor.id;
+    ensure(
+      handles ||
+        reports ||
+        policy.canViewSharedSummary(actor, { ...scope, hasSharedSummary: concern.shared_summary !== null }),
+    );
+    return { handles, reports };
   }
 
   isOverdue(
