@@ -15,7 +15,8 @@ export async function loadDemoActivity(deps: Composition): Promise<void> {
     if (!loaded) throw new Error(`demo user ${email} missing`);
     return loaded;
   };
-  const council = (slug: string) => db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+  const council = (slug: string) =>
+    db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
   const hal = actor('hal@glumsoe.example');
   const formand = actor('formand@glumsoe.example');
   const brugs = actor('brugs@fladsaa.example');
@@ -23,8 +24,19 @@ export async function loadDemoActivity(deps: Composition): Promise<void> {
   const officer = actor('betjent@politi.example');
   const concerns = services.concerns;
 
-  const log = (who: Actor, slug: string, category: string, title: string, description: string, location: string) =>
-    concerns.create(who, { councilId: council(slug), category, title, description, location, occurredAt: null }, []);
+  const log = (
+    who: Actor,
+    slug: string,
+    category: string,
+    title: string,
+    description: string,
+    location: string,
+  ) =>
+    concerns.create(
+      who,
+      { councilId: council(slug), category, title, description, location, occurredAt: null },
+      [],
+    );
 
   const knallerter = log(
     hal,
@@ -35,7 +47,10 @@ export async function loadDemoActivity(deps: Composition): Promise<void> {
     'Stien mellem Glumsø Hallen og skolen',
   );
   concerns.updateTriage(officer, knallerter, { priority: 'high' });
-  concerns.addNote(officer, knallerter, { body: 'Tjek med færdsel om der er flere henvendelser fra området.', visibility: 'internal' });
+  concerns.addNote(officer, knallerter, {
+    body: 'Tjek med færdsel om der er flere henvendelser fra området.',
+    visibility: 'internal',
+  });
   concerns.addNote(officer, knallerter, {
     body: 'Tak for din henvendelse. Vi sender en patrulje forbi i de tidsrum, du nævner, de næste to uger.',
     visibility: 'public',
@@ -51,7 +66,8 @@ export async function loadDemoActivity(deps: Composition): Promise<void> {
   );
   concerns.close(officer, graffiti, {
     resolution: 'not_police',
-    feedback: 'Hærværk på busskure håndteres af kommunen. Kontakt Næstved Kommune, Vej og Park, som fjerner graffiti.',
+    feedback:
+      'Hærværk på busskure håndteres af kommunen. Kontakt Næstved Kommune, Vej og Park, som fjerner graffiti.',
   });
 
   const unge = log(
@@ -62,11 +78,44 @@ export async function loadDemoActivity(deps: Composition): Promise<void> {
     'En gruppe unge samles ved indgangen til Brugsen efter lukketid. Der er råben og affald, og nogle kunder føler sig utrygge.',
     'Brugsen, Mogenstrup',
   );
-  concerns.addNote(officer, unge, { body: 'Kendt gruppe; SSP er allerede i kontakt med skolen.', visibility: 'internal' });
+  concerns.addNote(officer, unge, {
+    body: 'Kendt gruppe; SSP er allerede i kontakt med skolen.',
+    visibility: 'internal',
+  });
   concerns.share(
     officer,
     unge,
     'Politiet og SSP er opmærksomme på unge, der samles ved Brugsen om aftenen, og er i dialog med skolen.',
+  );
+
+  // The officer asks SSP about the group; SSP has acknowledged but not answered yet.
+  const ssp = db.prepare("SELECT id FROM departments WHERE name = 'SSP'").pluck().get() as number;
+  services.referrals.refer(officer, unge, {
+    department_id: ssp,
+    note: 'Gruppe på 6-8 unge ved Brugsen i Mogenstrup efter kl. 21. Kender I dem fra skolen, og kan I tage kontakt?',
+  });
+  db.prepare("UPDATE referrals SET status = 'acknowledged', acknowledged_at = ? WHERE concern_id = ?").run(
+    deps.now().toISOString(),
+    unge,
+  );
+
+  const insertTemplate = db.prepare(
+    'INSERT INTO response_templates (title, body, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const at = deps.now().toISOString();
+  insertTemplate.run(
+    'Tak – vi kigger på det',
+    'Tak for din henvendelse. Jeg har læst den og vender tilbage, når jeg ved mere.',
+    officer.id,
+    at,
+    at,
+  );
+  insertTemplate.run(
+    'Ikke en politisag – kommunen',
+    'Det, du beskriver, hører under kommunen. Kontakt Næstved Kommune på 55 88 55 88 eller via naestved.dk.',
+    officer.id,
+    at,
+    at,
   );
 
   log(
@@ -100,7 +149,19 @@ export async function loadDemoActivity(deps: Composition): Promise<void> {
           `UPDATE ${table} SET ${column} = strftime('%Y-%m-%dT%H:%M:%fZ', julianday(${column}) - ? / 86400000.0) WHERE ${key} = ? AND ${column} IS NOT NULL`,
         )
         .run(ms, id);
-    for (const column of ['created_at', 'updated_at', 'due_at', 'first_response_at', 'closed_at', 'shared_at']) back(column);
+    for (const column of [
+      'created_at',
+      'updated_at',
+      'due_at',
+      'paused_at',
+      'first_response_at',
+      'closed_at',
+      'shared_at',
+    ]) {
+      back(column);
+    }
     back('at', 'concern_events', 'concern_id');
+    for (const column of ['created_at', 'acknowledged_at', 'token_expires_at'])
+      back(column, 'referrals', 'concern_id');
   }
 }
