@@ -72,6 +72,9 @@ export const policy = {
   /** The triage queue: officers (for their councils) and district admins. */
   canUseTriage: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
 
+  /** Tekstskabeloner (reply templates) are shared by the officers of the district. */
+  canManageTemplates: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
+
   /** Aggregated counts of a council's concerns: its council admins and those who handle them. */
   canViewConcernCounts: (actor: Actor, councilId: number) =>
     actor.isDistrictAdmin ||

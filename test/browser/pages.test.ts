@@ -155,7 +155,7 @@ async function checkFormErrors(
     const action = (await form.getAttribute('action')) ?? path;
     await t.test(`${who}: ${action} submitted empty shows its errors`, async () => {
       const fields = form.locator(
-        'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=submit]), textarea',
+        'input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=file]), textarea',
       );
       for (let f = 0; f < (await fields.count()); f++) await fields.nth(f).fill('');
       const [response] = await Promise.all([

@@ -1,6 +1,11 @@
-import { Router } from 'express';
 import type { Core } from '../../composition.js';
+import { TemplatesRepository } from './templates.repository.js';
+import { createTemplatesRouter } from './templates.routes.js';
+import { TemplatesService } from './templates.service.js';
 
-export function createTemplatesFeature(_core: Core) {
-  return { router: Router(), service: undefined };
+/** Tekstskabeloner: reply texts officers and district admins manage at /templates. */
+export function createTemplatesFeature(core: Core) {
+  const templates = new TemplatesRepository(core.db);
+  const service = new TemplatesService({ ...core, templates });
+  return { router: createTemplatesRouter(service), service };
 }

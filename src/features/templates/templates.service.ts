@@ -1,0 +1,93 @@
+import { type Actor, ensure, policy } from '../../auth/policy.js';
+import type { Core } from '../../composition.js';
+import { NotFoundError } from '../../errors.js';
+import type { TemplateRow, TemplatesRepository } from './templates.repository.js';
+import type { TemplateInput } from './templates.schemas.js';
+
+type Deps = Pick<Core, 'db' | 'audit' | 'now'> & { templates: TemplatesRepository };
+type Audience = { ip?: string };
+
+/**
+ * Tekstskabeloner: the reply texts officers share and insert on the case page. Those who handle
+ * concerns (officers, district admins) manage them; for everyone else they do not exist (404).
+ * The policy module has no rule of its own for templates, so the triage rule stands in for it.
+ */
+export class TemplatesService {
+  constructor(private readonly deps: Deps) {}
+
+  /** Throws 404 unless the actor may manage templates; routes call it before reading a form. */
+  assertCanManage(actor: Actor): void {
+    ensure(policy.canManageTemplates(actor));
+  }
+
+  list(actor: Actor): TemplateRow[] {
+    this.assertCanManage(actor);
+    return this.deps.templates.listAll();
+  }
+
+  /** The active templates to insert into a reply, for those who may reply. */
+  active(actor: Actor): TemplateRow[] {
+    this.assertCanManage(actor);
+    return this.deps.templates.listActive();
+  }
+
+  get(actor: Actor, id: number): TemplateRow {
+    this.assertCanManage(actor);
+    const template = this.deps.templates.findById(id);
+    if (!template) throw new NotFoundError();
+    return template;
+  }
+
+  create(actor: Actor, input: TemplateInput, audience: Audience = {}): number {
+    this.assertCanManage(actor);
+    const { db, templates, audit } = this.deps;
+    return db.transaction(() => {
+      const id = templates.insert({
+        title: input.title,
+        body: input.body,
+        createdBy: actor.id,
+        now: this.deps.now().toISOString(),
+      });
+      audit.record({
+        actorUserId: actor.id,
+        action: 'template.created',
+        entityType: 'response_template',
+        entityId: id,
+        details: { title: input.title },
+        ip: audience.ip,
+      });
+      return id;
+    })();
+  }
+
+  update(actor: Actor, id: number, input: TemplateInput, audience: Audience = {}): TemplateRow {
+    const { db, templates, audit } = this.deps;
+    return db.transaction(() => {
+      const before = this.get(actor, id);
+      templates.update(id, {
+        title: input.title,
+        body: input.body,
+        active: input.active,
+        now: this.deps.now().toISOString(),
+      });
+      const changed: Record<string, unknown> = {};
+      if (before.title !== input.title) changed.title = input.title;
+      if (before.body !== input.body) changed.body = 'changed';
+      if ((before.active === 1) !== input.active) changed.active = input.active;
+      audit.record({
+        actorUserId: actor.id,
+        action: 'template.updated',
+        entityType: 'response_template',
+        entityId: id,
+        details: changed,
+        ip: audience.ip,
+      });
+      return {
+        ...before,
+        title: input.title,
+        body: input.body,
+        active: input.active ? (1 as const) : (0 as const),
+      };
+    })();
+  }
+}
