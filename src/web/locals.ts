@@ -21,7 +21,8 @@ export function navigationFor(actor: Actor | undefined, path: string): NavItem[]
   const items: { href: string; key: string; match: string }[] = [{ href: '/', key: 'nav.home', match: '/' }];
   const isStaff = policy.canUseTriage(actor);
   if (isStaff) items.push({ href: '/triage', key: 'nav.triage', match: '/triage' });
-  if (actor.memberships.length > 0 || isStaff) items.push({ href: '/concerns', key: 'nav.concerns', match: '/concerns' });
+  if (actor.memberships.length > 0 || isStaff)
+    items.push({ href: '/concerns', key: 'nav.concerns', match: '/concerns' });
   if (isStaff) items.push({ href: '/templates', key: 'nav.templates', match: '/templates' });
   if (policy.memberListCouncilIds(actor).length > 0 || actor.isDistrictAdmin) {
     items.push({ href: '/members', key: 'nav.members', match: '/members|/councils' });
