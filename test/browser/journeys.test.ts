@@ -129,9 +129,14 @@ describe('journeys in the browser', { skip: browserSkip }, () => {
     try {
       await login(page, COUNCIL_ADMIN);
       const menu = page.getByRole('navigation', { name: 'Hovedmenu' });
-      for (const name of ['Forside', 'Min konto']) {
-        assert.ok(await menu.getByRole('link', { name }).isVisible(), `"${name}" is visible in the menu`);
-      }
+      assert.ok(
+        await menu.getByRole('link', { name: 'Forside' }).isVisible(),
+        '"Forside" is visible in the menu',
+      );
+      // With JavaScript, DKFDS folds the items that do not fit into a "Mere" menu; without it they wrap.
+      const account = menu.getByRole('link', { name: 'Min konto' });
+      if (!(await account.isVisible())) await menu.getByRole('button', { name: /Mere/ }).click();
+      assert.ok(await account.isVisible(), '"Min konto" is reachable from the menu');
       await menu.getByRole('link', { name: 'Min konto' }).click();
       await page.waitForURL((url) => url.pathname === '/account');
     } finally {
