@@ -183,8 +183,9 @@ export class TriageRepository {
     const where = councilIds ? 'WHERE c.council_id IN (SELECT value FROM json_each(@councils))' : '';
     const params = councilIds ? { councils: JSON.stringify(councilIds) } : {};
     const counts = { new: 0, in_progress: 0, awaiting_department: 0, closed: 0, overdue: 0 };
+    // concern_counts is kept by triggers (migrations/0008): one row per council and status.
     const rows = this.prepared(
-      `SELECT c.status, count(*) AS n FROM concerns c ${where} GROUP BY c.status`,
+      `SELECT c.status, sum(c.n) AS n FROM concern_counts c ${where} GROUP BY c.status`,
     ).all(params) as { status: ConcernStatus; n: number }[];
     for (const r of rows) counts[r.status] = r.n;
     // Overdue concerns come from the partial index concerns_unanswered, not from every row.
