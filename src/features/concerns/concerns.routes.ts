@@ -393,7 +393,9 @@ export function createConcernsRouter(deps: ConcernsRouterDeps): Router {
   });
 
   router.get('/concerns/:id/photos/:photoId', requireLogin, (req, res, next) => {
-    const file = service.photoFile(actorOf(req), idParam(param(req, 'id')), idParam(param(req, 'photoId')));
+    const file = service.photoFile(actorOf(req), idParam(param(req, 'id')), idParam(param(req, 'photoId')), {
+      ip: req.ip,
+    });
     res.set({
       'Content-Type': file.contentType,
       'Cache-Control': 'private, no-store',

@@ -282,7 +282,12 @@ export class ConcernsService {
   }
 
   /** A photo file of a concern the actor may see whole (never for a shared summary). */
-  photoFile(actor: Actor, concernId: number, photoId: number): { path: string; contentType: string } {
+  photoFile(
+    actor: Actor,
+    concernId: number,
+    photoId: number,
+    audience: Audience = {},
+  ): { path: string; contentType: string } {
     const concern = this.load(concernId);
     ensure(policy.canViewConcern(actor, this.scope(concern)));
     const photo = this.deps.concerns.findPhoto(concernId, photoId);
@@ -294,6 +299,7 @@ export class ConcernsService {
         entityType: 'concern',
         entityId: concernId,
         details: { photoId },
+        ip: audience.ip,
       });
     }
     return { path: this.deps.photos.pathOf(photo.file_name), contentType: photo.content_type };

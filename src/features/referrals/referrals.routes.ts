@@ -24,7 +24,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
     values: Record<string, unknown> | null,
   ) => {
     const t = tOf(res);
-    const form = service.formFor(actorOf(res.req), concernId);
+    const form = service.formFor(actorOf(res.req), concernId, { ip: res.req.ip });
     const locals = {
       title: t('referrals.new.title', { id: form.concern.id }),
       concern: form.concern,
@@ -47,7 +47,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
     const actor = actorOf(req);
     const concernId = idParam(params(req).id);
     // Access first: whoever may not handle the concern gets 404, never a validation message.
-    service.formFor(actor, concernId);
+    service.ensureCanRefer(actor, concernId);
     const form = parseForm(referSchema, req.body, t);
     if (!form.ok) return renderReferForm(res, concernId, form.errors, form.values);
     try {

@@ -80,9 +80,23 @@ export class ReferralsService {
 
   // ---------------------------------------------------------------- the officer's side
 
+  /** 404 unless the actor handles the concern, 409 when it is closed — without reading it. */
+  ensureCanRefer(actor: Actor, concernId: number): void {
+    this.deps.concerns.concernToRefer(actor, concernId);
+  }
+
   /** The form for a new referral; 404 unless the actor handles the concern, 409 when it is closed. */
-  formFor(actor: Actor, concernId: number): ReferralForm {
+  formFor(actor: Actor, concernId: number, audience: Audience = {}): ReferralForm {
     const concern = this.deps.concerns.concernToRefer(actor, concernId);
+    // The form shows the concern's title: a staff read like the case page, so it is audited.
+    this.deps.audit.record({
+      actorUserId: actor.id,
+      action: 'concern.viewed',
+      entityType: 'concern',
+      entityId: concern.id,
+      details: { page: 'referral_form' },
+      ip: audience.ip,
+    });
     return {
       concern: {
         id: concern.id,
