@@ -19,6 +19,7 @@ import { AuditLog } from './features/audit/audit.repository.js';
 import { createConcernsFeature } from './features/concerns/index.js';
 import { createHomeFeature } from './features/home/index.js';
 import { createMembersFeature } from './features/members/index.js';
+import { createNewslettersFeature } from './features/newsletters/index.js';
 import { createReferralsFeature } from './features/referrals/index.js';
 import { createTemplatesFeature } from './features/templates/index.js';
 import { createTriageFeature } from './features/triage/index.js';
@@ -57,7 +58,10 @@ export type Core = {
   settings: SettingsRepository;
   audit: AuditLog;
   mailer: Mailer;
+  outbox: OutboxRepository;
   invitations: InvitationService;
+  messages: ReturnType<typeof loadMessages>;
+  leases: JobLeases;
 };
 
 /** The one wiring place (DESIGN §6): database → repositories → services → mailer → jobs → routers. */
@@ -94,6 +98,7 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   const passport = createPassport(users);
   const throttle = new LoginThrottle(options.throttleLimits, () => now().getTime());
 
+  const leases = new JobLeases(db, () => now().getTime());
   const invitations = new InvitationService({
     db,
     users,
@@ -115,7 +120,10 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     settings,
     audit,
     mailer,
+    outbox,
     invitations,
+    messages,
+    leases,
   };
 
   const auth = new AuthService({ db, users, tokens, throttle, mailer, audit, now, baseUrl: () => baseUrl });
@@ -129,6 +137,10 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   const referrals = createReferralsFeature(core, { concerns: concerns.service });
   const triage = createTriageFeature(core);
   const templates = createTemplatesFeature(core);
+  const newsletterTransport: MailTransport = config.smtpUrl
+    ? smtpTransport(config.smtpUrl)
+    : fileTransport(config.mailDir);
+  const newsletters = createNewslettersFeature(core, { transport: newsletterTransport });
 
   const routers: Router[] = [
     home.router,
@@ -142,13 +154,14 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     concerns.router,
     referrals.router,
     templates.router,
+    newsletters.router,
   ];
 
-  const leases = new JobLeases(db, () => now().getTime());
   const jobs: Job[] = [
     outboxJob({ outbox, transport, leases, from: config.mailFrom, now, logger }),
     ...referrals.jobs,
     ...concerns.jobs,
+    ...newsletters.jobs,
     { name: 'session-prune', run: async () => void sessionStore.prune() },
   ];
   const scheduler = new Scheduler(jobs, config.schedulerIntervalMs, logger);
@@ -171,12 +184,14 @@ export function compose(config: Config, options: ComposeOptions = {}) {
       referrals: referrals.service,
       triage: triage.service,
       templates: templates.service,
+      newsletters: newsletters.service,
     },
     setBaseUrl(url: string) {
       baseUrl = url;
     },
     close() {
       transport.close();
+      newsletterTransport.close();
       db.close();
     },
   };

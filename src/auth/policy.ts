@@ -72,6 +72,24 @@ export const policy = {
   /** The triage queue: officers (for their councils) and district admins. */
   canUseTriage: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
 
+  /** Write newsletters: officers (for their councils) and district admins (any, or the whole district). */
+  canComposeNewsletters: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
+
+  /** Manage one newsletter: district admins; officers when it goes only to councils they cover. */
+  canManageNewsletter: (actor: Actor, n: { councilIds: number[]; wholeDistrict: boolean }) =>
+    actor.isDistrictAdmin ||
+    (actor.isOfficer &&
+      !n.wholeDistrict &&
+      n.councilIds.length > 0 &&
+      n.councilIds.every((id) => actor.officerCouncilIds.includes(id))),
+
+  /** Read a sent newsletter in the archive: members of its councils (any council for the whole district). */
+  canReadNewsletter: (actor: Actor, n: { councilIds: number[]; wholeDistrict: boolean }) =>
+    (n.wholeDistrict
+      ? actor.memberships.length > 0
+      : actor.memberships.some((m) => n.councilIds.includes(m.councilId))) ||
+    policy.canManageNewsletter(actor, n),
+
   /** Tekstskabeloner (reply templates) are shared by the officers of the district. */
   canManageTemplates: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
 

@@ -21,6 +21,9 @@ export const SETTING_DEFAULTS = {
   referral_link_days: '30',
   // The officers' daily digest goes out at this Copenhagen hour.
   digest_hour: '7',
+  // Newsletters: messages per second at most (0 = as fast as the SMTP pool takes them), per batch.
+  newsletter_rate_per_second: '20',
+  newsletter_batch_size: '20',
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { JobLeases } from '../../jobs/lease.js';
+import type { Job } from '../../jobs/scheduler.js';
+import { DeliveryError, type MailTransport } from '../../mail/transport.js';
+import type { NewsletterMailer } from './newsletter-mail.js';
+import type { NewslettersRepository } from './newsletters.repository.js';
+
+/** Minutes before retry n of a temporary failure (4xx, connection error); after the last one it fails. */
+export const NEWSLETTER_RETRY_MINUTES = [1, 5, 15, 60];
+
+/** A scheduled time further in the past than this is not sent without the officer's confirmation. */
+export const MISSED_SCHEDULE_MS = 60 * 60_000;
+
+const LEASE = 'newsletters';
+const LEASE_TTL_MS = 60_000;
+
+export type DeliveryOptions = {
+  /** Messages per second at most; 0 = as fast as the SMTP pool takes them. */
+  ratePerSecond: number;
+  /** Messages handed to the pool at once. */
+  batchSize: number;
+  /** How long one scheduler tick may keep sending before giving the other jobs a turn. */
+  tickBudgetMs: number;
+};
+
+/**
+ * The one newsletter sender (DESIGN §6), under a lease so a second process never sends the same
+ * delivery. Each tick: start due newsletters (freezing their recipients in one transaction),
+ * send due deliveries in batches through the pool at the configured rate, retry 4xx answers with
+ * backoff, fail 5xx answers at once, and mark newsletters sent when nothing is left.
+ * After a crash the deliveries that were in flight are sent again with the same Message-ID;
+ * nothing else repeats, because every other delivery's state was committed before or after.
+ */
+export function newsletterDeliveryJob(deps: {
+  repo: NewslettersRepository;
+  mail: NewsletterMailer;
+  transport: MailTransport;
+  leases: JobLeases;
+  now: () => Date;
+  logger: Logger;
+  /** Read every tick, so an operator's change of rate applies without a restart. */
+  options: () => DeliveryOptions;
+}): Job & { startDue(): void } {
+  const holder = `newsletters-${process.pid}-${randomUUID()}`;
+  const { repo, logger } = deps;
+
+  /** Starts the scheduled newsletters whose time has come; a long-missed one waits for confirmation. */
+  function startDue(): void {
+    const now = deps.now();
+    for (const newsletter of repo.due(now.toISOString())) {
+      const late = now.getTime() - new Date(newsletter.send_at ?? now.toISOString()).getTime();
+      if (late > MISSED_SCHEDULE_MS) {
+        repo.setSchedule(newsletter.id, newsletter.send_at, true, now.toISOString());
+        logger.warn(
+          { newsletterId: newsletter.id },
+          'newsletter: scheduled time long past; waiting for confirmation',
+        );
+        continue;
+      }
+      repo.transaction(() => {
+        const at = now.toISOString();
+        repo.transition(newsletter.id, 'scheduled', 'sending', { started_at: at }, at);
+        const recipients = repo.freezeRecipients(newsletter, at);
+        logger.info({ newsletterId: newsletter.id, recipients }, 'newsletter: sending started');
+      });
+    }
+  }
+
+  async function sendOne(
+    delivery: Awaited<ReturnType<NewslettersRepository['claimDue']>>[number],
+  ): Promise<void> {
+    try {
+      const message = deps.mail.messageFor(delivery);
+      await deps.transport.send(message);
+      repo.markSent(delivery.id, '250 OK', deps.now().toISOString());
+    } catch (err) {
+      const error = err instanceof DeliveryError ? err : new DeliveryError(String(err), false);
+      const delay = NEWSLETTER_RETRY_MINUTES[delivery.attempts - 1];
+      if (error.permanent || delay === undefined) {
+        repo.markFailed(delivery.id, error.message);
+      } else {
+        repo.markRetry(
+          delivery.id,
+          new Date(deps.now().getTime() + delay * 60_000).toISOString(),
+          error.message,
+        );
+      }
+    }
+  }
+
+  return {
+    name: 'newsletters',
+    startDue,
+    async run() {
+      const lease = deps.leases.tryAcquire(LEASE, holder, LEASE_TTL_MS);
+      if (!lease) return;
+      if (lease === 'acquired') {
+        const requeued = repo.requeueInterrupted();
+        if (requeued > 0) logger.warn({ requeued }, 'newsletter: resending deliveries interrupted by a stop');
+      }
+      startDue();
+      const started = Date.now();
+      const { ratePerSecond, batchSize, tickBudgetMs } = deps.options();
+      while (Date.now() - started < tickBudgetMs) {
+        const batch = repo.claimDue(deps.now().toISOString(), batchSize);
+        if (batch.length === 0) break;
+        const batchStarted = Date.now();
+        await Promise.all(batch.map(sendOne));
+        if (ratePerSecond > 0) {
+          const minimumMs = (batch.length / ratePerSecond) * 1000;
+          const wait = minimumMs - (Date.now() - batchStarted);
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+        // Keep the lease while a long send goes on.
+        deps.leases.tryAcquire(LEASE, holder, LEASE_TTL_MS);
+      }
+      for (const id of repo.finishedSending()) {
+        const at = deps.now().toISOString();
+        repo.transition(id, 'sending', 'sent', { finished_at: at }, at);
+        logger.info({ newsletterId: id }, 'newsletter: sent');
+      }
+    },
+  };
+}
