@@ -18,8 +18,10 @@ import { createAdminFeature } from './features/admin/index.js';
 import { AuditLog } from './features/audit/audit.repository.js';
 import { createConcernsFeature } from './features/concerns/index.js';
 import { createHomeFeature } from './features/home/index.js';
+import { createMeetingsFeature } from './features/meetings/index.js';
 import { createMembersFeature } from './features/members/index.js';
 import { createNewslettersFeature } from './features/newsletters/index.js';
+import { createPostsFeature } from './features/posts/index.js';
 import { createReferralsFeature } from './features/referrals/index.js';
 import { createTemplatesFeature } from './features/templates/index.js';
 import { createTriageFeature } from './features/triage/index.js';
@@ -141,6 +143,8 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     ? smtpTransport(config.smtpUrl)
     : fileTransport(config.mailDir);
   const newsletters = createNewslettersFeature(core, { transport: newsletterTransport });
+  const meetings = createMeetingsFeature(core);
+  const posts = createPostsFeature(core);
 
   const routers: Router[] = [
     home.router,
@@ -155,6 +159,8 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     referrals.router,
     templates.router,
     newsletters.router,
+    meetings.router,
+    posts.router,
   ];
 
   const jobs: Job[] = [
@@ -162,6 +168,8 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     ...referrals.jobs,
     ...concerns.jobs,
     ...newsletters.jobs,
+    ...meetings.jobs,
+    ...posts.jobs,
     { name: 'session-prune', run: async () => void sessionStore.prune() },
   ];
   const scheduler = new Scheduler(jobs, config.schedulerIntervalMs, logger);
@@ -185,6 +193,8 @@ export function compose(config: Config, options: ComposeOptions = {}) {
       triage: triage.service,
       templates: templates.service,
       newsletters: newsletters.service,
+      meetings: meetings.service,
+      posts: posts.service,
     },
     setBaseUrl(url: string) {
       baseUrl = url;

@@ -1,0 +1,7 @@
+import { Router } from 'express';
+import type { Core } from '../../composition.js';
+import type { Job } from '../../jobs/scheduler.js';
+
+export function createPostsFeature(_core: Core) {
+  return { router: Router(), service: undefined, jobs: [] as Job[] };
+}
