@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { OutboxRepository } from '../mail/outbox.repository.js';
-import { DeliveryError, type MailTransport } from '../mail/transport.js';
+import { DeliveryError, type MailTransport, sendableFromOutbox } from '../mail/transport.js';
 import type { JobLeases } from './lease.js';
 import type { Job } from './scheduler.js';
 
@@ -34,15 +34,7 @@ export function outboxJob(deps: {
       const batch = deps.outbox.claimDue(deps.now().toISOString(), deps.batchSize ?? 20);
       for (const row of batch) {
         try {
-          await deps.transport.send({
-            from: deps.from,
-            to: row.to_address,
-            subject: row.subject,
-            text: row.text_body,
-            html: row.html_body,
-            messageId: row.message_id,
-            headers: JSON.parse(row.headers) as Record<string, string>,
-          });
+          await deps.transport.send(sendableFromOutbox(row, deps.from));
           deps.outbox.markSent(row.id, deps.now().toISOString());
         } catch (err) {
           const error = err instanceof DeliveryError ? err : new DeliveryError(String(err), false);

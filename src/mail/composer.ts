@@ -3,7 +3,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import type { Locale } from '../web/dates.js';
 import { type Messages, translator } from '../web/i18n.js';
-import type { OutgoingMail } from './outbox.repository.js';
+import type { MailExtras, OutgoingMail } from './outbox.repository.js';
 
 /**
  * What a message says, in the recipient's language. Paragraphs are plain text (escaped in HTML);
@@ -18,6 +18,8 @@ export type MailContent = {
   paragraphKeys: string[];
   action?: { labelKey: string; url: string };
   headers?: Record<string, string>;
+  /** A calendar invitation (.ics) or files to attach. */
+  extras?: MailExtras;
 };
 
 export type Authority = { name: string; email: string; phone: string };
@@ -65,6 +67,7 @@ export class MailComposer {
       text: this.textTemplate(data),
       html: this.htmlTemplate(data),
       headers: content.headers,
+      extras: content.extras,
     };
   }
 }

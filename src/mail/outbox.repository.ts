@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/connection.js';
 
+/** A calendar invitation as nodemailer sends it: text/calendar alternative plus attachment. */
+export type IcalEvent = { method: 'REQUEST' | 'CANCEL' | 'PUBLISH'; filename?: string; content: string };
+export type Attachment = { filename: string; contentType: string; content: string };
+export type MailExtras = { icalEvent?: IcalEvent; attachments?: Attachment[] };
+
 export type OutgoingMail = {
   kind: string;
   to: string;
@@ -8,6 +13,7 @@ export type OutgoingMail = {
   text: string;
   html: string;
   headers?: Record<string, string>;
+  extras?: MailExtras;
 };
 
 export type OutboxRow = {
@@ -18,6 +24,7 @@ export type OutboxRow = {
   text_body: string;
   html_body: string;
   headers: string;
+  extras: string;
   message_id: string;
   status: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: number;
@@ -39,8 +46,8 @@ export class OutboxRepository {
     private readonly messageIdDomain: string,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO outbox (kind, to_address, subject, text_body, html_body, headers, message_id, next_attempt_at, created_at)
-       VALUES (@kind, @to, @subject, @text, @html, @headers, @messageId, @now, @now)`,
+      `INSERT INTO outbox (kind, to_address, subject, text_body, html_body, headers, extras, message_id, next_attempt_at, created_at)
+       VALUES (@kind, @to, @subject, @text, @html, @headers, @extras, @messageId, @now, @now)`,
     );
   }
 
@@ -52,6 +59,7 @@ export class OutboxRepository {
       text: mail.text,
       html: mail.html,
       headers: JSON.stringify(mail.headers ?? {}),
+      extras: JSON.stringify(mail.extras ?? {}),
       // Stable from the start, so a resend after a crash carries the same Message-ID.
       messageId: `<${randomUUID()}@${this.messageIdDomain}>`,
       now,

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import type { OutboxRow } from './outbox.repository.js';
 
 export type SendableMail = {
   from: string;
@@ -10,6 +11,8 @@ export type SendableMail = {
   html: string;
   messageId: string;
   headers: Record<string, string>;
+  icalEvent?: { method: string; filename?: string; content: string };
+  attachments?: { filename: string; contentType: string; content: string }[];
 };
 
 export type MailTransport = {
@@ -35,6 +38,22 @@ function toDeliveryError(err: unknown): DeliveryError {
   // nodemailer's `response` usually starts with the code already ("550 Mailbox unavailable").
   const message = text.startsWith(prefix) ? text : `${prefix} ${text}`;
   return new DeliveryError(message, code !== undefined && code >= 500);
+}
+
+/** An outbox row as the transport sends it, with its calendar invitation and attachments. */
+export function sendableFromOutbox(row: OutboxRow, from: string): SendableMail {
+  const extras = JSON.parse(row.extras || '{}') as Pick<SendableMail, 'icalEvent' | 'attachments'>;
+  return {
+    from,
+    to: row.to_address,
+    subject: row.subject,
+    text: row.text_body,
+    html: row.html_body,
+    messageId: row.message_id,
+    headers: JSON.parse(row.headers) as Record<string, string>,
+    ...(extras.icalEvent ? { icalEvent: extras.icalEvent } : {}),
+    ...(extras.attachments ? { attachments: extras.attachments } : {}),
+  };
 }
 
 /** SMTP through a nodemailer pool (SMTP_URL). */
