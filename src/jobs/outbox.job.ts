@@ -24,6 +24,9 @@ export function outboxJob(deps: {
   const holder = `outbox-${process.pid}-${randomUUID()}`;
   return {
     name: 'outbox',
+    stop() {
+      deps.leases.release(LEASE_NAME, holder);
+    },
     async run() {
       const lease = deps.leases.tryAcquire(LEASE_NAME, holder, LEASE_TTL_MS);
       if (!lease) return;

@@ -2,8 +2,13 @@ import type { Logger } from 'pino';
 
 export type Job = {
   name: string;
-  /** One bounded piece of work; the scheduler calls it again on the next tick. */
-  run(): Promise<void>;
+  /**
+   * One bounded piece of work; the scheduler calls it again on the next tick. Returning true says
+   * "more is waiting": the next tick then starts at once instead of after the interval.
+   */
+  run(): Promise<void | boolean>;
+  /** Called once when the scheduler stops (e.g. to release a lease so a restart need not wait). */
+  stop?(): void;
 };
 
 /**
@@ -31,24 +36,31 @@ export class Scheduler {
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.current = this.tick().finally(() => {
-        this.current = undefined;
-        this.schedule(this.intervalMs);
-      });
+      let more = false;
+      this.current = this.tick()
+        .then((m) => {
+          more = m;
+        })
+        .finally(() => {
+          this.current = undefined;
+          this.schedule(more ? 0 : this.intervalMs);
+        });
     }, delay);
     this.timer.unref();
   }
 
-  /** Runs every job once, in order; one failing job does not stop the others. */
-  async tick(): Promise<void> {
+  /** Runs every job once, in order; one failing job does not stop the others. True when a job has more to do. */
+  async tick(): Promise<boolean> {
+    let more = false;
     for (const job of this.jobs) {
       if (this.stopping) break;
       try {
-        await job.run();
+        if ((await job.run()) === true) more = true;
       } catch (err) {
         this.logger.error({ err, job: job.name }, 'job failed');
       }
     }
+    return more;
   }
 
   /** Stops scheduling and waits for a running tick to finish. */
@@ -57,5 +69,12 @@ export class Scheduler {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.current;
+    for (const job of this.jobs) {
+      try {
+        job.stop?.();
+      } catch (err) {
+        this.logger.warn({ err, job: job.name }, 'job stop failed');
+      }
+    }
   }
 }

@@ -16,7 +16,8 @@ export type SendableMail = {
 };
 
 export type MailTransport = {
-  send(mail: SendableMail): Promise<void>;
+  /** Resolves with the server's answer (e.g. "250 2.0.0 OK: queued"). */
+  send(mail: SendableMail): Promise<string>;
   close(): void;
 };
 
@@ -63,7 +64,8 @@ export function smtpTransport(url: string): MailTransport {
   return {
     async send(mail) {
       try {
-        await transporter.sendMail(mail);
+        const info = await transporter.sendMail(mail);
+        return String(info.response ?? '250 OK');
       } catch (err) {
         throw toDeliveryError(err);
       }
@@ -81,7 +83,9 @@ export function fileTransport(dir: string): MailTransport {
       const info = await transporter.sendMail(mail);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const safeId = mail.messageId.replace(/[^a-zA-Z0-9-]/g, '').slice(0, 40);
-      writeFileSync(path.join(dir, `${stamp}-${safeId}.eml`), info.message as Buffer);
+      const file = `${stamp}-${safeId}.eml`;
+      writeFileSync(path.join(dir, file), info.message as Buffer);
+      return `written to ${file}`;
     },
     close: () => {},
   };

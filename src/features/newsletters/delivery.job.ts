@@ -72,8 +72,8 @@ export function newsletterDeliveryJob(deps: {
   ): Promise<void> {
     try {
       const message = deps.mail.messageFor(delivery);
-      await deps.transport.send(message);
-      repo.markSent(delivery.id, '250 OK', deps.now().toISOString());
+      const response = await deps.transport.send(message);
+      repo.markSent(delivery.id, response, deps.now().toISOString());
     } catch (err) {
       const error = err instanceof DeliveryError ? err : new DeliveryError(String(err), false);
       const delay = NEWSLETTER_RETRY_MINUTES[delivery.attempts - 1];
@@ -101,8 +101,14 @@ export function newsletterDeliveryJob(deps: {
       }
       startDue();
       const started = Date.now();
+      let more = false;
       const { ratePerSecond, batchSize, tickBudgetMs } = deps.options();
-      while (Date.now() - started < tickBudgetMs) {
+      while (true) {
+        if (Date.now() - started >= tickBudgetMs) {
+          // Out of time for this tick with work left: the scheduler comes straight back.
+          more = true;
+          break;
+        }
         const batch = repo.claimDue(deps.now().toISOString(), batchSize);
         if (batch.length === 0) break;
         const batchStarted = Date.now();
@@ -120,6 +126,10 @@ export function newsletterDeliveryJob(deps: {
         repo.transition(id, 'sending', 'sent', { finished_at: at }, at);
         logger.info({ newsletterId: id }, 'newsletter: sent');
       }
+      return more;
+    },
+    stop() {
+      deps.leases.release(LEASE, holder);
     },
   };
 }
