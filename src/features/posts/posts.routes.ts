@@ -1,0 +1,229 @@
+import { type Request, type Response, Router } from 'express';
+import type { Actor } from '../../auth/policy.js';
+import { type FormErrors, fieldId, noErrors, parseForm, submittedValues } from '../../web/forms.js';
+import { actorOf, idParam, requireLogin } from '../../web/guards.js';
+import type { Translate } from '../../web/i18n.js';
+import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import { barChart, categoryLabel, figureTable } from './posts.presenter.js';
+import {
+  BODY_MAX,
+  COMMENT_MAX,
+  commentSchema,
+  figureField,
+  hideSchema,
+  PERIOD_MAX,
+  pageSchema,
+  parseFigures,
+  postSchema,
+  REASON_MAX,
+  TITLE_MAX,
+} from './posts.schemas.js';
+import type { PostsService } from './posts.service.js';
+
+const tOf = (res: Response) => res.locals.t as Translate;
+const params = (req: Request) => req.params as Record<string, string | undefined>;
+const audience = (req: Request) => ({ ip: req.ip });
+
+/** Which form on the post page an error belongs to: the new comment, a reply, or a hide form. */
+type PostFormState =
+  | { form: 'comment' }
+  | { form: 'reply'; commentId: number }
+  | { form: 'hide'; commentId: number };
+
+export const replyFieldId = (commentId: number) => `reply-${commentId}`;
+export const hideFieldId = (commentId: number) => `hide-reason-${commentId}`;
+
+export function createPostsRouter(service: PostsService): Router {
+  const router = Router();
+
+  router.get('/posts', requireLogin, (req, res) => {
+    const actor = actorOf(req);
+    const list = service.list(actor, pageSchema.parse(req.query.page));
+    renderPage(res, 'posts/list', {
+      title: tOf(res)('posts.title'),
+      list,
+      canPublish: actor.isDistrictAdmin || actor.isOfficer,
+    });
+  });
+
+  const renderForm = (
+    res: Response,
+    actor: Actor,
+    values: Record<string, unknown>,
+    errors: FormErrors | null,
+  ) => {
+    const t = tOf(res);
+    const options = service.publishOptions(actor);
+    const locale = res.locals.locale as 'da' | 'en';
+    const locals = {
+      title: t('posts.new.title'),
+      councils: options.councils.map((c) => ({ value: String(c.id), label: c.name })),
+      categories: options.categories.map((c) => ({
+        slug: c.slug,
+        label: categoryLabel(c, locale),
+        currentField: figureField('current', c.slug),
+        previousField: figureField('previous', c.slug),
+      })),
+      titleMax: TITLE_MAX,
+      periodMax: PERIOD_MAX,
+      bodyMax: BODY_MAX,
+    };
+    if (errors) return renderFormErrors(res, 'posts/new', errors, values, locals);
+    renderPage(res, 'posts/new', { ...locals, values });
+  };
+
+  router.get('/posts/new', requireLogin, (req, res) => {
+    const actor = actorOf(req);
+    service.assertCanPublish(actor);
+    renderForm(res, actor, {}, null);
+  });
+
+  router.post('/posts', requireLogin, (req, res) => {
+    const actor = actorOf(req);
+    // Access first: someone who may not publish sees a 404, never a validation message.
+    service.assertCanPublish(actor);
+    const t = tOf(res);
+    const locale = res.locals.locale as 'da' | 'en';
+    const form = parseForm(postSchema, req.body, t);
+    const categories = service.publishOptions(actor).categories;
+    const figures = parseFigures(req.body, categories);
+    const issues: { field: string; text: string }[] = [];
+    if (!form.ok) {
+      for (const [field, text] of Object.entries(form.errors.fields)) issues.push({ field, text });
+    }
+    // The council is checked against the actor's rights even when other fields failed, so one
+    // submit shows every problem.
+    const council = postSchema.shape.council_id.safeParse((req.body as Record<string, unknown>)?.council_id);
+    if (council.success) {
+      const problem = service.councilProblem(actor, council.data);
+      if (problem) issues.push({ field: 'council_id', text: t(problem) });
+    }
+    for (const issue of figures.issues) {
+      const category = categories.find((c) => c.id === issue.categoryId);
+      issues.push({
+        field: issue.field,
+        text: t('posts.errors.figure', {
+          category: category ? categoryLabel(category, locale) : '',
+          which: t(
+            issue.which === 'current' ? 'posts.figures.current_lower' : 'posts.figures.previous_lower',
+          ),
+        }),
+      });
+    }
+    if (issues.length > 0 || !form.ok) {
+      // Keep the form's order: the post fields first, then the figures as they appear.
+      const order = ['council_id', 'title', 'period', 'body'];
+      issues.sort((a, b) => rank(a.field, order) - rank(b.field, order));
+      return renderForm(res, actor, submittedValues(req.body), errorsFrom(issues));
+    }
+    const id = service.create(actor, form.data, figures.figures, audience(req));
+    redirectWithFlash(res, `/posts/${id}`, 'posts.flash.created', { title: form.data.title });
+  });
+
+  const renderPost = (
+    req: Request,
+    res: Response,
+    state: PostFormState = { form: 'comment' },
+    errors: FormErrors = noErrors(),
+    values: Record<string, unknown> = {},
+  ) => {
+    const actor = actorOf(req);
+    const t = tOf(res);
+    const locale = res.locals.locale as 'da' | 'en';
+    const page = service.get(actor, idParam(params(req).id));
+    renderPage(
+      res,
+      'posts/show',
+      {
+        title: page.post.title,
+        ...page,
+        table: figureTable(page.figures, locale),
+        chart: barChart(page.figures, t, locale, page.post.period),
+        state,
+        commentMax: COMMENT_MAX,
+        reasonMax: REASON_MAX,
+        replyFieldId,
+        hideFieldId,
+        errors,
+        values,
+      },
+      errors.summary.length > 0 ? 422 : 200,
+    );
+  };
+
+  router.get('/posts/:id', requireLogin, (req, res) => renderPost(req, res));
+
+  router.post('/posts/:id/comments', requireLogin, (req, res) => {
+    const actor = actorOf(req);
+    const postId = idParam(params(req).id);
+    // Access first (404), then validation.
+    service.get(actor, postId);
+    const form = parseForm(commentSchema, req.body, tOf(res));
+    if (!form.ok) {
+      const parent = /^[1-9]\d{0,11}$/.test(String(form.values.parent_id ?? ''))
+        ? Number(form.values.parent_id)
+        : null;
+      if (parent === null) return renderPost(req, res, { form: 'comment' }, form.errors, form.values);
+      const text = form.errors.fields.body ?? form.errors.summary[0]?.text ?? '';
+      return renderPost(
+        req,
+        res,
+        { form: 'reply', commentId: parent },
+        { summary: [{ href: `#${replyFieldId(parent)}`, text }], fields: { body: text } },
+        form.values,
+      );
+    }
+    service.comment(actor, postId, form.data);
+    redirectWithFlash(
+      res,
+      `/posts/${postId}#comments`,
+      form.data.parent_id === null ? 'posts.flash.commented' : 'posts.flash.replied',
+    );
+  });
+
+  router.post('/posts/:id/comments/:commentId/hide', requireLogin, (req, res) => {
+    const actor = actorOf(req);
+    const postId = idParam(params(req).id);
+    const commentId = idParam(params(req).commentId);
+    service.moderatable(actor, postId, commentId);
+    const form = parseForm(hideSchema, req.body, tOf(res));
+    if (!form.ok) {
+      const text = form.errors.fields.reason ?? '';
+      return renderPost(
+        req,
+        res,
+        { form: 'hide', commentId },
+        { summary: [{ href: `#${hideFieldId(commentId)}`, text }], fields: { reason: text } },
+        form.values,
+      );
+    }
+    service.hide(actor, postId, commentId, form.data.reason, audience(req));
+    redirectWithFlash(res, `/posts/${postId}#comment-${commentId}`, 'posts.flash.hidden');
+  });
+
+  router.post('/posts/:id/comments/:commentId/unhide', requireLogin, (req, res) => {
+    const actor = actorOf(req);
+    const postId = idParam(params(req).id);
+    const commentId = idParam(params(req).commentId);
+    service.unhide(actor, postId, commentId, audience(req));
+    redirectWithFlash(res, `/posts/${postId}#comment-${commentId}`, 'posts.flash.unhidden');
+  });
+
+  return router;
+}
+
+function rank(field: string, order: string[]): number {
+  const i = order.indexOf(field);
+  return i >= 0 ? i : order.length;
+}
+
+/** FormErrors from already translated texts (figure messages name their category). */
+function errorsFrom(issues: { field: string; text: string }[]): FormErrors {
+  const errors = noErrors();
+  for (const { field, text } of issues) {
+    if (field in errors.fields) continue;
+    errors.fields[field] = text;
+    errors.summary.push({ href: `#${fieldId(field)}`, text });
+  }
+  return errors;
+}
