@@ -135,6 +135,41 @@ export async function loadDemoActivity(deps: Composition): Promise<void> {
     'Stien ved Glumsø Sø',
   );
 
+  // The crime picture: one post for Glumsø and one for the whole district, with figures and a comment.
+  const category = (slug: string) =>
+    db.prepare('SELECT id FROM categories WHERE slug = ?').pluck().get(slug) as number;
+  const glumsoePost = services.posts.create(
+    officer,
+    {
+      council_id: council('glumsoe'),
+      title: 'Kriminalitetsbilledet i Glumsø, oktober',
+      period: 'Oktober 2026',
+      body: 'Færre indbrud end i september, men flere henvendelser om **knallertkørsel** på stierne.\n\n- Vi har haft ekstra patruljer ved hallen\n- Færdselspolitiet har målt fart på Hovedgaden',
+    },
+    [
+      { categoryId: category('indbrud'), current: 3, previous: 6 },
+      { categoryId: category('trafik'), current: 9, previous: 4 },
+      { categoryId: category('haervaerk'), current: 2, previous: 2 },
+    ],
+  );
+  services.posts.comment(hal, glumsoePost, {
+    body: 'Tak for overblikket. Patruljerne ved hallen har hjulpet.',
+    parent_id: null,
+  });
+  services.posts.create(
+    officer,
+    {
+      council_id: null,
+      title: 'Politikredsen: tryghed i mørketiden',
+      period: 'Efterår 2026',
+      body: 'I mørketiden stiger antallet af indbrud. Husk at låse døre og vinduer, og sig til naboen, når du er væk.',
+    },
+    [
+      { categoryId: category('indbrud'), current: 41, previous: 33 },
+      { categoryId: category('svindel'), current: 12, previous: 15 },
+    ],
+  );
+
   // Spread the history over the last weeks: each concern and its timeline move back together.
   const shifts: [number, number][] = [
     [knallerter, 12],
