@@ -25,6 +25,7 @@ import { createPostsFeature } from './features/posts/index.js';
 import { createReferralsFeature } from './features/referrals/index.js';
 import { createTemplatesFeature } from './features/templates/index.js';
 import { createTriageFeature } from './features/triage/index.js';
+import { parseListQuery } from './features/triage/triage.schemas.js';
 import { JobLeases } from './jobs/lease.js';
 import { outboxJob } from './jobs/outbox.job.js';
 import { type Job, Scheduler } from './jobs/scheduler.js';
@@ -129,7 +130,25 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   };
 
   const auth = new AuthService({ db, users, tokens, throttle, mailer, audit, now, baseUrl: () => baseUrl });
-  const home = createHomeFeature(core);
+  const home = createHomeFeature(core, {
+    openConcerns: (actor) =>
+      actor.memberships.length > 0
+        ? (triage.service.myConcerns(actor, parseListQuery({ status: 'open' })).own?.items.slice(0, 5) ?? [])
+        : [],
+    latestPosts: (actor) => posts.service.list(actor, 1).posts.slice(0, 3),
+    latestNewsletters: (actor) => newsletters.service.list(actor).archive.slice(0, 3),
+    nextMeetings: (actor) =>
+      meetings.service
+        .list(actor)
+        .upcoming.slice(0, 3)
+        .map((m) => ({
+          id: m.id,
+          title: m.title,
+          starts_at: m.starts_at,
+          location: m.location,
+          response: m.my_response,
+        })),
+  });
   const account = createAccountFeature(core);
   const members = createMembersFeature(core);
   const admin = createAdminFeature(core);

@@ -24,6 +24,8 @@ export const SETTING_DEFAULTS = {
   // Newsletters: messages per second at most (0 = as fast as the SMTP pool takes them), per batch.
   newsletter_rate_per_second: '20',
   newsletter_batch_size: '20',
+  // Meetings: the reminder goes out this many hours before the start.
+  meeting_reminder_hours: '24',
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/policy.js';
 import type { Composition } from '../composition.js';
+import { localDate, parseLocalDateTime } from '../web/dates.js';
 
 /**
  * Everyday activity for the demo (DESIGN §5: "enough … that every page shows something real"):
@@ -169,6 +170,34 @@ export async function loadDemoActivity(deps: Composition): Promise<void> {
       { categoryId: category('svindel'), current: 12, previous: 15 },
     ],
   );
+
+  // Meetings: a network meeting for Glumsø and a public borgermøde, both ahead, with answers.
+  const evening = (daysAhead: number, time: string) =>
+    parseLocalDateTime(
+      `${localDate(new Date(deps.now().getTime() + daysAhead * 86_400_000))}T${time}`,
+    ) as string;
+  const netvaerksmoede = services.meetings.create(officer, {
+    kind: 'netvaerksmoede',
+    title: 'Netværksmøde i Glumsø',
+    council_ids: [council('glumsoe')],
+    starts_at: evening(5, '19:00'),
+    ends_at: evening(5, '21:00'),
+    location: 'Glumsø Bibliotek, mødelokalet',
+    agenda:
+      '1. Siden sidst\n2. Knallertkørsel ved hallen\n3. Kriminalitetsbilledet for oktober\n4. Eventuelt',
+    capacity: null,
+  });
+  services.meetings.respond(hal, netvaerksmoede, 'yes');
+  services.meetings.create(officer, {
+    kind: 'borgermoede',
+    title: 'Borgermøde om tryghed i Fladså',
+    council_ids: [council('fladsaa')],
+    starts_at: evening(12, '19:30'),
+    ends_at: evening(12, '21:00'),
+    location: 'Mogenstrup Forsamlingshus',
+    agenda: 'Politiet fortæller om tryghed og indbrud i området. Alle er velkomne.',
+    capacity: 80,
+  });
 
   // Spread the history over the last weeks: each concern and its timeline move back together.
   const shifts: [number, number][] = [

@@ -6,7 +6,7 @@ export type Job = {
    * One bounded piece of work; the scheduler calls it again on the next tick. Returning true says
    * "more is waiting": the next tick then starts at once instead of after the interval.
    */
-  run(): Promise<void | boolean>;
+  run(): Promise<unknown>;
   /** Called once when the scheduler stops (e.g. to release a lease so a restart need not wait). */
   stop?(): void;
 };

@@ -24,7 +24,10 @@ export function navigationFor(actor: Actor | undefined, path: string): NavItem[]
   if (actor.memberships.length > 0 || isStaff)
     items.push({ href: '/concerns', key: 'nav.concerns', match: '/concerns' });
   if (isStaff) items.push({ href: '/templates', key: 'nav.templates', match: '/templates' });
-  if (actor.memberships.length > 0 || isStaff) items.push({ href: '/posts', key: 'nav.posts', match: '/posts' });
+  if (actor.memberships.length > 0 || isStaff) {
+    items.push({ href: '/meetings', key: 'nav.meetings', match: '/meetings' });
+    items.push({ href: '/posts', key: 'nav.posts', match: '/posts' });
+  }
   if (policy.memberListCouncilIds(actor).length > 0 || actor.isDistrictAdmin) {
     items.push({ href: '/members', key: 'nav.members', match: '/members|/councils' });
   }

@@ -8,13 +8,38 @@ import { renderPage } from '../../web/render.js';
 
 const languageSchema = z.object({ locale: z.enum(['da', 'en']), next: z.string().optional() });
 
+/**
+ * What the start page shows a signed-in person, gathered from the features that own it (each
+ * already applies the policy). Given as functions because those features are built after this one.
+ */
+export type DashboardSources = {
+  openConcerns?: (actor: Actor) => { id: number; title: string; status: string; last_public_at: string }[];
+  latestPosts?: (
+    actor: Actor,
+  ) => { id: number; title: string; period: string; published_at?: string; created_at: string }[];
+  latestNewsletters?: (
+    actor: Actor,
+  ) => { id: number; title: string; started_at: string | null; send_at: string | null }[];
+  nextMeetings?: (
+    actor: Actor,
+  ) => { id: number; title: string; starts_at: string; location: string; response: string | null }[];
+};
+
 /** The start page, the statutory pages (accessibility statement, privacy) and the language switch. */
-export function createHomeFeature(core: Core) {
+export function createHomeFeature(core: Core, sources: DashboardSources = {}) {
   const router = Router();
 
   router.get('/', (req, res) => {
     const t = res.locals.t as Translate;
-    renderPage(res, req.user ? 'home/dashboard' : 'home/welcome', { title: t('home.title') });
+    const actor = req.user as Actor | undefined;
+    if (!actor) return renderPage(res, 'home/welcome', { title: t('home.title') });
+    renderPage(res, 'home/dashboard', {
+      title: t('home.title'),
+      openConcerns: sources.openConcerns?.(actor) ?? [],
+      latestPosts: sources.latestPosts?.(actor) ?? [],
+      latestNewsletters: sources.latestNewsletters?.(actor) ?? [],
+      nextMeetings: sources.nextMeetings?.(actor) ?? [],
+    });
   });
 
   router.get('/tilgaengelighed', (_req, res) => {

@@ -1,0 +1,308 @@
+import type { Db } from '../../db/connection.js';
+import type { MeetingKind } from './meetings.policy.js';
+
+export type MeetingResponse = 'yes' | 'no' | 'maybe';
+
+export type MeetingRow = {
+  id: number;
+  kind: MeetingKind;
+  title: string;
+  starts_at: string;
+  ends_at: string;
+  location: string;
+  agenda_markdown: string;
+  agenda_html: string;
+  capacity: number | null;
+  status: 'planned' | 'cancelled';
+  sequence: number;
+  organiser_id: number | null;
+  organiser_name: string | null;
+  minutes_markdown: string | null;
+  minutes_html: string | null;
+  attendance: number | null;
+  minutes_published_at: string | null;
+  reminder_sent_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type MeetingCouncil = { id: number; name: string; municipality_id: number; municipality_name: string };
+
+export type MeetingListRow = MeetingRow & { council_names: string; my_response: MeetingResponse | null };
+
+export type CouncilOption = { id: number; name: string; municipality_id: number; municipality_name: string };
+
+export type Recipient = { id: number; email: string; name: string; locale: 'da' | 'en' };
+
+export type ResponseRow = { user_id: number; name: string; response: MeetingResponse; updated_at: string };
+
+export type MeetingFields = {
+  kind: MeetingKind;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  location: string;
+  agendaMarkdown: string;
+  agendaHtml: string;
+  capacity: number | null;
+};
+
+/** Who sees which meetings in lists: [] for district admins means "all" (see `listFor`). */
+export type ListScope = { all: boolean; councilIds: number[]; userId: number };
+
+const SELECT_MEETING = `SELECT m.*, u.name AS organiser_name FROM meetings m LEFT JOIN users u ON u.id = m.organiser_id`;
+
+/** All SQL about meetings, answers and calendar feeds. */
+export class MeetingsRepository {
+  constructor(private readonly db: Db) {}
+
+  activeCouncils(): CouncilOption[] {
+    return this.db
+      .prepare<[], CouncilOption>(
+        `SELECT c.id, c.name, c.municipality_id, mu.name AS municipality_name
+           FROM councils c JOIN municipalities mu ON mu.id = c.municipality_id
+          WHERE c.active = 1 ORDER BY mu.name, c.name`,
+      )
+      .all();
+  }
+
+  insert(fields: MeetingFields, councilIds: number[], organiserId: number, now: string): number {
+    const id = Number(
+      this.db
+        .prepare(
+          `INSERT INTO meetings (kind, title, starts_at, ends_at, location, agenda_markdown, agenda_html, capacity,
+                                 organiser_id, created_at, updated_at)
+           VALUES (@kind, @title, @startsAt, @endsAt, @location, @agendaMarkdown, @agendaHtml, @capacity,
+                   @organiserId, @now, @now)`,
+        )
+        .run({ ...fields, organiserId, now }).lastInsertRowid,
+    );
+    this.setCouncils(id, councilIds);
+    return id;
+  }
+
+  private setCouncils(meetingId: number, councilIds: number[]): void {
+    this.db.prepare('DELETE FROM meeting_councils WHERE meeting_id = ?').run(meetingId);
+    const insert = this.db.prepare('INSERT INTO meeting_councils (meeting_id, council_id) VALUES (?, ?)');
+    for (const councilId of new Set(councilIds)) insert.run(meetingId, councilId);
+  }
+
+  /** A changed time clears the reminder marker, so the reminder follows the new date. */
+  update(
+    id: number,
+    fields: MeetingFields,
+    councilIds: number[],
+    options: { bumpSequence: boolean; resetReminder: boolean },
+    now: string,
+  ): void {
+    this.db
+      .prepare(
+        `UPDATE meetings SET kind = @kind, title = @title, starts_at = @startsAt, ends_at = @endsAt,
+                location = @location, agenda_markdown = @agendaMarkdown, agenda_html = @agendaHtml,
+                capacity = @capacity, sequence = sequence + @bump,
+                reminder_sent_at = CASE WHEN @resetReminder = 1 THEN NULL ELSE reminder_sent_at END,
+                updated_at = @now
+          WHERE id = @id`,
+      )
+      .run({
+        ...fields,
+        id,
+        bump: options.bumpSequence ? 1 : 0,
+        resetReminder: options.resetReminder ? 1 : 0,
+        now,
+      });
+    this.setCouncils(id, councilIds);
+  }
+
+  cancel(id: number, now: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE meetings SET status = 'cancelled', sequence = sequence + 1, updated_at = ?
+            WHERE id = ? AND status = 'planned'`,
+        )
+        .run(now, id).changes === 1
+    );
+  }
+
+  saveMinutes(id: number, markdown: string, html: string, attendance: number | null, now: string): void {
+    this.db
+      .prepare(
+        `UPDATE meetings SET minutes_markdown = ?, minutes_html = ?, attendance = ?, updated_at = ?,
+                minutes_published_at = COALESCE(minutes_published_at, ?)
+          WHERE id = ?`,
+      )
+      .run(markdown, html, attendance, now, now, id);
+  }
+
+  findById(id: number): MeetingRow | undefined {
+    return this.db.prepare<[number], MeetingRow>(`${SELECT_MEETING} WHERE m.id = ?`).get(id);
+  }
+
+  councilsOf(meetingId: number): MeetingCouncil[] {
+    return this.db
+      .prepare<[number], MeetingCouncil>(
+        `SELECT c.id, c.name, c.municipality_id, mu.name AS municipality_name
+           FROM meeting_councils mc JOIN councils c ON c.id = mc.council_id
+           JOIN municipalities mu ON mu.id = c.municipality_id
+          WHERE mc.meeting_id = ? ORDER BY mu.name, c.name`,
+      )
+      .all(meetingId);
+  }
+
+  /**
+   * Meetings of the given councils (all meetings when `scope.all`), upcoming (not yet ended,
+   * soonest first) or past (latest first), with the person's own answer.
+   */
+  listFor(scope: ListScope, when: 'upcoming' | 'past', now: string, limit: number): MeetingListRow[] {
+    const order = when === 'upcoming' ? 'm.starts_at ASC' : 'm.starts_at DESC';
+    const timeFilter = when === 'upcoming' ? 'm.ends_at > @now' : 'm.ends_at <= @now';
+    return this.db
+      .prepare<Record<string, unknown>, MeetingListRow>(
+        `SELECT m.*, u.name AS organiser_name, r.response AS my_response,
+                (SELECT group_concat(c.name, ', ') FROM meeting_councils mc JOIN councils c ON c.id = mc.council_id
+                  WHERE mc.meeting_id = m.id) AS council_names
+           FROM meetings m
+           LEFT JOIN users u ON u.id = m.organiser_id
+           LEFT JOIN meeting_responses r ON r.meeting_id = m.id AND r.user_id = @userId
+          WHERE ${timeFilter}
+            AND (@all = 1 OR EXISTS (SELECT 1 FROM meeting_councils mc WHERE mc.meeting_id = m.id
+                                       AND mc.council_id IN (SELECT value FROM json_each(@councils))))
+          ORDER BY ${order}, m.id LIMIT @limit`,
+      )
+      .all({
+        userId: scope.userId,
+        all: scope.all ? 1 : 0,
+        councils: JSON.stringify(scope.councilIds),
+        now,
+        limit,
+      });
+  }
+
+  /** Planned citizen meetings that have not ended, one row per council, for the public page. */
+  upcomingPublic(now: string): (MeetingRow & { council_name: string; municipality_name: string })[] {
+    return this.db
+      .prepare<[string], MeetingRow & { council_name: string; municipality_name: string }>(
+        `SELECT m.*, NULL AS organiser_name, c.name AS council_name, mu.name AS municipality_name
+           FROM meetings m JOIN meeting_councils mc ON mc.meeting_id = m.id
+           JOIN councils c ON c.id = mc.council_id JOIN municipalities mu ON mu.id = c.municipality_id
+          WHERE m.kind = 'borgermoede' AND m.status = 'planned' AND m.ends_at > ?
+          ORDER BY mu.name, c.name, m.starts_at, m.id`,
+      )
+      .all(now);
+  }
+
+  /** Active people in the meeting's active councils who want meeting mail, once each. */
+  recipients(meetingId: number, options: { excludeDeclined?: boolean } = {}): Recipient[] {
+    return this.db
+      .prepare<[number, number, number], Recipient>(
+        `SELECT DISTINCT u.id, u.email, u.name, u.locale
+           FROM meeting_councils mc
+           JOIN memberships ms ON ms.council_id = mc.council_id AND ms.active = 1
+           JOIN councils c ON c.id = mc.council_id AND c.active = 1
+           JOIN users u ON u.id = ms.user_id AND u.status = 'active' AND u.notify_meetings = 1
+          WHERE mc.meeting_id = ?
+            AND (? = 0 OR NOT EXISTS (SELECT 1 FROM meeting_responses r
+                                       WHERE r.meeting_id = ? AND r.user_id = u.id AND r.response = 'no'))
+          ORDER BY u.id`,
+      )
+      .all(meetingId, options.excludeDeclined ? 1 : 0, meetingId);
+  }
+
+  responses(meetingId: number): ResponseRow[] {
+    return this.db
+      .prepare<[number], ResponseRow>(
+        `SELECT r.user_id, u.name, r.response, r.updated_at FROM meeting_responses r JOIN users u ON u.id = r.user_id
+          WHERE r.meeting_id = ? ORDER BY r.response, u.name`,
+      )
+      .all(meetingId);
+  }
+
+  responseOf(meetingId: number, userId: number): MeetingResponse | null {
+    const value = this.db
+      .prepare<[number, number], MeetingResponse>(
+        'SELECT response FROM meeting_responses WHERE meeting_id = ? AND user_id = ?',
+      )
+      .pluck()
+      .get(meetingId, userId);
+    return value ?? null;
+  }
+
+  countYes(meetingId: number): number {
+    return this.db
+      .prepare<[number], number>(
+        `SELECT count(*) FROM meeting_responses WHERE meeting_id = ? AND response = 'yes'`,
+      )
+      .pluck()
+      .get(meetingId) as number;
+  }
+
+  setResponse(meetingId: number, userId: number, response: MeetingResponse, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO meeting_responses (meeting_id, user_id, response, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (meeting_id, user_id) DO UPDATE SET response = excluded.response, updated_at = excluded.updated_at`,
+      )
+      .run(meetingId, userId, response, now);
+  }
+
+  /** Planned meetings starting within the window whose reminder has not gone out. */
+  dueForReminder(now: string, until: string, limit: number): MeetingRow[] {
+    return this.db
+      .prepare<[string, string, number], MeetingRow>(
+        `${SELECT_MEETING} WHERE m.status = 'planned' AND m.reminder_sent_at IS NULL
+            AND m.starts_at > ? AND m.starts_at <= ? ORDER BY m.starts_at LIMIT ?`,
+      )
+      .all(now, until, limit);
+  }
+
+  /** Claims the reminder; false when another run already did. */
+  markReminderSent(id: number, now: string): boolean {
+    return (
+      this.db
+        .prepare('UPDATE meetings SET reminder_sent_at = ? WHERE id = ? AND reminder_sent_at IS NULL')
+        .run(now, id).changes === 1
+    );
+  }
+
+  /** Hours before the start that the reminder goes out (settings row `meeting_reminder_hours`, default 24). */
+  reminderHours(): number {
+    const value = this.db
+      .prepare<[], string>(`SELECT value FROM settings WHERE key = 'meeting_reminder_hours'`)
+      .pluck()
+      .get();
+    const hours = Number(value ?? 24);
+    return Number.isFinite(hours) && hours > 0 ? hours : 24;
+  }
+
+  // ---------------------------------------------------------------- personal calendar feeds
+
+  feedCreatedAt(userId: number): string | null {
+    return (
+      this.db
+        .prepare<[number], string>('SELECT created_at FROM meeting_feeds WHERE user_id = ?')
+        .pluck()
+        .get(userId) ?? null
+    );
+  }
+
+  replaceFeed(userId: number, tokenHash: string, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO meeting_feeds (user_id, token_hash, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
+      )
+      .run(userId, tokenHash, now);
+  }
+
+  revokeFeed(userId: number): void {
+    this.db.prepare('DELETE FROM meeting_feeds WHERE user_id = ?').run(userId);
+  }
+
+  feedOwner(tokenHash: string): number | undefined {
+    return this.db
+      .prepare<[string], number>('SELECT user_id FROM meeting_feeds WHERE token_hash = ?')
+      .pluck()
+      .get(tokenHash);
+  }
+}

@@ -1,0 +1,306 @@
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { Actor } from '../../auth/policy.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import { toLocalInputValue } from '../../web/dates.js';
+import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
+import { actorOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
+import type { Translate } from '../../web/i18n.js';
+import { redirectWithFlash, renderPage } from '../../web/render.js';
+import { MEETING_KINDS, meetingPolicy } from './meetings.policy.js';
+import { feedSchema, LIMITS, meetingSchema, minutesSchema, rsvpSchema } from './meetings.schemas.js';
+import type { MeetingsService } from './meetings.service.js';
+
+const tOf = (res: Response) => res.locals.t as Translate;
+const param = (req: Request, name: string) => {
+  const value = (req.params as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+};
+const meetingUrl = (id: number) => `/meetings/${id}`;
+
+const requireOrganiser = requireRole((actor) => meetingPolicy.canOrganiseAny(actor));
+const requireMeetingsUser = requireRole((actor) => meetingPolicy.usesMeetings(actor));
+
+type FeedSession = { meetingFeedToken?: string };
+
+export function createMeetingsRouter(service: MeetingsService): Router {
+  const router = Router();
+
+  // ---------------------------------------------------------------- the public page
+
+  router.get('/borgermoeder', (_req, res) => {
+    renderPage(res, 'meetings/public', {
+      title: tOf(res)('meetings.public.title'),
+      groups: service.publicList(),
+    });
+  });
+
+  // ---------------------------------------------------------------- list and form
+
+  router.get('/meetings', requireLogin, requireMeetingsUser, (req, res) => {
+    const actor = actorOf(req);
+    const { upcoming, past } = service.list(actor);
+    renderPage(res, 'meetings/index', {
+      title: tOf(res)('meetings.index.title'),
+      upcoming,
+      past,
+      canOrganise: service.canOrganise(actor),
+    });
+  });
+
+  const renderForm = (
+    res: Response,
+    mode: { id?: number },
+    errors: FormErrors | null,
+    values: Record<string, unknown>,
+  ) => {
+    const t = tOf(res);
+    const actor = actorOf(res.req);
+    renderPage(
+      res,
+      'meetings/form',
+      {
+        title: t(mode.id ? 'meetings.edit.title' : 'meetings.new.title'),
+        meetingId: mode.id,
+        errors: errors ?? noErrors(),
+        values,
+        kindOptions: MEETING_KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}`) })),
+        councilGroups: service.organiserCouncils(actor),
+        limits: LIMITS,
+      },
+      errors ? 422 : 200,
+    );
+  };
+
+  /** council_ids as the strings the checkboxes compare with. */
+  const chosenIds = (values: Record<string, unknown>): string[] => {
+    const v = values.council_ids;
+    return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+  };
+
+  router.get('/meetings/new', requireLogin, requireOrganiser, (req, res) => {
+    const groups = service.organiserCouncils(actorOf(req));
+    const only = groups.length === 1 && groups[0]?.councils.length === 1 ? groups[0].councils[0] : undefined;
+    renderForm(res, {}, null, { kind: 'netvaerksmoede', council_ids: only ? [String(only.id)] : [] });
+  });
+
+  function submit(req: Request, res: Response, id?: number) {
+    const t = tOf(res);
+    const actor = actorOf(req);
+    const form = parseForm(meetingSchema(id ? null : service.now()), req.body, t);
+    if (!form.ok)
+      return renderForm(res, { id }, form.errors, { ...form.values, council_ids: chosenIds(form.values) });
+    try {
+      if (id) {
+        service.update(actor, id, form.data, { ip: req.ip });
+        redirectWithFlash(res, meetingUrl(id), 'meetings.flash.updated');
+      } else {
+        const newId = service.create(actor, form.data, { ip: req.ip });
+        redirectWithFlash(res, meetingUrl(newId), 'meetings.flash.created');
+      }
+    } catch (err) {
+      if (!(err instanceof ConflictError) || !err.field) throw err;
+      const values = submittedValues(req.body);
+      renderForm(res, { id }, formErrors(t, [{ field: err.field, messageKey: err.messageKey }]), {
+        ...values,
+        council_ids: chosenIds(values),
+      });
+    }
+  }
+
+  router.post('/meetings', requireLogin, requireOrganiser, (req, res) => submit(req, res));
+
+  // ---------------------------------------------------------------- personal calendar feed
+
+  router.get('/meetings/feed', requireLogin, requireMeetingsUser, (req, res) => {
+    const session = req.session as unknown as FeedSession;
+    const token = session.meetingFeedToken;
+    delete session.meetingFeedToken;
+    renderPage(res, 'meetings/feed', {
+      title: tOf(res)('meetings.feed.title'),
+      createdAt: service.feedStatus(actorOf(req)).createdAt,
+      feedUrl: token ? service.feedUrl(token) : null,
+    });
+  });
+
+  router.post('/meetings/feed', requireLogin, requireMeetingsUser, (req, res) => {
+    const form = parseForm(feedSchema, req.body, tOf(res));
+    if (!form.ok) throw new NotFoundError();
+    const actor = actorOf(req);
+    if (form.data.action === 'create') {
+      // The secret is stored only hashed: it is shown once, on the page this redirect leads to.
+      (req.session as unknown as FeedSession).meetingFeedToken = service.createFeed(actor, { ip: req.ip });
+      redirectWithFlash(res, '/meetings/feed', 'meetings.flash.feed_created');
+    } else {
+      service.revokeFeed(actor, { ip: req.ip });
+      redirectWithFlash(res, '/meetings/feed', 'meetings.flash.feed_revoked');
+    }
+  });
+
+  router.get('/calendar/:file', (req, res) => {
+    const file = param(req, 'file') ?? '';
+    if (!file.endsWith('.ics')) throw new NotFoundError();
+    const body = service.feedCalendar(file.slice(0, -4));
+    res.set({ 'Content-Type': 'text/calendar; charset=utf-8', 'Cache-Control': 'private, no-store' });
+    res.send(body);
+  });
+
+  // ---------------------------------------------------------------- one meeting
+
+  /**
+   * Borgermøder are public; for anything else an anonymous visitor is sent to log in — for
+   * every id alike, so the redirect says nothing about whether a meeting exists.
+   */
+  const publicOrLogin =
+    (handler: (req: Request, res: Response, actor: Actor | undefined) => void) =>
+    (req: Request, res: Response, next: NextFunction) => {
+      const actor = req.user as Actor | undefined;
+      try {
+        handler(req, res, actor);
+      } catch (err) {
+        if (err instanceof NotFoundError && !actor) return requireLogin(req, res, next);
+        throw err;
+      }
+    };
+
+  const renderMeeting = (
+    res: Response,
+    id: number,
+    actor: Actor | undefined,
+    extras: { errors?: FormErrors; values?: Record<string, unknown>; status?: number } = {},
+  ) => {
+    const view = service.view(actor, id);
+    renderPage(
+      res,
+      'meetings/show',
+      {
+        title: view.meeting.title,
+        view,
+        errors: extras.errors ?? noErrors(),
+        values: { response: view.myResponse ?? '', ...(extras.values ?? {}) },
+        limits: LIMITS,
+      },
+      extras.status ?? 200,
+    );
+  };
+
+  router.get(
+    '/meetings/:file',
+    publicOrLogin((req, res, actor) => {
+      const file = param(req, 'file') ?? '';
+      const ics = /^(\d{1,12})\.ics$/.exec(file);
+      if (ics) {
+        const id = Number(ics[1]);
+        res.set({
+          'Content-Type': 'text/calendar; charset=utf-8',
+          'Content-Disposition': `attachment; filename="moede-${id}.ics"`,
+          'Cache-Control': 'private, no-store',
+        });
+        res.send(service.icsFor(actor, id));
+        return;
+      }
+      renderMeeting(res, idParam(file), actor);
+    }),
+  );
+
+  router.post('/meetings/:id/rsvp', requireLogin, (req, res) => {
+    const id = idParam(param(req, 'id'));
+    const actor = actorOf(req);
+    const view = service.view(actor, id); // 404 before any validation message
+    if (!view.canRespond) throw new NotFoundError();
+    const t = tOf(res);
+    const form = parseForm(rsvpSchema, req.body, t);
+    if (!form.ok)
+      return renderMeeting(res, id, actor, { errors: form.errors, values: form.values, status: 422 });
+    try {
+      service.respond(actor, id, form.data.response);
+      redirectWithFlash(res, meetingUrl(id), 'meetings.flash.answered');
+    } catch (err) {
+      if (!(err instanceof ConflictError) || !err.field) throw err;
+      renderMeeting(res, id, actor, {
+        errors: formErrors(t, [{ field: err.field, messageKey: err.messageKey }]),
+        values: submittedValues(req.body),
+        status: 409,
+      });
+    }
+  });
+
+  router.get('/meetings/:id/edit', requireLogin, (req, res) => {
+    const id = idParam(param(req, 'id'));
+    const { row, councilIds } = service.editable(actorOf(req), id);
+    renderForm(res, { id }, null, {
+      kind: row.kind,
+      title: row.title,
+      council_ids: councilIds.map(String),
+      starts_at: toLocalInputValue(row.starts_at),
+      ends_at: toLocalInputValue(row.ends_at),
+      location: row.location,
+      agenda: row.agenda_markdown,
+      capacity: row.capacity === null ? '' : String(row.capacity),
+    });
+  });
+
+  router.post('/meetings/:id/edit', requireLogin, (req, res) => {
+    const id = idParam(param(req, 'id'));
+    service.editable(actorOf(req), id); // 404 first
+    submit(req, res, id);
+  });
+
+  router.post('/meetings/:id/cancel', requireLogin, (req, res) => {
+    const id = idParam(param(req, 'id'));
+    service.cancel(actorOf(req), id, { ip: req.ip });
+    redirectWithFlash(res, meetingUrl(id), 'meetings.flash.cancelled');
+  });
+
+  const renderMinutes = (
+    res: Response,
+    id: number,
+    errors: FormErrors | null,
+    values: Record<string, unknown>,
+  ) => {
+    const view = service.view(actorOf(res.req), id);
+    renderPage(
+      res,
+      'meetings/minutes',
+      {
+        title: tOf(res)('meetings.minutes.title', { title: view.meeting.title }),
+        view,
+        errors: errors ?? noErrors(),
+        values,
+        limits: LIMITS,
+      },
+      errors ? 422 : 200,
+    );
+  };
+
+  router.get('/meetings/:id/minutes', requireLogin, (req, res) => {
+    const id = idParam(param(req, 'id'));
+    const { row } = service.editable(actorOf(req), id);
+    renderMinutes(res, id, null, {
+      minutes: row.minutes_markdown ?? '',
+      attendance: row.attendance === null ? '' : String(row.attendance),
+    });
+  });
+
+  router.post('/meetings/:id/minutes', requireLogin, (req, res) => {
+    const id = idParam(param(req, 'id'));
+    const actor = actorOf(req);
+    service.editable(actor, id);
+    const t = tOf(res);
+    const form = parseForm(minutesSchema, req.body, t);
+    if (!form.ok) return renderMinutes(res, id, form.errors, form.values);
+    try {
+      service.saveMinutes(actor, id, form.data.minutes, form.data.attendance, { ip: req.ip });
+      redirectWithFlash(res, meetingUrl(id), 'meetings.flash.minutes_saved');
+    } catch (err) {
+      if (!(err instanceof ConflictError) || !err.field) throw err;
+      renderMinutes(
+        res,
+        id,
+        formErrors(t, [{ field: err.field, messageKey: err.messageKey }]),
+        submittedValues(req.body),
+      );
+    }
+  });
+
+  return router;
+}

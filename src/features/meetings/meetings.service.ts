@@ -1,0 +1,498 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type Actor, ensure } from '../../auth/policy.js';
+import type { UsersRepository } from '../../auth/users.repository.js';
+import type { Db } from '../../db/connection.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { Mailer } from '../../mail/mailer.js';
+import { formatDateTime, formatTime, type Locale, localDate } from '../../web/dates.js';
+import type { AuditLog } from '../audit/audit.repository.js';
+import { renderMarkdown } from '../newsletters/markdown.js';
+import { buildCalendar, type IcsEvent, type IcsMethod } from './ical.js';
+import { type MeetingScope, meetingPolicy } from './meetings.policy.js';
+import type {
+  CouncilOption,
+  MeetingCouncil,
+  MeetingFields,
+  MeetingListRow,
+  MeetingResponse,
+  MeetingRow,
+  MeetingsRepository,
+  Recipient,
+  ResponseRow,
+} from './meetings.repository.js';
+import type { MeetingForm } from './meetings.schemas.js';
+
+export type MeetingsServiceDeps = {
+  db: Db;
+  meetings: MeetingsRepository;
+  users: UsersRepository;
+  mailer: Mailer;
+  audit: AuditLog;
+  now: () => Date;
+  baseUrl: () => string;
+  mailFrom: string;
+};
+
+export type MeetingView = {
+  meeting: MeetingRow;
+  councils: MeetingCouncil[];
+  scope: MeetingScope;
+  myResponse: MeetingResponse | null;
+  canManage: boolean;
+  canRespond: boolean;
+  yesCount: number;
+  full: boolean;
+  past: boolean;
+  started: boolean;
+  /** Only for organisers and staff. */
+  responses: ResponseRow[] | null;
+  counts: Record<MeetingResponse, number> | null;
+};
+
+type Ctx = { ip?: string };
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** "Nærnet <noreply@x>" → noreply@x */
+function addressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
+}
+
+/**
+ * Meetings: planning (organisers), visibility (public borgermøder, council-only network and joint
+ * meetings), invitations/updates/cancellations/reminders with .ics through the outbox, answers
+ * with capacity, minutes, and the personal calendar feed.
+ */
+export class MeetingsService {
+  constructor(private readonly deps: MeetingsServiceDeps) {}
+
+  now(): Date {
+    return this.deps.now();
+  }
+
+  private scopeOf(meetingId: number, row: MeetingRow): MeetingScope {
+    return { kind: row.kind, councilIds: this.deps.meetings.councilsOf(meetingId).map((c) => c.id) };
+  }
+
+  /** The meeting if the actor (or an anonymous visitor) may see it, else 404. */
+  private visible(actor: Actor | undefined, id: number): { row: MeetingRow; scope: MeetingScope } {
+    const row = this.deps.meetings.findById(id);
+    if (!row) throw new NotFoundError();
+    const scope = this.scopeOf(id, row);
+    ensure(meetingPolicy.canView(actor, scope));
+    return { row, scope };
+  }
+
+  private managed(actor: Actor, id: number): { row: MeetingRow; scope: MeetingScope } {
+    const found = this.visible(actor, id);
+    ensure(meetingPolicy.canManage(actor, found.scope));
+    return found;
+  }
+
+  // ---------------------------------------------------------------- forms
+
+  /** Councils the actor may plan meetings for, grouped by municipality for the form. */
+  organiserCouncils(actor: Actor): { municipality: string; councils: CouncilOption[] }[] {
+    const groups = new Map<string, CouncilOption[]>();
+    for (const c of this.deps.meetings.activeCouncils()) {
+      if (!meetingPolicy.canOrganiseFor(actor, c.id)) continue;
+      const list = groups.get(c.municipality_name) ?? [];
+      list.push(c);
+      groups.set(c.municipality_name, list);
+    }
+    return [...groups].map(([municipality, councils]) => ({ municipality, councils }));
+  }
+
+  canOrganise(actor: Actor): boolean {
+    return meetingPolicy.canOrganiseAny(actor);
+  }
+
+  /**
+   * The chosen councils must be active and the actor's to organise for. A fællesmøde is for all
+   * councils of a municipality (or several, up to the whole district): every active council of
+   * each municipality it touches must be chosen.
+   */
+  private checkCouncils(actor: Actor, kind: MeetingForm['kind'], councilIds: number[]): void {
+    const active = this.deps.meetings.activeCouncils();
+    const byId = new Map(active.map((c) => [c.id, c]));
+    for (const id of councilIds) {
+      const council = byId.get(id);
+      if (!council || !meetingPolicy.canOrganiseFor(actor, id)) {
+        throw new ConflictError('meetings.errors.council_not_allowed', 'council_ids');
+      }
+    }
+    if (kind === 'faellesmoede') {
+      const chosen = new Set(councilIds);
+      const municipalities = new Set(councilIds.map((id) => byId.get(id)?.municipality_id));
+      const whole = active
+        .filter((c) => municipalities.has(c.municipality_id))
+        .every((c) => chosen.has(c.id));
+      if (!whole) throw new ConflictError('meetings.errors.faellesmoede_whole', 'council_ids');
+    }
+  }
+
+  private fields(form: MeetingForm): MeetingFields {
+    return {
+      kind: form.kind,
+      title: form.title,
+      startsAt: form.starts_at,
+      endsAt: form.ends_at,
+      location: form.location,
+      agendaMarkdown: form.agenda,
+      agendaHtml: form.agenda ? renderMarkdown(form.agenda) : '',
+      capacity: form.capacity,
+    };
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  create(actor: Actor, form: MeetingForm, ctx: Ctx = {}): number {
+    ensure(meetingPolicy.canOrganiseAny(actor));
+    this.checkCouncils(actor, form.kind, form.council_ids);
+    const now = this.deps.now().toISOString();
+    return this.deps.db.transaction(() => {
+      const id = this.deps.meetings.insert(this.fields(form), form.council_ids, actor.id, now);
+      this.deps.audit.record({
+        actorUserId: actor.id,
+        action: 'meeting.created',
+        entityType: 'meeting',
+        entityId: id,
+        details: { kind: form.kind, councils: form.council_ids },
+        ip: ctx.ip,
+      });
+      this.mailAll(id, 'REQUEST', 'invitation');
+      return id;
+    })();
+  }
+
+  /** A change of time, place or title raises SEQUENCE and sends an update to the members. */
+  update(actor: Actor, id: number, form: MeetingForm, ctx: Ctx = {}): void {
+    const { row } = this.managed(actor, id);
+    if (row.status === 'cancelled') throw new ConflictError('meetings.errors.cancelled', 'title');
+    this.checkCouncils(actor, form.kind, form.council_ids);
+    const timeChanged = row.starts_at !== form.starts_at || row.ends_at !== form.ends_at;
+    const significant = timeChanged || row.location !== form.location || row.title !== form.title;
+    const now = this.deps.now().toISOString();
+    this.deps.db.transaction(() => {
+      this.deps.meetings.update(
+        id,
+        this.fields(form),
+        form.council_ids,
+        { bumpSequence: significant, resetReminder: timeChanged },
+        now,
+      );
+      this.deps.audit.record({
+        actorUserId: actor.id,
+        action: 'meeting.updated',
+        entityType: 'meeting',
+        entityId: id,
+        details: { notified: significant },
+        ip: ctx.ip,
+      });
+      if (significant) this.mailAll(id, 'REQUEST', 'update');
+    })();
+  }
+
+  cancel(actor: Actor, id: number, ctx: Ctx = {}): void {
+    this.managed(actor, id);
+    const now = this.deps.now().toISOString();
+    this.deps.db.transaction(() => {
+      if (!this.deps.meetings.cancel(id, now)) return; // already cancelled: nothing to send again
+      this.deps.audit.record({
+        actorUserId: actor.id,
+        action: 'meeting.cancelled',
+        entityType: 'meeting',
+        entityId: id,
+        ip: ctx.ip,
+      });
+      this.mailAll(id, 'CANCEL', 'cancellation');
+    })();
+  }
+
+  /** Answer yes/no/maybe; "yes" is refused when the meeting is full (unless it already was yes). */
+  respond(actor: Actor, id: number, response: MeetingResponse): void {
+    const { row, scope } = this.visible(actor, id);
+    ensure(meetingPolicy.canRespond(actor, scope));
+    if (row.status === 'cancelled') throw new ConflictError('meetings.errors.cancelled', 'response');
+    this.deps.db
+      .transaction(() => {
+        const previous = this.deps.meetings.responseOf(id, actor.id);
+        if (response === 'yes' && previous !== 'yes' && row.capacity !== null) {
+          if (this.deps.meetings.countYes(id) >= row.capacity) {
+            throw new ConflictError('meetings.errors.full', 'response');
+          }
+        }
+        this.deps.meetings.setResponse(id, actor.id, response, this.deps.now().toISOString());
+      })
+      .immediate();
+  }
+
+  /** The referat and attendance; the first time, the members are told the minutes are out. */
+  saveMinutes(actor: Actor, id: number, minutes: string, attendance: number | null, ctx: Ctx = {}): void {
+    const { row } = this.managed(actor, id);
+    if (row.status === 'cancelled') throw new ConflictError('meetings.errors.cancelled', 'minutes');
+    if (Date.parse(row.starts_at) > this.deps.now().getTime()) {
+      throw new ConflictError('meetings.errors.minutes_too_early', 'minutes');
+    }
+    const now = this.deps.now().toISOString();
+    this.deps.db.transaction(() => {
+      const first = row.minutes_published_at === null;
+      this.deps.meetings.saveMinutes(id, minutes, renderMarkdown(minutes), attendance, now);
+      this.deps.audit.record({
+        actorUserId: actor.id,
+        action: 'meeting.minutes_saved',
+        entityType: 'meeting',
+        entityId: id,
+        details: { attendance },
+        ip: ctx.ip,
+      });
+      if (first) this.mailMinutes(id);
+    })();
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  view(actor: Actor | undefined, id: number): MeetingView {
+    const { row, scope } = this.visible(actor, id);
+    const canManage = actor ? meetingPolicy.canManage(actor, scope) : false;
+    const staff = actor ? meetingPolicy.canSeeResponses(actor, scope) : false;
+    const yesCount = this.deps.meetings.countYes(id);
+    let responses: ResponseRow[] | null = null;
+    let counts: Record<MeetingResponse, number> | null = null;
+    if (staff) {
+      responses = this.deps.meetings.responses(id);
+      counts = { yes: 0, no: 0, maybe: 0 };
+      for (const r of responses) counts[r.response]++;
+    }
+    return {
+      meeting: row,
+      councils: this.deps.meetings.councilsOf(id),
+      scope,
+      myResponse: actor ? this.deps.meetings.responseOf(id, actor.id) : null,
+      canManage,
+      canRespond: actor ? meetingPolicy.canRespond(actor, scope) && row.status === 'planned' : false,
+      yesCount,
+      full: row.capacity !== null && yesCount >= row.capacity,
+      past: Date.parse(row.ends_at) <= this.deps.now().getTime(),
+      started: Date.parse(row.starts_at) <= this.deps.now().getTime(),
+      responses,
+      counts,
+    };
+  }
+
+  /** Values for the edit form. */
+  editable(actor: Actor, id: number): { row: MeetingRow; councilIds: number[] } {
+    const { row, scope } = this.managed(actor, id);
+    return { row, councilIds: scope.councilIds };
+  }
+
+  /** GET /meetings: upcoming and past meetings of the actor's councils (all for district admins). */
+  list(actor: Actor): { upcoming: MeetingListRow[]; past: MeetingListRow[] } {
+    const councilIds = [
+      ...new Set([
+        ...actor.memberships.map((m) => m.councilId),
+        ...(actor.isOfficer ? actor.officerCouncilIds : []),
+      ]),
+    ];
+    const scope = { all: actor.isDistrictAdmin, councilIds, userId: actor.id };
+    const now = this.deps.now().toISOString();
+    return {
+      upcoming: this.deps.meetings.listFor(scope, 'upcoming', now, 200),
+      past: this.deps.meetings.listFor(scope, 'past', now, 20),
+    };
+  }
+
+  /** GET /borgermoeder: upcoming citizen meetings per municipality and council. */
+  publicList(): { municipality: string; councils: { name: string; meetings: MeetingRow[] }[] }[] {
+    const result: { municipality: string; councils: { name: string; meetings: MeetingRow[] }[] }[] = [];
+    for (const row of this.deps.meetings.upcomingPublic(this.deps.now().toISOString())) {
+      let group = result.at(-1);
+      if (group?.municipality !== row.municipality_name) {
+        group = { municipality: row.municipality_name, councils: [] };
+        result.push(group);
+      }
+      let council = group.councils.at(-1);
+      if (council?.name !== row.council_name) {
+        council = { name: row.council_name, meetings: [] };
+        group.councils.push(council);
+      }
+      council.meetings.push(row);
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- iCalendar
+
+  private host(): string {
+    return new URL(this.deps.baseUrl()).hostname || 'localhost';
+  }
+
+  meetingUrl(id: number): string {
+    return `${this.deps.baseUrl()}/meetings/${id}`;
+  }
+
+  private icsEvent(row: MeetingRow, attendee?: Recipient): IcsEvent {
+    return {
+      uid: `meeting-${row.id}@${this.host()}`,
+      sequence: row.sequence,
+      start: new Date(row.starts_at),
+      end: new Date(row.ends_at),
+      stamp: this.deps.now(),
+      summary: row.title,
+      location: row.location,
+      description: [row.agenda_markdown, this.meetingUrl(row.id)].filter(Boolean).join('\n\n'),
+      status: row.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+      url: this.meetingUrl(row.id),
+      organizer: { name: 'Nærnet', email: addressOf(this.deps.mailFrom) },
+      attendee: attendee ? { name: attendee.name, email: attendee.email } : undefined,
+    };
+  }
+
+  /** GET /meetings/:id.ics: a download (METHOD:PUBLISH) for whoever may see the meeting. */
+  icsFor(actor: Actor | undefined, id: number): string {
+    const { row } = this.visible(actor, id);
+    return buildCalendar({ method: 'PUBLISH', events: [this.icsEvent(row)] });
+  }
+
+  // ---------------------------------------------------------------- personal calendar feed
+
+  feedStatus(actor: Actor): { createdAt: string | null } {
+    return { createdAt: this.deps.meetings.feedCreatedAt(actor.id) };
+  }
+
+  /** A new secret address (the old one stops working). Returns the token, shown once. */
+  createFeed(actor: Actor, ctx: Ctx = {}): string {
+    const token = randomBytes(24).toString('base64url');
+    this.deps.db.transaction(() => {
+      this.deps.meetings.replaceFeed(actor.id, hashToken(token), this.deps.now().toISOString());
+      this.deps.audit.record({
+        actorUserId: actor.id,
+        action: 'meeting.feed_created',
+        entityType: 'user',
+        entityId: actor.id,
+        ip: ctx.ip,
+      });
+    })();
+    return token;
+  }
+
+  revokeFeed(actor: Actor, ctx: Ctx = {}): void {
+    this.deps.db.transaction(() => {
+      this.deps.meetings.revokeFeed(actor.id);
+      this.deps.audit.record({
+        actorUserId: actor.id,
+        action: 'meeting.feed_revoked',
+        entityType: 'user',
+        entityId: actor.id,
+        ip: ctx.ip,
+      });
+    })();
+  }
+
+  feedUrl(token: string): string {
+    return `${this.deps.baseUrl()}/calendar/${token}.ics`;
+  }
+
+  /** GET /calendar/<token>.ics: the meetings the token's owner may see, as they are now. */
+  feedCalendar(token: string): string {
+    const userId = /^[A-Za-z0-9_-]{20,64}$/.test(token)
+      ? this.deps.meetings.feedOwner(hashToken(token))
+      : undefined;
+    const actor = userId === undefined ? undefined : this.deps.users.loadActor(userId);
+    if (!actor) throw new NotFoundError();
+    const { upcoming, past } = this.list(actor);
+    const events = [...upcoming, ...past]
+      .filter((m) => meetingPolicy.canView(actor, this.scopeOf(m.id, m)))
+      .map((m) => this.icsEvent(m));
+    return buildCalendar({ name: `Nærnet – ${actor.name}`, events });
+  }
+
+  // ---------------------------------------------------------------- mail
+
+  private when(row: MeetingRow, locale: Locale): string {
+    const sameDay = localDate(row.starts_at) === localDate(row.ends_at);
+    return sameDay
+      ? `${formatDateTime(row.starts_at, locale)}–${formatTime(row.ends_at, locale).replace(/^kl\. /, '')}`
+      : `${formatDateTime(row.starts_at, locale)} – ${formatDateTime(row.ends_at, locale)}`;
+  }
+
+  private mailParams(row: MeetingRow, locale: Locale): Record<string, string> {
+    return {
+      title: row.title,
+      when: this.when(row, locale),
+      location: row.location,
+      councils: this.deps.meetings
+        .councilsOf(row.id)
+        .map((c) => c.name)
+        .join(', '),
+      agenda: row.agenda_markdown || '–',
+    };
+  }
+
+  /** One mail per member with the .ics (REQUEST or CANCEL). Called inside the change's transaction. */
+  private mailAll(id: number, method: IcsMethod, purpose: 'invitation' | 'update' | 'cancellation'): void {
+    const row = this.deps.meetings.findById(id);
+    if (!row) return;
+    for (const r of this.deps.meetings.recipients(id)) {
+      const ics = buildCalendar({ method, events: [this.icsEvent(row, r)] });
+      this.deps.mailer.queue({
+        kind: `meeting_${purpose}`,
+        to: r.email,
+        locale: r.locale,
+        subjectKey: `meetings.mail.${purpose}.subject`,
+        params: this.mailParams(row, r.locale),
+        paragraphKeys: [`meetings.mail.${purpose}.intro`, 'meetings.mail.details', 'meetings.mail.agenda'],
+        action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(id) },
+        extras: {
+          icalEvent: { method: method as 'REQUEST' | 'CANCEL', filename: `moede-${id}.ics`, content: ics },
+        },
+      });
+    }
+  }
+
+  private mailMinutes(id: number): void {
+    const row = this.deps.meetings.findById(id);
+    if (!row) return;
+    for (const r of this.deps.meetings.recipients(id)) {
+      this.deps.mailer.queue({
+        kind: 'meeting_minutes',
+        to: r.email,
+        locale: r.locale,
+        subjectKey: 'meetings.mail.minutes.subject',
+        params: this.mailParams(row, r.locale),
+        paragraphKeys: ['meetings.mail.minutes.intro'],
+        action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(id) },
+      });
+    }
+  }
+
+  /**
+   * The reminder job: meetings starting within the reminder window get one reminder each. The
+   * marker and the mails commit together, so a crash or restart neither loses nor repeats it.
+   */
+  sendDueReminders(limit = 20): number {
+    const now = this.deps.now();
+    const until = new Date(now.getTime() + this.deps.meetings.reminderHours() * 3_600_000);
+    let sent = 0;
+    for (const row of this.deps.meetings.dueForReminder(now.toISOString(), until.toISOString(), limit)) {
+      this.deps.db
+        .transaction(() => {
+          if (!this.deps.meetings.markReminderSent(row.id, now.toISOString())) return;
+          for (const r of this.deps.meetings.recipients(row.id, { excludeDeclined: true })) {
+            this.deps.mailer.queue({
+              kind: 'meeting_reminder',
+              to: r.email,
+              locale: r.locale,
+              subjectKey: 'meetings.mail.reminder.subject',
+              params: this.mailParams(row, r.locale),
+              paragraphKeys: ['meetings.mail.reminder.intro', 'meetings.mail.details'],
+              action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(row.id) },
+            });
+          }
+          sent++;
+        })
+        .immediate();
+    }
+    return sent;
+  }
+}
