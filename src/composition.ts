@@ -154,6 +154,8 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   const admin = createAdminFeature(core);
   const concerns = createConcernsFeature(core, {
     referralPanel: (actor, concernId) => referrals.service.referralsFor(actor, concernId),
+    // "Behandlet på møder" on the staff case page; called at request time (meetings is built below).
+    meetingLinks: (actor, concernId) => meetings.service.meetingLinksForConcern(actor, concernId),
   });
   const referrals = createReferralsFeature(core, { concerns: concerns.service });
   const triage = createTriageFeature(core);

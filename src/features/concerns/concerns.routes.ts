@@ -31,10 +31,17 @@ import { MAX_PHOTO_BYTES, MAX_PHOTOS } from './photos.js';
  */
 export type ReferralPanel = (actor: Actor, concernId: number) => Record<string, unknown> | undefined;
 
+/**
+ * Where the meetings feature lists the meetings a concern was on the agenda of ("Behandlet på
+ * møder"): returns the locals of views/meetings/_concern-links.ejs, or undefined to show nothing.
+ */
+export type MeetingLinks = (actor: Actor, concernId: number) => Record<string, unknown> | undefined;
+
 export type ConcernsRouterDeps = {
   service: ConcernsService;
   templates: TemplatesRepository;
   referralPanel?: ReferralPanel;
+  meetingLinks?: MeetingLinks;
 };
 
 const tOf = (res: Response) => res.locals.t as Translate;
@@ -303,6 +310,7 @@ export function renderConcernPage(
       statusOptions: statusChoices(c.status).map((s) => ({ value: s, label: t(`concerns.status.${s}`) })),
       resolutionOptions: CLOSE_RESOLUTIONS.map((r) => ({ value: r, label: t(`concerns.resolution.${r}`) })),
       referralPanel: deps.referralPanel?.(actor, c.id),
+      meetingLinks: deps.meetingLinks?.(actor, c.id),
     },
     status,
   );

@@ -51,6 +51,17 @@ export const meetingPolicy = {
   canSeeResponses: (actor: Actor, m: MeetingScope) =>
     meetingPolicy.canManage(actor, m) || meetingPolicy.isStaffFor(actor, m),
 
+  /**
+   * Link concerns to agenda items: only on a netværksmøde or fællesmøde (a borgermøde is public),
+   * and only by an organiser who also handles concerns — officers and district admins. A council
+   * admin may organise a meeting but cannot see concerns, so cannot link them. Each concern must
+   * also pass `canHandleConcern` and belong to one of the meeting's councils (the service checks).
+   */
+  canLinkConcerns: (actor: Actor, m: MeetingScope) =>
+    m.kind !== 'borgermoede' &&
+    (actor.isDistrictAdmin || actor.isOfficer) &&
+    meetingPolicy.canManage(actor, m),
+
   /** The "Møder" menu item: everyone with a council or a staff role. */
   usesMeetings: (actor: Actor) => actor.memberships.length > 0 || actor.isOfficer || actor.isDistrictAdmin,
 };

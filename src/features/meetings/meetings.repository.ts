@@ -47,6 +47,33 @@ export type MeetingFields = {
   capacity: number | null;
 };
 
+/** What linking needs to know about a concern. */
+export type LinkableConcern = { id: number; council_id: number; status: string; title: string };
+
+/** A concern linked to an agenda item, with what each kind of viewer may be shown. */
+export type ConcernLinkRow = {
+  id: number;
+  concern_id: number;
+  agenda_item: string;
+  concern_title: string;
+  concern_status: string;
+  council_id: number;
+  reporter_id: number | null;
+  shared_summary: string | null;
+};
+
+/** A meeting a concern was linked to, for the concern's case page. */
+export type ConcernMeetingRow = {
+  id: number;
+  meeting_id: number;
+  agenda_item: string;
+  kind: MeetingKind;
+  title: string;
+  starts_at: string;
+  status: 'planned' | 'cancelled';
+  minutes_published_at: string | null;
+};
+
 /** Who sees which meetings in lists: [] for district admins means "all" (see `listFor`). */
 export type ListScope = { all: boolean; councilIds: number[]; userId: number };
 
@@ -304,5 +331,104 @@ export class MeetingsRepository {
       .prepare<[string], number>('SELECT user_id FROM meeting_feeds WHERE token_hash = ?')
       .pluck()
       .get(tokenHash);
+  }
+
+  // ---------------------------------------------------------------- concerns on the agenda
+
+  /** Open concerns of the given councils for the link form, newest first. */
+  openConcernsOf(councilIds: number[], limit: number): (LinkableConcern & { council_name: string })[] {
+    if (councilIds.length === 0) return [];
+    return this.db
+      .prepare<[string, number], LinkableConcern & { council_name: string }>(
+        `SELECT c.id, c.council_id, c.status, c.title, co.name AS council_name
+           FROM concerns c JOIN councils co ON co.id = c.council_id
+          WHERE c.council_id IN (SELECT value FROM json_each(?)) AND c.status <> 'closed'
+          ORDER BY c.id DESC LIMIT ?`,
+      )
+      .all(JSON.stringify(councilIds), limit);
+  }
+
+  concernForLink(concernId: number): LinkableConcern | undefined {
+    return this.db
+      .prepare<[number], LinkableConcern>('SELECT id, council_id, status, title FROM concerns WHERE id = ?')
+      .get(concernId);
+  }
+
+  isConcernLinked(meetingId: number, concernId: number): boolean {
+    return (
+      this.db
+        .prepare<[number, number], number>(
+          'SELECT 1 FROM meeting_concerns WHERE meeting_id = ? AND concern_id = ?',
+        )
+        .pluck()
+        .get(meetingId, concernId) !== undefined
+    );
+  }
+
+  insertConcernLink(
+    meetingId: number,
+    concernId: number,
+    agendaItem: string,
+    userId: number,
+    now: string,
+  ): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO meeting_concerns (meeting_id, concern_id, agenda_item, linked_by, created_at)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(meetingId, concernId, agendaItem, userId, now).lastInsertRowid,
+    );
+  }
+
+  /** The link's row of this meeting, or undefined. */
+  concernLink(
+    meetingId: number,
+    linkId: number,
+  ): { id: number; concern_id: number; council_id: number } | undefined {
+    return this.db
+      .prepare<[number, number], { id: number; concern_id: number; council_id: number }>(
+        `SELECT mc.id, mc.concern_id, c.council_id
+           FROM meeting_concerns mc JOIN concerns c ON c.id = mc.concern_id
+          WHERE mc.meeting_id = ? AND mc.id = ?`,
+      )
+      .get(meetingId, linkId);
+  }
+
+  deleteConcernLink(linkId: number): void {
+    this.db.prepare('DELETE FROM meeting_concerns WHERE id = ?').run(linkId);
+  }
+
+  concernLinksOf(meetingId: number): ConcernLinkRow[] {
+    return this.db
+      .prepare<[number], ConcernLinkRow>(
+        `SELECT mc.id, mc.concern_id, mc.agenda_item, c.title AS concern_title, c.status AS concern_status,
+                c.council_id, c.reporter_id, c.shared_summary
+           FROM meeting_concerns mc JOIN concerns c ON c.id = mc.concern_id
+          WHERE mc.meeting_id = ? ORDER BY mc.agenda_item COLLATE NOCASE, mc.id`,
+      )
+      .all(meetingId);
+  }
+
+  /** The councils of the concerns linked to a meeting (an edit may not drop them). */
+  linkedCouncilIds(meetingId: number): number[] {
+    return this.db
+      .prepare<[number], number>(
+        `SELECT DISTINCT c.council_id FROM meeting_concerns mc JOIN concerns c ON c.id = mc.concern_id
+          WHERE mc.meeting_id = ?`,
+      )
+      .pluck()
+      .all(meetingId);
+  }
+
+  meetingsOfConcern(concernId: number): ConcernMeetingRow[] {
+    return this.db
+      .prepare<[number], ConcernMeetingRow>(
+        `SELECT mc.id, mc.meeting_id, mc.agenda_item, m.kind, m.title, m.starts_at, m.status, m.minutes_published_at
+           FROM meeting_concerns mc JOIN meetings m ON m.id = mc.meeting_id
+          WHERE mc.concern_id = ? ORDER BY m.starts_at DESC, mc.id`,
+      )
+      .all(concernId);
   }
 }

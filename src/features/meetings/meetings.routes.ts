@@ -7,7 +7,14 @@ import { actorOf, idParam, requireLogin, requireRole } from '../../web/guards.js
 import type { Translate } from '../../web/i18n.js';
 import { redirectWithFlash, renderPage } from '../../web/render.js';
 import { MEETING_KINDS, meetingPolicy } from './meetings.policy.js';
-import { feedSchema, LIMITS, meetingSchema, minutesSchema, rsvpSchema } from './meetings.schemas.js';
+import {
+  concernLinkSchema,
+  feedSchema,
+  LIMITS,
+  meetingSchema,
+  minutesSchema,
+  rsvpSchema,
+} from './meetings.schemas.js';
 import type { MeetingsService } from './meetings.service.js';
 
 const tOf = (res: Response) => res.locals.t as Translate;
@@ -249,6 +256,35 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     const id = idParam(param(req, 'id'));
     service.cancel(actorOf(req), id, { ip: req.ip });
     redirectWithFlash(res, meetingUrl(id), 'meetings.flash.cancelled');
+  });
+
+  // ---------------------------------------------------------------- concerns on the agenda
+
+  router.post('/meetings/:id/concerns', requireLogin, (req, res) => {
+    const id = idParam(param(req, 'id'));
+    const actor = actorOf(req);
+    service.linkable(actor, id); // 404 before any validation message
+    const t = tOf(res);
+    const form = parseForm(concernLinkSchema, req.body, t);
+    if (!form.ok)
+      return renderMeeting(res, id, actor, { errors: form.errors, values: form.values, status: 422 });
+    try {
+      service.linkConcern(actor, id, form.data, { ip: req.ip });
+      redirectWithFlash(res, `${meetingUrl(id)}#concerns`, 'meetings.flash.concern_linked');
+    } catch (err) {
+      if (!(err instanceof ConflictError) || !err.field) throw err;
+      renderMeeting(res, id, actor, {
+        errors: formErrors(t, [{ field: err.field, messageKey: err.messageKey }]),
+        values: submittedValues(req.body),
+        status: 422,
+      });
+    }
+  });
+
+  router.post('/meetings/:id/concerns/:linkId/remove', requireLogin, (req, res) => {
+    const id = idParam(param(req, 'id'));
+    service.unlinkConcern(actorOf(req), id, idParam(param(req, 'linkId')), { ip: req.ip });
+    redirectWithFlash(res, `${meetingUrl(id)}#concerns`, 'meetings.flash.concern_unlinked');
   });
 
   const renderMinutes = (

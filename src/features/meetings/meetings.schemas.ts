@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseLocalDateTime } from '../../web/dates.js';
-import { choice, ids, optionalText, requiredText } from '../../web/schema-helpers.js';
+import { choice, id, ids, optionalText, requiredText } from '../../web/schema-helpers.js';
 import { MEETING_KINDS } from './meetings.policy.js';
 
 /** The longest texts; the views use the same numbers for maxlength. */
@@ -10,6 +10,7 @@ export const LIMITS = {
   agenda: 10_000,
   minutes: 20_000,
   capacity: 100_000,
+  agendaItem: 200,
 } as const;
 
 const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefined ? '' : v);
@@ -111,3 +112,18 @@ export const minutesSchema = z.object({
 export const feedSchema = z.object({
   action: choice(['create', 'revoke'] as const, 'meetings.errors.feed_action_invalid'),
 });
+
+/** POST /meetings/:id/concerns: an open concern (from the select; "#12" is accepted) and its agenda item. */
+export const concernLinkSchema = z.object({
+  concern_id: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().replace(/^#/, '') : v),
+    id('meetings.errors.concern_required'),
+  ),
+  agenda_item: requiredText(
+    'meetings.errors.agenda_item_required',
+    LIMITS.agendaItem,
+    'meetings.errors.agenda_item_too_long',
+  ),
+});
+
+export type ConcernLinkForm = z.output<typeof concernLinkSchema>;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type Actor, ensure } from '../../auth/policy.js';
+import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { UsersRepository } from '../../auth/users.repository.js';
 import type { Db } from '../../db/connection.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
@@ -10,6 +10,7 @@ import { renderMarkdown } from '../newsletters/markdown.js';
 import { buildCalendar, type IcsEvent, type IcsMethod } from './ical.js';
 import { type MeetingScope, meetingPolicy } from './meetings.policy.js';
 import type {
+  ConcernMeetingRow,
   CouncilOption,
   MeetingCouncil,
   MeetingFields,
@@ -20,7 +21,7 @@ import type {
   Recipient,
   ResponseRow,
 } from './meetings.repository.js';
-import type { MeetingForm } from './meetings.schemas.js';
+import type { ConcernLinkForm, MeetingForm } from './meetings.schemas.js';
 
 export type MeetingsServiceDeps = {
   db: Db;
@@ -47,7 +48,36 @@ export type MeetingView = {
   /** Only for organisers and staff. */
   responses: ResponseRow[] | null;
   counts: Record<MeetingResponse, number> | null;
+  /** Concerns linked to agenda items, as this viewer may see them (never on a borgermøde). */
+  concernLinks: PresentedConcernLink[];
+  /** May link and unlink concerns (officers and district admins who organise it). */
+  canLinkConcerns: boolean;
+  /** The open concerns the actor may link, for the form; null when there is no form. */
+  linkOptions: { value: number; label: string }[] | null;
 };
+
+/**
+ * One agenda item with a concern. Members of the meeting see `agendaItem` and — only if they are
+ * members of the concern's council and a summary is shared — `summary`. `concern` (number, title,
+ * status) is only for those who handle it (DESIGN §3).
+ */
+export type PresentedConcernLink = {
+  id: number;
+  agendaItem: string;
+  summary: string | null;
+  concern: { id: number; title: string; status: string } | null;
+};
+
+/** The locals of views/meetings/_concern-links.ejs on a concern's staff page. */
+export type ConcernMeetingLinks = {
+  links: (Pick<ConcernMeetingRow, 'meeting_id' | 'title' | 'starts_at' | 'agenda_item'> & {
+    cancelled: boolean;
+    minutesPublished: boolean;
+  })[];
+};
+
+/** How many open concerns the link form offers at most (newest first). */
+const LINK_OPTIONS_LIMIT = 500;
 
 type Ctx = { ip?: string };
 
@@ -70,7 +100,7 @@ export class MeetingsService {
     return this.deps.now();
   }
 
-  private scopeOf(meetingId: number, row: MeetingRow): MeetingScope {
+  private scopeOf(meetingId: number, row: Pick<MeetingRow, 'kind'>): MeetingScope {
     return { kind: row.kind, councilIds: this.deps.meetings.councilsOf(meetingId).map((c) => c.id) };
   }
 
@@ -170,6 +200,14 @@ export class MeetingsService {
     const { row } = this.managed(actor, id);
     if (row.status === 'cancelled') throw new ConflictError('meetings.errors.cancelled', 'title');
     this.checkCouncils(actor, form.kind, form.council_ids);
+    // Linked concerns must stay on a non-public meeting of their own councils.
+    const linkedCouncils = this.deps.meetings.linkedCouncilIds(id);
+    if (linkedCouncils.length > 0 && form.kind === 'borgermoede') {
+      throw new ConflictError('meetings.errors.public_has_concerns', 'kind');
+    }
+    if (linkedCouncils.some((c) => !form.council_ids.includes(c))) {
+      throw new ConflictError('meetings.errors.councils_have_concerns', 'council_ids');
+    }
     const timeChanged = row.starts_at !== form.starts_at || row.ends_at !== form.ends_at;
     const significant = timeChanged || row.location !== form.location || row.title !== form.title;
     const now = this.deps.now().toISOString();
@@ -277,7 +315,137 @@ export class MeetingsService {
       started: Date.parse(row.starts_at) <= this.deps.now().getTime(),
       responses,
       counts,
+      ...this.concernsOnAgenda(actor, id, row, scope),
     };
+  }
+
+  // ---------------------------------------------------------------- concerns on the agenda
+
+  private concernsOnAgenda(
+    actor: Actor | undefined,
+    id: number,
+    row: MeetingRow,
+    scope: MeetingScope,
+  ): Pick<MeetingView, 'concernLinks' | 'canLinkConcerns' | 'linkOptions'> {
+    // A borgermøde is public: concerns are never shown there, whatever the table holds.
+    if (!actor || scope.kind === 'borgermoede') {
+      return { concernLinks: [], canLinkConcerns: false, linkOptions: null };
+    }
+    const concernLinks = this.deps.meetings.concernLinksOf(id).map((l): PresentedConcernLink => {
+      const concern = { councilId: l.council_id, reporterId: l.reporter_id };
+      const handles = policy.canHandleConcern(actor, concern);
+      const seesSummary =
+        handles || policy.canViewSharedSummary(actor, { ...concern, hasSharedSummary: !!l.shared_summary });
+      return {
+        id: l.id,
+        agendaItem: l.agenda_item,
+        summary: seesSummary && l.shared_summary ? l.shared_summary : null,
+        concern: handles ? { id: l.concern_id, title: l.concern_title, status: l.concern_status } : null,
+      };
+    });
+    const canLinkConcerns = meetingPolicy.canLinkConcerns(actor, scope);
+    const linkOptions =
+      canLinkConcerns && row.status === 'planned'
+        ? this.deps.meetings
+            .openConcernsOf(
+              scope.councilIds.filter((c) =>
+                policy.canHandleConcern(actor, { councilId: c, reporterId: null }),
+              ),
+              LINK_OPTIONS_LIMIT,
+            )
+            .map((c) => ({ value: c.id, label: `#${c.id} ${c.title} (${c.council_name})` }))
+        : null;
+    return { concernLinks, canLinkConcerns, linkOptions };
+  }
+
+  /** The meeting if the actor may link concerns to it (organising officer or district admin), else 404. */
+  linkable(actor: Actor, id: number): { row: MeetingRow; scope: MeetingScope } {
+    const found = this.visible(actor, id);
+    ensure(meetingPolicy.canLinkConcerns(actor, found.scope));
+    return found;
+  }
+
+  /**
+   * Links an open concern of one of the meeting's councils, which the actor handles, to an agenda
+   * item. Refusals name the `concern_id` field; a concern the actor does not handle reads as unknown.
+   */
+  linkConcern(actor: Actor, id: number, form: ConcernLinkForm, ctx: Ctx = {}): number {
+    const { row, scope } = this.linkable(actor, id);
+    if (row.status === 'cancelled') throw new NotFoundError(); // no form on a cancelled meeting
+    const concern = this.deps.meetings.concernForLink(form.concern_id);
+    if (!concern || !policy.canHandleConcern(actor, { councilId: concern.council_id, reporterId: null })) {
+      throw new ConflictError('meetings.errors.concern_unknown', 'concern_id');
+    }
+    if (!scope.councilIds.includes(concern.council_id)) {
+      throw new ConflictError('meetings.errors.concern_other_council', 'concern_id');
+    }
+    if (concern.status === 'closed') throw new ConflictError('meetings.errors.concern_closed', 'concern_id');
+    return this.deps.db
+      .transaction(() => {
+        if (this.deps.meetings.isConcernLinked(id, concern.id)) {
+          throw new ConflictError('meetings.errors.concern_already_linked', 'concern_id');
+        }
+        const linkId = this.deps.meetings.insertConcernLink(
+          id,
+          concern.id,
+          form.agenda_item,
+          actor.id,
+          this.deps.now().toISOString(),
+        );
+        this.deps.audit.record({
+          actorUserId: actor.id,
+          action: 'meeting.concern_linked',
+          entityType: 'concern',
+          entityId: concern.id,
+          details: { meetingId: id, linkId, agendaItem: form.agenda_item },
+          ip: ctx.ip,
+        });
+        return linkId;
+      })
+      .immediate();
+  }
+
+  /** Removes a link; 404 unless the actor may link on this meeting and handles the concern. */
+  unlinkConcern(actor: Actor, id: number, linkId: number, ctx: Ctx = {}): void {
+    this.linkable(actor, id);
+    this.deps.db.transaction(() => {
+      const link = this.deps.meetings.concernLink(id, linkId);
+      if (!link || !policy.canHandleConcern(actor, { councilId: link.council_id, reporterId: null })) {
+        throw new NotFoundError();
+      }
+      this.deps.meetings.deleteConcernLink(link.id);
+      this.deps.audit.record({
+        actorUserId: actor.id,
+        action: 'meeting.concern_unlinked',
+        entityType: 'concern',
+        entityId: link.concern_id,
+        details: { meetingId: id, linkId },
+        ip: ctx.ip,
+      });
+    })();
+  }
+
+  /**
+   * For the concern's staff page (the concerns feature's `meetingLinks` hook): the meetings where
+   * it was on the agenda, for those who handle it; undefined shows nothing.
+   */
+  meetingLinksForConcern(actor: Actor, concernId: number): ConcernMeetingLinks | undefined {
+    const concern = this.deps.meetings.concernForLink(concernId);
+    if (!concern || !policy.canHandleConcern(actor, { councilId: concern.council_id, reporterId: null })) {
+      return undefined;
+    }
+    const links = this.deps.meetings
+      .meetingsOfConcern(concernId)
+      .filter((m) => m.kind !== 'borgermoede' && meetingPolicy.canView(actor, this.scopeOf(m.meeting_id, m)))
+      .map((m) => ({
+        meeting_id: m.meeting_id,
+        title: m.title,
+        starts_at: m.starts_at,
+        agenda_item: m.agenda_item,
+        cancelled: m.status === 'cancelled',
+        minutesPublished: m.minutes_published_at !== null,
+      }));
+    return links.length > 0 ? { links } : undefined;
   }
 
   /** Values for the edit form. */
