@@ -25,6 +25,7 @@ export function navigationFor(actor: Actor | undefined, path: string): NavItem[]
     items.push({ href: '/concerns', key: 'nav.concerns', match: '/concerns' });
   if (isStaff) items.push({ href: '/templates', key: 'nav.templates', match: '/templates' });
   if (actor.memberships.length > 0 || isStaff) {
+    items.push({ href: '/newsletters', key: 'nav.newsletters', match: '/newsletters' });
     items.push({ href: '/meetings', key: 'nav.meetings', match: '/meetings' });
     items.push({ href: '/posts', key: 'nav.posts', match: '/posts' });
   }

@@ -1,10 +1,10 @@
-import { Router } from 'express';
 import type { Core } from '../../composition.js';
 import type { MailTransport } from '../../mail/transport.js';
 import { VIEWS_DIR } from '../../paths.js';
 import { type DeliveryOptions, newsletterDeliveryJob } from './delivery.job.js';
 import { NewsletterMailer } from './newsletter-mail.js';
 import { NewslettersRepository } from './newsletters.repository.js';
+import { createNewslettersRouter } from './newsletters.routes.js';
 import { NewslettersService } from './newsletters.service.js';
 import { UnsubscribeTokens } from './unsubscribe.js';
 
@@ -42,5 +42,11 @@ export function createNewslettersFeature(core: Core, deps: { transport: MailTran
     }),
   });
   const service = new NewslettersService({ ...core, repo, mail, tokens, startDue: () => job.startDue() });
-  return { router: Router(), service, jobs: [job], tokens, repo };
+  return {
+    router: createNewslettersRouter({ service, councilIdsOf: (id) => repo.councilIds(id) }),
+    service,
+    jobs: [job],
+    tokens,
+    repo,
+  };
 }
