@@ -43,17 +43,19 @@ export function renderMarkdown(markdown: string): string {
 
 /** A plain-text part from the Markdown source: readable as it is, minus the markup that is noise. */
 export function markdownToText(markdown: string): string {
-  return markdown
-    .replace(/\r\n/g, '\n')
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    // Only link targets the HTML part would keep (http, https, mailto) are written out.
-    .replace(/\[([^\]]+)\]\(((?:[^()]|\([^()]*\))+)\)/g, (_all, text: string, href: string) =>
-      /^(https?:|mailto:)/i.test(href.trim()) ? `${text} (${href.trim()})` : text,
-    )
-    .replace(/^#{1,6}\s+/gm, '')
-    .replace(/\*\*([^*]+)\*\*/g, '$1')
-    .replace(/__([^_]+)__/g, '$1')
-    .replace(/<[^>]+>/g, '')
-    .trim();
+  return (
+    markdown
+      .replace(/\r\n/g, '\n')
+      .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
+      // Only link targets the HTML part would keep (http, https, mailto) are written out.
+      .replace(/\[([^\]]+)\]\(((?:[^()]|\([^()]*\))+)\)/g, (_all, text: string, href: string) =>
+        /^(https?:|mailto:)/i.test(href.trim()) ? `${text} (${href.trim()})` : text,
+      )
+      .replace(/^#{1,6}\s+/gm, '')
+      .replace(/\*\*([^*]+)\*\*/g, '$1')
+      .replace(/__([^_]+)__/g, '$1')
+      .replace(/<[^>]+>/g, '')
+      .trim()
+  );
 }
