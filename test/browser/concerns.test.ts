@@ -25,6 +25,7 @@ import {
   type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
+import { pngChunk } from '../helpers/png.js';
 import { linkIn } from '../helpers/smtp.js';
 
 const REPORTER = 'hal@glumsoe.example';
@@ -35,27 +36,6 @@ const DAY = 86_400_000;
 const SHOTS_DIR = '/tmp/shots-concerns';
 
 // ------------------------------------------------------------------ a real PNG
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const byte of buf) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
 
 /** A small valid RGB PNG (a gradient, so it is visibly a picture in the screenshots). */
 function tinyPng(width = 64, height = 48): Buffer {
@@ -76,9 +56,9 @@ function tinyPng(width = 64, height = 48): Buffer {
   }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
