@@ -23,6 +23,9 @@ import { createMembersFeature } from './features/members/index.js';
 import { createNewslettersFeature } from './features/newsletters/index.js';
 import { createPostsFeature } from './features/posts/index.js';
 import { createReferralsFeature } from './features/referrals/index.js';
+import { createRolloutFeature } from './features/rollout/index.js';
+import { createStatsFeature } from './features/stats/index.js';
+import { createSurveysFeature } from './features/surveys/index.js';
 import { createTemplatesFeature } from './features/templates/index.js';
 import { createTriageFeature } from './features/triage/index.js';
 import { parseListQuery } from './features/triage/triage.schemas.js';
@@ -166,6 +169,11 @@ export function compose(config: Config, options: ComposeOptions = {}) {
   const newsletters = createNewslettersFeature(core, { transport: newsletterTransport });
   const meetings = createMeetingsFeature(core);
   const posts = createPostsFeature(core);
+  const surveys = createSurveysFeature(core);
+  const stats = createStatsFeature(core, {
+    surveyResults: (actor, query) => surveys.service.resultsForReport(actor, query),
+  });
+  const rollout = createRolloutFeature(core, { admin: admin.service, members: members.service });
 
   const routers: Router[] = [
     home.router,
@@ -182,6 +190,9 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     newsletters.router,
     meetings.router,
     posts.router,
+    surveys.router,
+    stats.router,
+    rollout.router,
   ];
 
   const jobs: Job[] = [
@@ -191,6 +202,7 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     ...newsletters.jobs,
     ...meetings.jobs,
     ...posts.jobs,
+    ...surveys.jobs,
     { name: 'session-prune', run: async () => void sessionStore.prune() },
   ];
   const scheduler = new Scheduler(jobs, config.schedulerIntervalMs, logger);
@@ -216,6 +228,9 @@ export function compose(config: Config, options: ComposeOptions = {}) {
       newsletters: newsletters.service,
       meetings: meetings.service,
       posts: posts.service,
+      surveys: surveys.service,
+      stats: stats.service,
+      rollout: rollout.service,
     },
     setBaseUrl(url: string) {
       baseUrl = url;

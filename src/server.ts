@@ -4,6 +4,7 @@ import { compose } from './composition.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadDemo, shouldLoadDemo } from './demo/demo.js';
 import { loadDemoActivity } from './demo/demo-activity.js';
+import { loadDemoHistory } from './demo/demo-history.js';
 
 /** Starts: config → database + migrations → app → jobs → listen (DESIGN §6). */
 async function main(): Promise<void> {
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   if (shouldLoadDemo(deps.db, config)) {
     const logins = await loadDemo(deps);
     await loadDemoActivity(deps);
+    await loadDemoHistory(deps);
     console.log(
       [
         '',

@@ -85,8 +85,8 @@ export async function loadDemo(deps: Pick<Composition, 'db' | 'now'>): Promise<D
     });
 
     const insertCouncil = db.prepare(
-      `INSERT INTO councils (municipality_id, name, slug, area_description, agreement_signed_on, created_at)
-       VALUES (?, ?, ?, ?, '2015-02-24', ?)`,
+      `INSERT INTO councils (municipality_id, name, slug, area_description, agreement_signed_on, is_pilot, created_at)
+       VALUES (?, ?, ?, ?, '2015-02-24', 1, ?)`,
     );
     const councilIds = new Map<string, number>();
     for (const c of COUNCILS) {

@@ -11,6 +11,7 @@ export type CouncilRow = {
   area_description: string;
   agreement_signed_on: string | null;
   active: 0 | 1;
+  is_pilot: 0 | 1;
   member_count: number;
   officer_count: number;
 };
@@ -38,6 +39,7 @@ export type CouncilValues = {
   areaDescription: string;
   agreementSignedOn: string | null;
   active: boolean;
+  isPilot: boolean;
 };
 export type DepartmentValues = { name: string; email: string; active: boolean };
 export type CategoryValues = {
@@ -59,7 +61,7 @@ export class AdminRepository {
   constructor(db: Db) {
     const councilSelect = `
       SELECT c.id, c.municipality_id, m.name AS municipality_name, c.name, c.slug, c.area_description,
-             c.agreement_signed_on, c.active,
+             c.agreement_signed_on, c.active, c.is_pilot,
              (SELECT count(*) FROM memberships ms JOIN users u ON u.id = ms.user_id
                WHERE ms.council_id = c.id AND ms.active = 1 AND u.status <> 'deactivated') AS member_count,
              (SELECT count(*) FROM officer_assignments a JOIN users u ON u.id = a.officer_id
@@ -101,12 +103,14 @@ export class AdminRepository {
       ),
       councilBySlug: db.prepare<[string], { id: number }>('SELECT id FROM councils WHERE slug = ?'),
       insertCouncil: db.prepare(
-        `INSERT INTO councils (municipality_id, name, slug, area_description, agreement_signed_on, active, created_at)
-         VALUES (@municipalityId, @name, @slug, @areaDescription, @agreementSignedOn, @active, @now)`,
+        `INSERT INTO councils (municipality_id, name, slug, area_description, agreement_signed_on, active, is_pilot,
+                               created_at)
+         VALUES (@municipalityId, @name, @slug, @areaDescription, @agreementSignedOn, @active, @isPilot, @now)`,
       ),
       updateCouncil: db.prepare(
         `UPDATE councils SET municipality_id = @municipalityId, name = @name, slug = @slug,
-                area_description = @areaDescription, agreement_signed_on = @agreementSignedOn, active = @active
+                area_description = @areaDescription, agreement_signed_on = @agreementSignedOn, active = @active,
+                is_pilot = @isPilot
           WHERE id = @id`,
       ),
       departments: db.prepare<[], DepartmentRow>('SELECT id, name, email, active FROM departments'),
@@ -199,10 +203,10 @@ export class AdminRepository {
     return this.s.councilBySlug.get(slug)?.id;
   }
   createCouncil(v: CouncilValues, now: string): number {
-    return Number(this.s.insertCouncil.run({ ...v, active: v.active ? 1 : 0, now }).lastInsertRowid);
+    return Number(this.s.insertCouncil.run({ ...v, active: v.active ? 1 : 0, isPilot: v.isPilot ? 1 : 0, now }).lastInsertRowid);
   }
   updateCouncil(id: number, v: CouncilValues): void {
-    this.s.updateCouncil.run({ ...v, active: v.active ? 1 : 0, id });
+    this.s.updateCouncil.run({ ...v, active: v.active ? 1 : 0, isPilot: v.isPilot ? 1 : 0, id });
   }
 
   // Departments

@@ -77,6 +77,7 @@ export function createAdminRouter(service: AdminService): Router {
           area_description: c.area_description,
           agreement_signed_on: asFormValue(c.agreement_signed_on),
           active: asCheckbox(c.active),
+          is_pilot: asCheckbox(c.is_pilot),
         },
       };
     },

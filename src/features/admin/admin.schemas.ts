@@ -62,6 +62,7 @@ export const councilSchema = z.object({
   area_description: optionalText(1000, 'admin.council.errors.area_too_long'),
   agreement_signed_on: optionalCalendarDate('admin.council.errors.date_invalid'),
   active: checkbox,
+  is_pilot: checkbox,
 });
 export type CouncilInput = z.output<typeof councilSchema>;
 

@@ -206,6 +206,7 @@ export class AdminService {
       areaDescription: input.area_description,
       agreementSignedOn: input.agreement_signed_on,
       active: input.active,
+      isPilot: input.is_pilot,
     };
   }
 
@@ -233,6 +234,7 @@ export class AdminService {
           areaDescription: before.area_description,
           agreementSignedOn: before.agreement_signed_on,
           active: before.active === 1,
+          isPilot: before.is_pilot === 1,
         },
         values,
       );

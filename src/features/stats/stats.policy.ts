@@ -1,0 +1,28 @@
+import { type Actor, policy } from '../../auth/policy.js';
+
+/**
+ * Who sees which part of the evaluation (issue 6): district admins everything; officers the
+ * councils they cover; council admins their own council's aggregated figures. Network persons see
+ * no statistics (their /stats is a 404).
+ */
+export const statsPolicy = {
+  /** The councils whose figures the actor may see, out of `all`. */
+  councilIds(actor: Actor, all: number[]): number[] {
+    if (actor.isDistrictAdmin) return all;
+    const own = new Set([
+      ...(actor.isOfficer ? actor.officerCouncilIds : []),
+      ...actor.memberships.filter((m) => m.role === 'council_admin').map((m) => m.councilId),
+    ]);
+    return all.filter((id) => own.has(id));
+  },
+
+  /**
+   * Concern-level exports (one row per concern, even without personal data) and the survey's free
+   * text are for those who handle the concerns; a council admin gets aggregates only.
+   */
+  canExportConcernsOf: (actor: Actor, councilId: number) =>
+    policy.canHandleConcern(actor, { councilId, reporterId: null }),
+
+  /** Pilot against the others needs figures of several councils: staff only. */
+  canCompareGroups: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
+};

@@ -1,0 +1,137 @@
+import { type Request, type Response, Router } from 'express';
+import type { Actor } from '../../auth/policy.js';
+import { NotFoundError } from '../../errors.js';
+import type { Locale } from '../../web/dates.js';
+import { parseForm } from '../../web/forms.js';
+import { actorOf, requireLogin } from '../../web/guards.js';
+import type { Translate } from '../../web/i18n.js';
+import { renderPage } from '../../web/render.js';
+import { CSV_BOM, figuresCsv, lifecycleHeader, lifecycleLine } from './stats.csv.js';
+import { type StatsQuery, statsQuerySchema } from './stats.schemas.js';
+import type { StatsService } from './stats.service.js';
+
+const tOf = (res: Response) => res.locals.t as Translate;
+const localeOf = (res: Response) => res.locals.locale as Locale;
+
+/** The query string as the forms and links repeat it (period and councils). */
+function queryString(report: {
+  period: { from: string; to: string };
+  selected: { id: number }[];
+  allSelected: boolean;
+}) {
+  const params = new URLSearchParams({ from: report.period.from, to: report.period.to });
+  if (!report.allSelected) for (const c of report.selected) params.append('council_ids', String(c.id));
+  return params.toString();
+}
+
+function sendCsv(res: Response, name: string, body: string | Iterable<string>) {
+  res.set({
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${name}"`,
+    'Cache-Control': 'no-store',
+  });
+  if (typeof body === 'string') return res.send(CSV_BOM + body);
+  // The concerns export can be 100,000 rows: written in chunks rather than built as one string.
+  res.write(CSV_BOM);
+  let chunk = '';
+  for (const line of body) {
+    chunk += line;
+    if (chunk.length > 64_000) {
+      res.write(chunk);
+      chunk = '';
+    }
+  }
+  res.end(chunk);
+}
+
+/**
+ * /stats: the evaluation. GET only — choosing a period or councils changes nothing, so the filter
+ * is a GET form and every view of the figures has a URL that can be bookmarked and shared.
+ */
+export function createStatsRouter(service: StatsService): Router {
+  const router = Router();
+  router.use('/stats', requireLogin);
+
+  /** Parses the filter; on bad input renders the filter page with the error summary (400). */
+  function withQuery(
+    req: Request,
+    res: Response,
+    view: string,
+    handle: (actor: Actor, q: StatsQuery) => void,
+  ) {
+    const actor = actorOf(req);
+    // Network persons have no statistics: 404 before anything else is looked at.
+    if (!service.canView(actor)) throw new NotFoundError();
+    const parsed = parseForm(statsQuerySchema, req.query, tOf(res));
+    if (parsed.ok) return handle(actor, parsed.data);
+    renderPage(
+      res,
+      'stats/index',
+      {
+        title: tOf(res)('stats.title'),
+        report: null,
+        councils: service.councils(actor),
+        errors: parsed.errors,
+        values: parsed.values,
+        view,
+      },
+      400,
+    );
+  }
+
+  router.get('/stats', (req, res) => {
+    withQuery(req, res, 'page', (actor, q) => {
+      const report = service.report(actor, q);
+      renderPage(res, 'stats/index', {
+        title: tOf(res)('stats.title'),
+        report,
+        councils: report.available,
+        query: queryString(report),
+        values: {
+          from: report.period.from,
+          to: report.period.to,
+          council_ids: report.allSelected ? [] : report.selected.map((c) => String(c.id)),
+        },
+      });
+    });
+  });
+
+  router.get('/stats/report', (req, res) => {
+    withQuery(req, res, 'report', (actor, q) => {
+      const report = service.report(actor, q);
+      renderPage(res, 'stats/report', {
+        title: tOf(res)('stats.report.title'),
+        report,
+        query: queryString(report),
+        districtName: service.districtName(),
+      });
+    });
+  });
+
+  router.get('/stats/figures.csv', (req, res) => {
+    withQuery(req, res, 'csv', (actor, q) => {
+      const report = service.report(actor, q);
+      sendCsv(
+        res,
+        `naernet-tal-${report.period.from}-${report.period.to}.csv`,
+        figuresCsv(report, tOf(res), localeOf(res)),
+      );
+    });
+  });
+
+  router.get('/stats/concerns.csv', (req, res) => {
+    withQuery(req, res, 'csv', (actor, q) => {
+      const t = tOf(res);
+      const locale = localeOf(res);
+      const { period, rows } = service.lifecycle(actor, q, req.ip);
+      const labels = { t, category: service.categoryLabeller(locale) };
+      function* lines() {
+        yield lifecycleHeader(t, locale);
+        for (const row of rows) yield lifecycleLine(row, labels, locale);
+      }
+      sendCsv(res, `naernet-bekymringer-${period.from}-${period.to}.csv`, lines());
+    });
+  });
+
+  return router;
+}

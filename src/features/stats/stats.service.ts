@@ -1,0 +1,460 @@
+import type { Actor } from '../../auth/policy.js';
+import type { Core } from '../../composition.js';
+import { NotFoundError } from '../../errors.js';
+import type { SurveyReportQuery, SurveyResult } from '../surveys/index.js';
+import { type DurationSummary, share, summarise } from './figures.js';
+import { copenhagenLocal, defaultPeriod, monthsOf, type Period, period, previousPeriod } from './period.js';
+import { statsPolicy } from './stats.policy.js';
+import type {
+  ConcernTuple,
+  LifecycleRow,
+  ReferralTuple,
+  StatsCategory,
+  StatsCouncil,
+  StatsRepository,
+} from './stats.repository.js';
+import type { StatsQuery } from './stats.schemas.js';
+
+const STATUSES = ['new', 'in_progress', 'awaiting_department', 'closed'] as const;
+const RESOLUTIONS = ['resolved', 'referred_closed', 'not_police', 'duplicate'] as const;
+const MEETING_KINDS = ['borgermoede', 'netvaerksmoede', 'faellesmoede'] as const;
+const ACTIVE_DAYS = 90;
+
+export type Status = (typeof STATUSES)[number];
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+export type DepartmentFigures = {
+  id: number;
+  name: string;
+  referrals: number;
+  /** Distinct concerns referred to the department. */
+  concerns: number;
+  /** Concerns referred to it, of all concerns in the period. */
+  share: number | null;
+  acknowledge: DurationSummary;
+  answer: DurationSummary;
+};
+
+export type ConcernFigures = {
+  total: number;
+  byMonth: { month: string; count: number }[];
+  byCategory: (StatsCategory & { count: number })[];
+  byCouncil: (StatsCouncil & { count: number })[];
+  byStatus: Record<Status, number>;
+  byResolution: Record<Resolution, number>;
+  firstResponse: DurationSummary;
+  closing: DurationSummary;
+  /** Concerns with at least one referral. */
+  referred: number;
+  referredShare: number | null;
+  departments: DepartmentFigures[];
+  closed: number;
+  closedWithFeedback: number;
+  feedbackShare: number | null;
+  overdueNow: number;
+};
+
+export type MeetingFigures = {
+  held: number;
+  byKind: Record<(typeof MEETING_KINDS)[number], number>;
+  attendees: number;
+  /** Held meetings whose minutes record an attendance. */
+  withAttendance: number;
+  answers: { yes: number; no: number; maybe: number };
+};
+
+export type NewsletterFigures = { sent: number; reached: number; failed: number; pending: number };
+
+export type PeopleFigures = {
+  /** Distinct people (someone in two councils counts once). */
+  members: number;
+  active: number;
+  perCouncil: { id: number; name: string; members: number; active: number }[];
+};
+
+/** The few figures compared side by side: period against period, pilot against the others. */
+export type KeyFigures = {
+  councils: number;
+  concerns: number;
+  concernsPerCouncil: number | null;
+  firstResponseMedianMs: number | null;
+  firstResponseP90Ms: number | null;
+  closingMedianMs: number | null;
+  closingP90Ms: number | null;
+  referredShare: number | null;
+  feedbackShare: number | null;
+  meetingsHeld: number;
+  attendees: number;
+  newslettersSent: number;
+  recipientsReached: number;
+  /** Known only now, so null for a previous period. */
+  activeMembers: number | null;
+};
+
+export type StatsReport = {
+  period: Period;
+  previous: Period;
+  /** Every council the actor may choose from, and those chosen. */
+  available: StatsCouncil[];
+  selected: StatsCouncil[];
+  allSelected: boolean;
+  concerns: ConcernFigures;
+  meetings: MeetingFigures;
+  newsletters: NewsletterFigures;
+  people: PeopleFigures;
+  comparison: {
+    current: KeyFigures;
+    previous: KeyFigures;
+    /** Null when the actor may not compare groups, or one group is empty. */
+    pilot: KeyFigures | null;
+    others: KeyFigures | null;
+  };
+  surveys: SurveyResult[];
+  canExportConcerns: boolean;
+  generatedAt: string;
+};
+
+type Deps = Pick<Core, 'now' | 'audit' | 'settings'> & {
+  repo: StatsRepository;
+  surveyResults: (actor: Actor, query: SurveyReportQuery) => SurveyResult[];
+};
+
+const ms = (iso: string) => Date.parse(iso);
+
+/**
+ * The evaluation of the pilot: figures for a period and a selection of councils, compared with
+ * the previous period and between the pilot councils and the others. See README.md for every
+ * definition. All figures are computed from the stored timestamps on each request — a district's
+ * year (100,000 concerns) takes well under a second (bench/stats.bench.ts).
+ */
+export class StatsService {
+  constructor(private readonly deps: Deps) {}
+
+  /** The councils the actor may see; a network person (or anyone with none) gets 404. */
+  private scope(actor: Actor): StatsCouncil[] {
+    const councils = this.deps.repo.councils();
+    const allowed = new Set(
+      statsPolicy.councilIds(
+        actor,
+        councils.map((c) => c.id),
+      ),
+    );
+    if (allowed.size === 0 && !actor.isDistrictAdmin) throw new NotFoundError();
+    const collator = new Intl.Collator('da');
+    return councils
+      .filter((c) => allowed.has(c.id))
+      .sort((a, b) => collator.compare(a.municipality, b.municipality) || collator.compare(a.name, b.name));
+  }
+
+  /** The councils for the filter form. */
+  councils(actor: Actor): StatsCouncil[] {
+    return this.scope(actor);
+  }
+
+  districtName(): string {
+    return this.deps.settings.get('district_name');
+  }
+
+  /** Category slug → its label in the locale, for the concerns export. */
+  categoryLabeller(locale: 'da' | 'en'): (slug: string) => string {
+    const labels = new Map(
+      this.deps.repo.categories().map((k) => [k.slug, locale === 'en' ? k.label_en : k.label_da]),
+    );
+    return (slug) => labels.get(slug) ?? slug;
+  }
+
+  /** May the actor open /stats at all (for navigation and the 404). */
+  canView(actor: Actor): boolean {
+    try {
+      this.scope(actor);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private resolve(actor: Actor, query: StatsQuery) {
+    const available = this.scope(actor);
+    const byId = new Map(available.map((c) => [c.id, c]));
+    // A council outside the actor's scope is not theirs to ask about: the page does not exist.
+    if (query.councilIds.some((id) => !byId.has(id))) throw new NotFoundError();
+    const selected = query.councilIds.length
+      ? available.filter((c) => query.councilIds.includes(c.id))
+      : available;
+    const p = query.from && query.to ? period(query.from, query.to) : defaultPeriod(this.deps.now());
+    return { available, selected, period: p, allSelected: selected.length === available.length };
+  }
+
+  report(actor: Actor, query: StatsQuery): StatsReport {
+    const { repo } = this.deps;
+    const { available, selected, period: current, allSelected } = this.resolve(actor, query);
+    const previous = previousPeriod(current);
+    const now = this.deps.now().toISOString();
+    const ids = selected.map((c) => c.id);
+    const categories = repo.categories();
+    const departments = repo.departments();
+
+    // One read covers both periods; the rows are split by creation time.
+    const rows = repo.concerns(ids, previous.startIso, current.endIso, now);
+    const referrals = repo.referrals(ids, previous.startIso, current.endIso);
+    const inCurrent = (iso: string) => iso >= current.startIso;
+    const currentRows = rows.filter((r) => inCurrent(r[5]));
+    const previousRows = rows.filter((r) => !inCurrent(r[5]));
+
+    const figures = (subset: ConcernTuple[], councils: StatsCouncil[], p: Period) =>
+      concernFigures(subset, referralsOf(subset, referrals), councils, categories, departments, p);
+
+    const concerns = figures(currentRows, selected, current);
+    const meetings = this.meetingFigures(ids, current, now);
+    const newsletters = this.newsletterFigures(ids, current);
+    const people = this.peopleFigures(selected, now);
+
+    /** Key figures of some councils in a period; people are counted now, so only for the current period. */
+    const key = (subset: ConcernTuple[], councils: StatsCouncil[], p: Period): KeyFigures => {
+      const councilIds = councils.map((x) => x.id);
+      return keyFigures(
+        figures(subset, councils, p),
+        councils.length,
+        this.meetingFigures(councilIds, p, now),
+        this.newsletterFigures(councilIds, p),
+        p === current ? this.peopleFigures(councils, now) : null,
+      );
+    };
+
+    let pilot: KeyFigures | null = null;
+    let others: KeyFigures | null = null;
+    const pilotCouncils = selected.filter((c) => c.is_pilot === 1);
+    const otherCouncils = selected.filter((c) => c.is_pilot === 0);
+    if (statsPolicy.canCompareGroups(actor) && pilotCouncils.length > 0 && otherCouncils.length > 0) {
+      const pilotIds = new Set(pilotCouncils.map((c) => c.id));
+      pilot = key(
+        currentRows.filter((r) => pilotIds.has(r[1])),
+        pilotCouncils,
+        current,
+      );
+      others = key(
+        currentRows.filter((r) => !pilotIds.has(r[1])),
+        otherCouncils,
+        current,
+      );
+    }
+
+    return {
+      period: current,
+      previous,
+      available,
+      selected,
+      allSelected,
+      concerns,
+      meetings,
+      newsletters,
+      people,
+      comparison: {
+        current: keyFigures(concerns, selected.length, meetings, newsletters, people),
+        previous: key(previousRows, selected, previous),
+        pilot,
+        others,
+      },
+      surveys: this.deps.surveyResults(actor, { from: current.from, to: current.to, councilIds: ids }),
+      canExportConcerns: selected.some((c) => statsPolicy.canExportConcernsOf(actor, c.id)),
+      generatedAt: now,
+    };
+  }
+
+  private meetingFigures(councilIds: number[], p: Period, now: string): MeetingFigures {
+    const { byKind, answers } = this.deps.repo.meetings(councilIds, p.startIso, p.endIso, now);
+    const figures: MeetingFigures = {
+      held: 0,
+      byKind: { borgermoede: 0, netvaerksmoede: 0, faellesmoede: 0 },
+      attendees: 0,
+      withAttendance: 0,
+      answers: { yes: 0, no: 0, maybe: 0 },
+    };
+    for (const row of byKind) {
+      figures.held += row.meetings;
+      figures.byKind[row.kind as keyof MeetingFigures['byKind']] = row.meetings;
+      figures.attendees += row.attendees;
+      figures.withAttendance += row.with_attendance;
+    }
+    for (const a of answers) figures.answers[a.response as keyof MeetingFigures['answers']] = a.n;
+    return figures;
+  }
+
+  private newsletterFigures(councilIds: number[], p: Period): NewsletterFigures {
+    const { sent, deliveries } = this.deps.repo.newsletters(councilIds, p.startIso, p.endIso);
+    const count = (status: string) => deliveries.find((d) => d.status === status)?.n ?? 0;
+    return {
+      sent,
+      reached: count('sent'),
+      failed: count('failed'),
+      pending: count('pending') + count('sending'),
+    };
+  }
+
+  private peopleFigures(councils: StatsCouncil[], now: string): PeopleFigures {
+    const activeSince = new Date(Date.parse(now) - ACTIVE_DAYS * 86_400_000).toISOString();
+    const { perCouncil, total } = this.deps.repo.people(
+      councils.map((c) => c.id),
+      activeSince,
+    );
+    return {
+      members: total.members,
+      active: total.active,
+      perCouncil: councils.map((c) => {
+        const row = perCouncil.find((r) => r.council_id === c.id);
+        return { id: c.id, name: c.name, members: row?.members ?? 0, active: row?.active ?? 0 };
+      }),
+    };
+  }
+
+  /**
+   * One row per concern with its lifecycle timestamps, for officers and district admins; no
+   * title, text, place, reporter or feedback. Councils the actor does not handle are left out
+   * (a council admin has none: 404). Each export is written to the audit log.
+   */
+  lifecycle(actor: Actor, query: StatsQuery, ip?: string): { period: Period; rows: Iterable<LifecycleRow> } {
+    const { selected, period: p } = this.resolve(actor, query);
+    const ids = selected.filter((c) => statsPolicy.canExportConcernsOf(actor, c.id)).map((c) => c.id);
+    if (ids.length === 0) throw new NotFoundError();
+    this.deps.audit.record({
+      actorUserId: actor.id,
+      action: 'stats.concerns_exported',
+      entityType: 'stats',
+      entityId: null,
+      details: { from: p.from, to: p.to, councilIds: ids },
+      ip: ip ?? null,
+    });
+    return { period: p, rows: this.deps.repo.lifecycle(ids, p.startIso, p.endIso) };
+  }
+}
+
+/** The referrals that belong to a set of concerns. */
+function referralsOf(rows: ConcernTuple[], referrals: ReferralTuple[]): ReferralTuple[] {
+  const ids = new Set(rows.map((r) => r[0]));
+  return referrals.filter((r) => ids.has(r[0]));
+}
+
+export function concernFigures(
+  rows: ConcernTuple[],
+  referrals: ReferralTuple[],
+  councils: StatsCouncil[],
+  categories: StatsCategory[],
+  departments: { id: number; name: string }[],
+  p: Period,
+): ConcernFigures {
+  const months = monthsOf(p);
+  const monthIndex = new Map(months.map((m, i) => [m, i]));
+  const perMonth = new Array<number>(months.length).fill(0);
+  const perCategory = new Map<number, number>();
+  const perCouncil = new Map<number, number>();
+  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  const byResolution = Object.fromEntries(RESOLUTIONS.map((s) => [s, 0])) as Record<Resolution, number>;
+  const toFirstResponse: number[] = [];
+  const toClose: number[] = [];
+  let closedWithFeedback = 0;
+  let overdueNow = 0;
+
+  for (const [
+    ,
+    councilId,
+    categoryId,
+    status,
+    resolution,
+    createdAt,
+    firstResponseAt,
+    closedAt,
+    feedback,
+    overdue,
+  ] of rows) {
+    const month = monthIndex.get(copenhagenLocal(createdAt).slice(0, 7));
+    if (month !== undefined) perMonth[month] = (perMonth[month] as number) + 1;
+    perCategory.set(categoryId, (perCategory.get(categoryId) ?? 0) + 1);
+    perCouncil.set(councilId, (perCouncil.get(councilId) ?? 0) + 1);
+    byStatus[status as Status] += 1;
+    const created = ms(createdAt);
+    if (firstResponseAt) toFirstResponse.push(ms(firstResponseAt) - created);
+    if (status === 'closed' && closedAt) {
+      toClose.push(ms(closedAt) - created);
+      if (resolution) byResolution[resolution as Resolution] += 1;
+      if (feedback) closedWithFeedback += 1;
+    }
+    if (overdue) overdueNow += 1;
+  }
+
+  const referredConcerns = new Set<number>();
+  const perDepartment = new Map<
+    number,
+    { referrals: number; concerns: Set<number>; acknowledge: number[]; answer: number[] }
+  >();
+  for (const [concernId, departmentId, sentAt, acknowledgedAt, answeredAt] of referrals) {
+    referredConcerns.add(concernId);
+    let d = perDepartment.get(departmentId);
+    if (!d) {
+      d = { referrals: 0, concerns: new Set(), acknowledge: [], answer: [] };
+      perDepartment.set(departmentId, d);
+    }
+    d.referrals += 1;
+    d.concerns.add(concernId);
+    const sent = ms(sentAt);
+    if (acknowledgedAt) d.acknowledge.push(ms(acknowledgedAt) - sent);
+    if (answeredAt) d.answer.push(ms(answeredAt) - sent);
+  }
+
+  const total = rows.length;
+  const closed = byStatus.closed;
+  return {
+    total,
+    byMonth: months.map((month, i) => ({ month, count: perMonth[i] as number })),
+    byCategory: categories.map((k) => ({ ...k, count: perCategory.get(k.id) ?? 0 })),
+    byCouncil: councils.map((c) => ({ ...c, count: perCouncil.get(c.id) ?? 0 })),
+    byStatus,
+    byResolution,
+    firstResponse: summarise(toFirstResponse),
+    closing: summarise(toClose),
+    referred: referredConcerns.size,
+    referredShare: share(referredConcerns.size, total),
+    departments: departments
+      .filter((d) => perDepartment.has(d.id))
+      .map((d) => {
+        const f = perDepartment.get(d.id) as NonNullable<ReturnType<typeof perDepartment.get>>;
+        return {
+          id: d.id,
+          name: d.name,
+          referrals: f.referrals,
+          concerns: f.concerns.size,
+          share: share(f.concerns.size, total),
+          acknowledge: summarise(f.acknowledge),
+          answer: summarise(f.answer),
+        };
+      }),
+    closed,
+    closedWithFeedback,
+    feedbackShare: share(closedWithFeedback, closed),
+    overdueNow,
+  };
+}
+
+function keyFigures(
+  c: ConcernFigures,
+  councils: number,
+  meetings: MeetingFigures,
+  newsletters: NewsletterFigures,
+  people: PeopleFigures | null,
+): KeyFigures {
+  return {
+    councils,
+    concerns: c.total,
+    concernsPerCouncil: councils === 0 ? null : c.total / councils,
+    firstResponseMedianMs: c.firstResponse.medianMs,
+    firstResponseP90Ms: c.firstResponse.p90Ms,
+    closingMedianMs: c.closing.medianMs,
+    closingP90Ms: c.closing.p90Ms,
+    referredShare: c.referredShare,
+    feedbackShare: c.feedbackShare,
+    meetingsHeld: meetings.held,
+    attendees: meetings.attendees,
+    newslettersSent: newsletters.sent,
+    recipientsReached: newsletters.reached,
+    activeMembers: people?.active ?? null,
+  };
+}
