@@ -203,7 +203,10 @@ export class AdminRepository {
     return this.s.councilBySlug.get(slug)?.id;
   }
   createCouncil(v: CouncilValues, now: string): number {
-    return Number(this.s.insertCouncil.run({ ...v, active: v.active ? 1 : 0, isPilot: v.isPilot ? 1 : 0, now }).lastInsertRowid);
+    return Number(
+      this.s.insertCouncil.run({ ...v, active: v.active ? 1 : 0, isPilot: v.isPilot ? 1 : 0, now })
+        .lastInsertRowid,
+    );
   }
   updateCouncil(id: number, v: CouncilValues): void {
     this.s.updateCouncil.run({ ...v, active: v.active ? 1 : 0, isPilot: v.isPilot ? 1 : 0, id });
