@@ -13,10 +13,11 @@ export type DurationSummary = {
   p90Ms: number | null;
 };
 
-export function summarise(values: number[]): DurationSummary {
+export function summarise(values: number[] | Float64Array): DurationSummary {
   const n = values.length;
   if (n === 0) return { n, medianMs: null, p90Ms: null };
-  const sorted = Float64Array.from(values).sort();
+  // A typed array is sorted in place (numerically); a plain array is copied first.
+  const sorted = values instanceof Float64Array ? values.sort() : Float64Array.from(values).sort();
   const mid = n >> 1;
   const medianMs =
     n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;

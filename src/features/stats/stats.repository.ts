@@ -12,26 +12,30 @@ export type StatsCategory = { id: number; slug: string; label_da: string; label_
 
 export type StatsDepartment = { id: number; name: string };
 
-/**
- * One concern as the figures need it, read as an array (better-sqlite3's raw mode) because a
- * district's year is 100,000 of them: [id, councilId, categoryId, status, resolution, createdAt,
- * firstResponseAt, closedAt, hasFeedback, overdueNow].
- */
-export type ConcernTuple = [
-  number,
-  number,
-  number,
-  string,
-  string | null,
-  string,
-  string | null,
-  string | null,
-  0 | 1,
-  0 | 1,
-];
+/** Concerns counted per council, category, status and resolution (a few hundred rows at most). */
+export type ConcernCountRow = {
+  council_id: number;
+  category_id: number;
+  status: string;
+  resolution: string | null;
+  n: number;
+  /** Of those, closed with a feedback text to the reporter. */
+  feedback: number;
+  overdue: number;
+};
 
-/** [concernId, departmentId, sentAt, acknowledgedAt, answeredAt]. */
-export type ReferralTuple = [number, number, string, string | null, string | null];
+/**
+ * [councilId, msToFirstResponse | null, msToClosing | null] — numbers only, read as arrays
+ * (better-sqlite3's raw mode): a district's year is 100,000 of them, and strings would cost more
+ * than the rest of the page.
+ */
+export type DurationTuple = [number, number | null, number | null];
+
+/**
+ * [councilId, concernId, departmentId, msToAcknowledge | null, msToAnswer | null]. An answer
+ * without a separate acknowledgement counts as acknowledged at the answer.
+ */
+export type ReferralTuple = [number, number, number, number | null, number | null];
 
 export type MeetingFigureRow = { kind: string; meetings: number; attendees: number; with_attendance: number };
 
@@ -56,9 +60,9 @@ export type LifecycleRow = {
 const IN_COUNCILS = '(SELECT value FROM json_each(@councils))';
 
 /**
- * All SQL of the evaluation. Concern figures come from one indexed range read per council
- * (concerns_council_created) and are counted in the service; meetings, newsletters and people are
- * small tables and are counted here.
+ * All SQL of the evaluation. Concerns are counted here, grouped; only the durations (numbers) are
+ * read one per concern, for the medians and percentiles the service computes. Every concern query
+ * is a range read of the index concerns_council_created per chosen council.
  */
 export class StatsRepository {
   private readonly s;
@@ -73,21 +77,42 @@ export class StatsRepository {
         'SELECT id, slug, label_da, label_en FROM categories ORDER BY sort_order, id',
       ),
       departments: db.prepare<[], StatsDepartment>('SELECT id, name FROM departments ORDER BY name, id'),
-      concerns: db
-        .prepare(
-          `SELECT c.id, c.council_id, c.category_id, c.status, c.resolution, c.created_at,
-                  c.first_response_at, c.closed_at,
-                  (c.feedback IS NOT NULL AND trim(c.feedback) <> '') AS has_feedback,
-                  (c.status <> 'closed' AND c.first_response_at IS NULL AND c.paused_at IS NULL
-                   AND c.due_at < @now) AS overdue
-             FROM concerns c
+      // These three read only the covering index concerns_stats (migrations/0014_stats.sql).
+      counts: db.prepare<Record<string, string>, Omit<ConcernCountRow, 'overdue'>>(
+        `SELECT c.council_id, c.category_id, c.status, c.resolution, count(*) AS n,
+                sum(c.has_feedback) AS feedback
+           FROM concerns c INDEXED BY concerns_stats
+          WHERE c.council_id IN ${IN_COUNCILS} AND c.created_at >= @start AND c.created_at < @end
+          GROUP BY c.council_id, c.category_id, c.status, c.resolution`,
+      ),
+      // Overdue is "now" and needs due_at: the partial index concerns_unanswered finds the few.
+      overdue: db.prepare<Record<string, string>, { council_id: number; n: number }>(
+        `SELECT c.council_id, count(*) AS n FROM concerns c
+          WHERE c.council_id IN ${IN_COUNCILS} AND c.status != 'closed' AND c.first_response_at IS NULL
+            AND c.paused_at IS NULL AND c.due_at < @now AND c.created_at >= @start AND c.created_at < @end
+          GROUP BY c.council_id`,
+      ),
+      // Reads only the index concerns_council_created.
+      count: db
+        .prepare<Record<string, string>, number>(
+          `SELECT count(*) FROM concerns c
             WHERE c.council_id IN ${IN_COUNCILS} AND c.created_at >= @start AND c.created_at < @end`,
         )
+        .pluck(),
+      durations: db
+        .prepare(
+          `SELECT c.council_id, c.first_response_ms, c.closing_ms
+             FROM concerns c INDEXED BY concerns_stats
+            WHERE c.council_id IN ${IN_COUNCILS} AND c.created_at >= @start AND c.created_at < @end
+              AND (c.first_response_ms IS NOT NULL OR c.closing_ms IS NOT NULL)`,
+        )
         .raw(true),
+      // An answer without a separate acknowledgement counts as acknowledged at the answer.
       referrals: db
         .prepare(
-          `SELECT r.concern_id, r.department_id, r.created_at, r.acknowledged_at, r.answered_at
-             FROM concerns c JOIN referrals r ON r.concern_id = c.id
+          `SELECT c.council_id, r.concern_id, r.department_id, coalesce(r.acknowledge_ms, r.answer_ms), r.answer_ms
+             FROM concerns c INDEXED BY concerns_stats
+             JOIN referrals r INDEXED BY referrals_stats ON r.concern_id = c.id
             WHERE c.council_id IN ${IN_COUNCILS} AND c.created_at >= @start AND c.created_at < @end`,
         )
         .raw(true),
@@ -147,7 +172,8 @@ export class StatsRepository {
                 (c.feedback IS NOT NULL AND trim(c.feedback) <> '') AS has_feedback,
                 c.created_at, c.first_response_at, c.closed_at,
                 (SELECT min(r.created_at) FROM referrals r WHERE r.concern_id = c.id) AS referred_at,
-                (SELECT min(r.acknowledged_at) FROM referrals r WHERE r.concern_id = c.id) AS acknowledged_at,
+                (SELECT min(coalesce(r.acknowledged_at, r.answered_at)) FROM referrals r
+                  WHERE r.concern_id = c.id) AS acknowledged_at,
                 (SELECT min(r.answered_at) FROM referrals r WHERE r.concern_id = c.id) AS answered_at,
                 (SELECT group_concat(name, ', ') FROM (
                    SELECT DISTINCT d.name FROM referrals r JOIN departments d ON d.id = r.department_id
@@ -172,8 +198,29 @@ export class StatsRepository {
     return this.s.departments.all();
   }
 
-  concerns(councilIds: number[], start: string, end: string, now: string): ConcernTuple[] {
-    return this.s.concerns.all({ councils: JSON.stringify(councilIds), start, end, now }) as ConcernTuple[];
+  counts(councilIds: number[], start: string, end: string, now: string): ConcernCountRow[] {
+    const councils = JSON.stringify(councilIds);
+    const overdue = new Map(
+      this.s.overdue.all({ councils, start, end, now }).map((r) => [r.council_id, r.n]),
+    );
+    // Overdue is counted per council; it goes on the council's first group row.
+    return this.s.counts.all({ councils, start, end }).map((row) => {
+      const n = overdue.get(row.council_id) ?? 0;
+      overdue.delete(row.council_id);
+      return { ...row, overdue: n };
+    });
+  }
+
+  /** How many concerns were created in each of the consecutive ranges bounds[i] … bounds[i + 1]. */
+  countsBetween(councilIds: number[], bounds: string[]): number[] {
+    const councils = JSON.stringify(councilIds);
+    return bounds
+      .slice(0, -1)
+      .map((start, i) => this.s.count.get({ councils, start, end: bounds[i + 1] as string }) ?? 0);
+  }
+
+  durations(councilIds: number[], start: string, end: string): DurationTuple[] {
+    return this.s.durations.all({ councils: JSON.stringify(councilIds), start, end }) as DurationTuple[];
   }
 
   referrals(councilIds: number[], start: string, end: string): ReferralTuple[] {

@@ -3,10 +3,11 @@ import type { Core } from '../../composition.js';
 import { NotFoundError } from '../../errors.js';
 import type { SurveyReportQuery, SurveyResult } from '../surveys/index.js';
 import { type DurationSummary, share, summarise } from './figures.js';
-import { copenhagenLocal, defaultPeriod, monthsOf, type Period, period, previousPeriod } from './period.js';
+import { defaultPeriod, monthsOf, type Period, period, previousPeriod, startOfLocalDay } from './period.js';
 import { statsPolicy } from './stats.policy.js';
 import type {
-  ConcernTuple,
+  ConcernCountRow,
+  DurationTuple,
   LifecycleRow,
   ReferralTuple,
   StatsCategory,
@@ -119,8 +120,6 @@ type Deps = Pick<Core, 'now' | 'audit' | 'settings'> & {
   surveyResults: (actor: Actor, query: SurveyReportQuery) => SurveyResult[];
 };
 
-const ms = (iso: string) => Date.parse(iso);
-
 /**
  * The evaluation of the pilot: figures for a period and a selection of councils, compared with
  * the previous period and between the pilot councils and the others. See README.md for every
@@ -194,26 +193,20 @@ export class StatsService {
     const categories = repo.categories();
     const departments = repo.departments();
 
-    // One read covers both periods; the rows are split by creation time.
-    const rows = repo.concerns(ids, previous.startIso, current.endIso, now);
-    const referrals = repo.referrals(ids, previous.startIso, current.endIso);
-    const inCurrent = (iso: string) => iso >= current.startIso;
-    const currentRows = rows.filter((r) => inCurrent(r[5]));
-    const previousRows = rows.filter((r) => !inCurrent(r[5]));
+    const data = this.concernData(ids, current, now, true);
+    const figures = (d: ConcernData, councils: StatsCouncil[]) =>
+      concernFigures(d, councils, categories, departments);
 
-    const figures = (subset: ConcernTuple[], councils: StatsCouncil[], p: Period) =>
-      concernFigures(subset, referralsOf(subset, referrals), councils, categories, departments, p);
-
-    const concerns = figures(currentRows, selected, current);
+    const concerns = figures(data, selected);
     const meetings = this.meetingFigures(ids, current, now);
     const newsletters = this.newsletterFigures(ids, current);
     const people = this.peopleFigures(selected, now);
 
     /** Key figures of some councils in a period; people are counted now, so only for the current period. */
-    const key = (subset: ConcernTuple[], councils: StatsCouncil[], p: Period): KeyFigures => {
+    const key = (d: ConcernData, councils: StatsCouncil[], p: Period): KeyFigures => {
       const councilIds = councils.map((x) => x.id);
       return keyFigures(
-        figures(subset, councils, p),
+        figures(d, councils),
         councils.length,
         this.meetingFigures(councilIds, p, now),
         this.newsletterFigures(councilIds, p),
@@ -226,17 +219,8 @@ export class StatsService {
     const pilotCouncils = selected.filter((c) => c.is_pilot === 1);
     const otherCouncils = selected.filter((c) => c.is_pilot === 0);
     if (statsPolicy.canCompareGroups(actor) && pilotCouncils.length > 0 && otherCouncils.length > 0) {
-      const pilotIds = new Set(pilotCouncils.map((c) => c.id));
-      pilot = key(
-        currentRows.filter((r) => pilotIds.has(r[1])),
-        pilotCouncils,
-        current,
-      );
-      others = key(
-        currentRows.filter((r) => !pilotIds.has(r[1])),
-        otherCouncils,
-        current,
-      );
+      pilot = key(restrict(data, pilotCouncils), pilotCouncils, current);
+      others = key(restrict(data, otherCouncils), otherCouncils, current);
     }
 
     return {
@@ -251,13 +235,31 @@ export class StatsService {
       people,
       comparison: {
         current: keyFigures(concerns, selected.length, meetings, newsletters, people),
-        previous: key(previousRows, selected, previous),
+        previous: key(this.concernData(ids, previous, now, false), selected, previous),
         pilot,
         others,
       },
       surveys: this.deps.surveyResults(actor, { from: current.from, to: current.to, councilIds: ids }),
       canExportConcerns: selected.some((c) => statsPolicy.canExportConcernsOf(actor, c.id)),
       generatedAt: now,
+    };
+  }
+
+  private concernData(councilIds: number[], p: Period, now: string, withMonths: boolean): ConcernData {
+    const { repo } = this.deps;
+    const months = withMonths ? monthsOf(p) : [];
+    const bounds = [
+      p.startIso,
+      ...months.slice(1).map((m) => new Date(startOfLocalDay(`${m}-01`)).toISOString()),
+      p.endIso,
+    ];
+    return {
+      counts: repo.counts(councilIds, p.startIso, p.endIso, now),
+      durations: repo.durations(councilIds, p.startIso, p.endIso),
+      referrals: repo.referrals(councilIds, p.startIso, p.endIso),
+      byMonth: withMonths
+        ? repo.countsBetween(councilIds, bounds).map((count, i) => ({ month: months[i] as string, count }))
+        : [],
     };
   }
 
@@ -328,57 +330,57 @@ export class StatsService {
   }
 }
 
-/** The referrals that belong to a set of concerns. */
-function referralsOf(rows: ConcernTuple[], referrals: ReferralTuple[]): ReferralTuple[] {
-  const ids = new Set(rows.map((r) => r[0]));
-  return referrals.filter((r) => ids.has(r[0]));
+/** What the figures of some councils in a period are made of. */
+type ConcernData = {
+  counts: ConcernCountRow[];
+  durations: DurationTuple[];
+  referrals: ReferralTuple[];
+  /** Only for the period the page shows; comparisons need no months. */
+  byMonth: { month: string; count: number }[];
+};
+
+/** The part of the data that belongs to some of the councils. */
+function restrict(data: ConcernData, councils: StatsCouncil[]): ConcernData {
+  const ids = new Set(councils.map((c) => c.id));
+  return {
+    counts: data.counts.filter((r) => ids.has(r.council_id)),
+    durations: data.durations.filter((d) => ids.has(d[0])),
+    referrals: data.referrals.filter((r) => ids.has(r[0])),
+    byMonth: [],
+  };
 }
 
 export function concernFigures(
-  rows: ConcernTuple[],
-  referrals: ReferralTuple[],
+  data: ConcernData,
   councils: StatsCouncil[],
   categories: StatsCategory[],
   departments: { id: number; name: string }[],
-  p: Period,
 ): ConcernFigures {
-  const months = monthsOf(p);
-  const monthIndex = new Map(months.map((m, i) => [m, i]));
-  const perMonth = new Array<number>(months.length).fill(0);
   const perCategory = new Map<number, number>();
   const perCouncil = new Map<number, number>();
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const byResolution = Object.fromEntries(RESOLUTIONS.map((s) => [s, 0])) as Record<Resolution, number>;
-  const toFirstResponse: number[] = [];
-  const toClose: number[] = [];
+  let total = 0;
   let closedWithFeedback = 0;
   let overdueNow = 0;
+  for (const row of data.counts) {
+    total += row.n;
+    perCategory.set(row.category_id, (perCategory.get(row.category_id) ?? 0) + row.n);
+    perCouncil.set(row.council_id, (perCouncil.get(row.council_id) ?? 0) + row.n);
+    byStatus[row.status as Status] += row.n;
+    if (row.status === 'closed' && row.resolution) byResolution[row.resolution as Resolution] += row.n;
+    closedWithFeedback += row.feedback;
+    overdueNow += row.overdue;
+  }
 
-  for (const [
-    ,
-    councilId,
-    categoryId,
-    status,
-    resolution,
-    createdAt,
-    firstResponseAt,
-    closedAt,
-    feedback,
-    overdue,
-  ] of rows) {
-    const month = monthIndex.get(copenhagenLocal(createdAt).slice(0, 7));
-    if (month !== undefined) perMonth[month] = (perMonth[month] as number) + 1;
-    perCategory.set(categoryId, (perCategory.get(categoryId) ?? 0) + 1);
-    perCouncil.set(councilId, (perCouncil.get(councilId) ?? 0) + 1);
-    byStatus[status as Status] += 1;
-    const created = ms(createdAt);
-    if (firstResponseAt) toFirstResponse.push(ms(firstResponseAt) - created);
-    if (status === 'closed' && closedAt) {
-      toClose.push(ms(closedAt) - created);
-      if (resolution) byResolution[resolution as Resolution] += 1;
-      if (feedback) closedWithFeedback += 1;
-    }
-    if (overdue) overdueNow += 1;
+  // Typed arrays: a year of a district is 100,000 durations, sorted in place by summarise().
+  const toFirstResponse = new Float64Array(data.durations.length);
+  const toClose = new Float64Array(data.durations.length);
+  let responded = 0;
+  let closedCount = 0;
+  for (const [, firstResponse, closing] of data.durations) {
+    if (firstResponse !== null) toFirstResponse[responded++] = firstResponse;
+    if (closing !== null) toClose[closedCount++] = closing;
   }
 
   const referredConcerns = new Set<number>();
@@ -386,7 +388,7 @@ export function concernFigures(
     number,
     { referrals: number; concerns: Set<number>; acknowledge: number[]; answer: number[] }
   >();
-  for (const [concernId, departmentId, sentAt, acknowledgedAt, answeredAt] of referrals) {
+  for (const [, concernId, departmentId, acknowledge, answer] of data.referrals) {
     referredConcerns.add(concernId);
     let d = perDepartment.get(departmentId);
     if (!d) {
@@ -395,22 +397,20 @@ export function concernFigures(
     }
     d.referrals += 1;
     d.concerns.add(concernId);
-    const sent = ms(sentAt);
-    if (acknowledgedAt) d.acknowledge.push(ms(acknowledgedAt) - sent);
-    if (answeredAt) d.answer.push(ms(answeredAt) - sent);
+    if (acknowledge !== null) d.acknowledge.push(acknowledge);
+    if (answer !== null) d.answer.push(answer);
   }
 
-  const total = rows.length;
   const closed = byStatus.closed;
   return {
     total,
-    byMonth: months.map((month, i) => ({ month, count: perMonth[i] as number })),
+    byMonth: data.byMonth,
     byCategory: categories.map((k) => ({ ...k, count: perCategory.get(k.id) ?? 0 })),
     byCouncil: councils.map((c) => ({ ...c, count: perCouncil.get(c.id) ?? 0 })),
     byStatus,
     byResolution,
-    firstResponse: summarise(toFirstResponse),
-    closing: summarise(toClose),
+    firstResponse: summarise(toFirstResponse.subarray(0, responded)),
+    closing: summarise(toClose.subarray(0, closedCount)),
     referred: referredConcerns.size,
     referredShare: share(referredConcerns.size, total),
     departments: departments
