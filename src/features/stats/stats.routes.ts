@@ -7,6 +7,7 @@ import { actorOf, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
 import { renderPage } from '../../web/render.js';
 import { CSV_BOM, figuresCsv, lifecycleHeader, lifecycleLine } from './stats.csv.js';
+import { presentStats } from './stats.presenter.js';
 import { type StatsQuery, statsQuerySchema } from './stats.schemas.js';
 import type { StatsService } from './stats.service.js';
 
@@ -85,6 +86,7 @@ export function createStatsRouter(service: StatsService): Router {
       renderPage(res, 'stats/index', {
         title: tOf(res)('stats.title'),
         report,
+        stats: presentStats(report, tOf(res), localeOf(res)),
         councils: report.available,
         query: queryString(report),
         values: {
@@ -102,6 +104,7 @@ export function createStatsRouter(service: StatsService): Router {
       renderPage(res, 'stats/report', {
         title: tOf(res)('stats.report.title'),
         report,
+        stats: presentStats(report, tOf(res), localeOf(res)),
         query: queryString(report),
         districtName: service.districtName(),
       });
