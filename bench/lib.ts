@@ -133,3 +133,34 @@ export function report(title: string, results: Result[], baseline: Result): void
     );
   }
 }
+
+export type Timing = { name: string; medianMs: number; maxMs: number; bytes: number };
+
+/**
+ * The latency one person sees: `runs` requests one after another (after one warm-up), each
+ * timed to the last byte. Throws on a status other than 200, so a broken page is not timed.
+ */
+export async function timeRequests(
+  name: string,
+  url: string,
+  headers: Record<string, string> = {},
+  runs = 20,
+): Promise<Timing> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i <= runs; i++) {
+    const started = performance.now();
+    const res = await fetch(url, { headers, redirect: 'manual' });
+    const body = await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${name}: status ${res.status}`);
+    if (i > 0) times.push(performance.now() - started);
+    bytes = body.byteLength;
+  }
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    medianMs: times[times.length >> 1] as number,
+    maxMs: times[times.length - 1] as number,
+    bytes,
+  };
+}

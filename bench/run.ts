@@ -2,7 +2,7 @@
  * Benchmarks, run by hand (never in `npm test`):
  *
  *   npm run bench                 # every suite
- *   npm run bench -- layout       # one suite: layout | concerns | newsletters
+ *   npm run bench -- layout       # one suite: layout | concerns | newsletters | stats
  *   BENCH_SECONDS=5 npm run bench # shorter runs
  *
  * Every figure is printed beside a baseline measured in the same run (the bare layout page),
@@ -11,11 +11,13 @@
 import { benchConcerns } from './concerns.bench.js';
 import { benchLayout } from './layout.bench.js';
 import { benchNewsletters } from './newsletters.bench.js';
+import { benchStats } from './stats.bench.js';
 
 const suites: Record<string, () => Promise<void>> = {
   layout: benchLayout,
   concerns: benchConcerns,
   newsletters: benchNewsletters,
+  stats: benchStats,
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 
