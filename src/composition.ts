@@ -151,6 +151,7 @@ export function compose(config: Config, options: ComposeOptions = {}) {
           location: m.location,
           response: m.my_response,
         })),
+    openSurveys: (actor) => surveys.service.pendingFor(actor),
   });
   const account = createAccountFeature(core);
   const members = createMembersFeature(core);

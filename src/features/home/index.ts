@@ -23,11 +23,14 @@ export type DashboardSources = {
   nextMeetings?: (
     actor: Actor,
   ) => { id: number; title: string; starts_at: string; location: string; response: string | null }[];
+  /** Open surveys the person is asked in and has not answered (a notice at the top). */
+  openSurveys?: (actor: Actor) => { id: number; title: string; closes_on: string }[];
 };
 
 /** The start page, the statutory pages (accessibility statement, privacy) and the language switch. */
 export function createHomeFeature(core: Core, sources: DashboardSources = {}) {
   const router = Router();
+  // composition.ts does not pass this source (yet); the surveys feature offers a read-only default.
 
   router.get('/', (req, res) => {
     const t = res.locals.t as Translate;
@@ -39,6 +42,7 @@ export function createHomeFeature(core: Core, sources: DashboardSources = {}) {
       latestPosts: sources.latestPosts?.(actor) ?? [],
       latestNewsletters: sources.latestNewsletters?.(actor) ?? [],
       nextMeetings: sources.nextMeetings?.(actor) ?? [],
+      openSurveys: sources.openSurveys?.(actor) ?? [],
     });
   });
 

@@ -1,0 +1,41 @@
+import { type Actor, policy } from '../../auth/policy.js';
+
+/**
+ * Who may open, read and answer surveys. Built on the shared policy; the service calls these for
+ * every read and write. "Staff" are officers (for the councils they cover) and district admins.
+ */
+export const surveyPolicy = {
+  /** May use the "new survey" form at all. */
+  canCreateAny: (actor: Actor) =>
+    actor.isDistrictAdmin || (actor.isOfficer && actor.officerCouncilIds.length > 0),
+
+  /** Ask this council's network persons: its officers and district admins. */
+  canAskCouncil: (actor: Actor, councilId: number) =>
+    actor.isDistrictAdmin || policy.coversCouncil(actor, councilId),
+
+  /** Close early: district admins; officers when they cover every council it asked. */
+  canManage: (actor: Actor, councilIds: number[]) =>
+    actor.isDistrictAdmin ||
+    (councilIds.length > 0 && councilIds.every((id) => policy.coversCouncil(actor, id))),
+
+  /** Free-text comments are for staff only (issue 6: "free text only to staff"). */
+  isStaff: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
+
+  /** Aggregated figures (counts, mean) of this council: its staff and its council admins. */
+  canSeeFiguresOf: (actor: Actor, councilId: number) =>
+    actor.isDistrictAdmin ||
+    policy.coversCouncil(actor, councilId) ||
+    policy.isCouncilAdminOf(actor, councilId),
+
+  /** Comments from this council's respondents: its officers and district admins — never council admins. */
+  canSeeCommentsOf: (actor: Actor, councilId: number) =>
+    actor.isDistrictAdmin || policy.coversCouncil(actor, councilId),
+
+  /** The survey list: staff and council admins (who see their own council's figures). */
+  usesSurveyList: (actor: Actor) =>
+    surveyPolicy.isStaff(actor) || actor.memberships.some((m) => m.role === 'council_admin'),
+
+  /** The asked councils this person may answer for: active memberships (network person or council admin). */
+  answerableCouncilIds: (actor: Actor, askedCouncilIds: number[]) =>
+    askedCouncilIds.filter((id) => policy.isMemberOf(actor, id)),
+};

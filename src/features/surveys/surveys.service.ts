@@ -1,0 +1,403 @@
+import type { Actor } from '../../auth/policy.js';
+import { ensure } from '../../auth/policy.js';
+import type { Db } from '../../db/connection.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { Mailer } from '../../mail/mailer.js';
+import { formatDate, localDate } from '../../web/dates.js';
+import type { AuditLog } from '../audit/audit.repository.js';
+import { surveyPolicy } from './surveys.policy.js';
+import type {
+  CouncilFigures,
+  CouncilOption,
+  PendingSurvey,
+  SurveyCouncil,
+  SurveyRow,
+  SurveysRepository,
+} from './surveys.repository.js';
+import type { ResponseForm, SurveyForm } from './surveys.schemas.js';
+
+/** One survey's results as the evaluation report shows them. */
+export type SurveyResult = {
+  id: number;
+  title: string;
+  opensOn: string;
+  closesOn: string;
+  /** Network persons who were asked (active members of the survey's councils in scope). */
+  invited: number;
+  answered: number;
+  /** Answers per rating, index 0 = rating 1 … index 3 = rating 4. */
+  ratings: [number, number, number, number];
+  /** Mean rating, null without answers. */
+  mean: number | null;
+  /** Free-text comments, only for staff (officers, district admins); undefined for others. */
+  comments?: string[];
+};
+
+export type SurveyReportQuery = { from: string; to: string; councilIds: number[] };
+
+export type SurveyStatus = 'planned' | 'open' | 'ended' | 'closed';
+
+/** Figures for a set of councils (one council, or all those the viewer may see). */
+export type Figures = {
+  invited: number;
+  answered: number;
+  ratings: [number, number, number, number];
+  mean: number | null;
+  /** answered / invited, null when nobody was asked. */
+  rate: number | null;
+};
+
+export type SurveyListItem = { survey: SurveyRow; status: SurveyStatus; figures: Figures };
+
+export type SurveyView = {
+  survey: SurveyRow;
+  status: SurveyStatus;
+  councils: SurveyCouncil[];
+  /** The last day one can answer: closes_on, or the day it was closed early. */
+  lastDay: string;
+  /** Results for the councils the viewer may see; null for those who may see none (network persons). */
+  results: {
+    total: Figures;
+    perCouncil: (Figures & { councilId: number; name: string })[];
+    /** Staff only; null for council admins. */
+    comments: string[] | null;
+  } | null;
+  /** The person's answer state; null when they are not asked or the survey is not open. */
+  answer: { answered: boolean; canAnswer: boolean; councils: SurveyCouncil[] } | null;
+  canClose: boolean;
+};
+
+export type SurveysServiceDeps = {
+  db: Db;
+  surveys: SurveysRepository;
+  mailer: Mailer;
+  audit: AuditLog;
+  now: () => Date;
+  baseUrl: () => string;
+};
+
+type Ctx = { ip?: string };
+
+function summarise(rows: CouncilFigures[], invited: number): Figures {
+  const ratings: [number, number, number, number] = [0, 0, 0, 0];
+  for (const r of rows) {
+    ratings[0] += r.r1;
+    ratings[1] += r.r2;
+    ratings[2] += r.r3;
+    ratings[3] += r.r4;
+  }
+  const answered = ratings[0] + ratings[1] + ratings[2] + ratings[3];
+  const sum = ratings[0] + 2 * ratings[1] + 3 * ratings[2] + 4 * ratings[3];
+  return {
+    invited,
+    answered,
+    ratings,
+    mean: answered > 0 ? sum / answered : null,
+    rate: invited > 0 ? answered / invited : null,
+  };
+}
+
+/**
+ * Surveys of network persons: staff open one for a period and councils (invitations go out through
+ * the outbox), asked members answer once, and the results are read per council — comments only by
+ * staff, and never with a name.
+ */
+export class SurveysService {
+  constructor(private readonly deps: SurveysServiceDeps) {}
+
+  today(): string {
+    return localDate(this.deps.now());
+  }
+
+  /** The day answering stopped or stops: closes_on, or the Copenhagen day it was closed early. */
+  private lastDay(s: SurveyRow): string {
+    if (!s.closed_at) return s.closes_on;
+    const closedDay = localDate(s.closed_at);
+    // Calendar dates compare as strings (YYYY-MM-DD).
+    if (closedDay >= s.closes_on) return s.closes_on;
+    return closedDay;
+  }
+
+  statusOf(s: SurveyRow): SurveyStatus {
+    const today = this.today();
+    if (s.closed_at) return 'closed';
+    if (today < s.opens_on) return 'planned';
+    if (today > s.closes_on) return 'ended';
+    return 'open';
+  }
+
+  // ---------------------------------------------------------------- scope
+
+  /** The survey's councils whose figures the actor may see. */
+  private figureCouncils(actor: Actor, councilIds: number[]): number[] {
+    return councilIds.filter((id) => surveyPolicy.canSeeFiguresOf(actor, id));
+  }
+
+  private commentCouncils(actor: Actor, councilIds: number[]): number[] {
+    return councilIds.filter((id) => surveyPolicy.canSeeCommentsOf(actor, id));
+  }
+
+  private figuresFor(surveyId: number, councilIds: number[]): Figures {
+    if (councilIds.length === 0) return summarise([], 0);
+    return summarise(
+      this.deps.surveys.figures(surveyId, councilIds),
+      this.deps.surveys.invitedTotal(surveyId, councilIds),
+    );
+  }
+
+  // ---------------------------------------------------------------- the form
+
+  canCreate(actor: Actor): boolean {
+    return surveyPolicy.canCreateAny(actor);
+  }
+
+  /** Councils the actor may ask, grouped by municipality for the form. */
+  askableCouncils(actor: Actor): { municipality: string; councils: CouncilOption[] }[] {
+    const groups = new Map<string, CouncilOption[]>();
+    for (const c of this.deps.surveys.activeCouncils()) {
+      if (!surveyPolicy.canAskCouncil(actor, c.id)) continue;
+      const list = groups.get(c.municipality_name) ?? [];
+      list.push(c);
+      groups.set(c.municipality_name, list);
+    }
+    return [...groups].map(([municipality, councils]) => ({ municipality, councils }));
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Opens a survey and queues one invitation per asked person, in one transaction. */
+  create(actor: Actor, form: SurveyForm, ctx: Ctx = {}): number {
+    ensure(surveyPolicy.canCreateAny(actor));
+    const active = this.deps.surveys.activeCouncils();
+    let councilIds: number[];
+    if (form.whole_district) {
+      if (!actor.isDistrictAdmin)
+        throw new ConflictError('surveys.errors.council_not_allowed', 'council_ids');
+      councilIds = active.map((c) => c.id);
+    } else {
+      const activeIds = new Set(active.map((c) => c.id));
+      councilIds = [...new Set(form.council_ids)];
+      for (const id of councilIds) {
+        if (!activeIds.has(id) || !surveyPolicy.canAskCouncil(actor, id)) {
+          throw new ConflictError('surveys.errors.council_not_allowed', 'council_ids');
+        }
+      }
+    }
+    if (councilIds.length === 0) throw new ConflictError('surveys.errors.councils_required', 'council_ids');
+    const now = this.deps.now().toISOString();
+    return this.deps.db.transaction(() => {
+      const id = this.deps.surveys.insert(
+        { title: form.title, intro: form.intro, opensOn: form.opens_on, closesOn: form.closes_on },
+        councilIds,
+        actor.id,
+        now,
+      );
+      const recipients = this.deps.surveys.recipients(id);
+      this.deps.audit.record({
+        actorUserId: actor.id,
+        action: 'survey.created',
+        entityType: 'survey',
+        entityId: id,
+        details: {
+          councils: councilIds,
+          opensOn: form.opens_on,
+          closesOn: form.closes_on,
+          invited: recipients.length,
+        },
+        ip: ctx.ip,
+      });
+      for (const r of recipients) {
+        this.deps.mailer.queue({
+          kind: 'survey_invitation',
+          to: r.email,
+          locale: r.locale,
+          subjectKey: 'surveys.mail.invitation.subject',
+          params: {
+            title: form.title,
+            opens: formatDate(form.opens_on, r.locale),
+            closes: formatDate(form.closes_on, r.locale),
+          },
+          paragraphKeys: [
+            'surveys.mail.invitation.intro',
+            'surveys.mail.invitation.period',
+            'surveys.mail.invitation.anonymous',
+          ],
+          action: { labelKey: 'surveys.mail.invitation.action', url: `${this.deps.baseUrl()}/surveys/${id}` },
+        });
+      }
+      return id;
+    })();
+  }
+
+  /** Stops answering now. Closing an already closed survey changes nothing. */
+  close(actor: Actor, id: number, ctx: Ctx = {}): void {
+    const survey = this.deps.surveys.findById(id);
+    if (!survey) throw new NotFoundError();
+    const councilIds = this.deps.surveys.councilsOf(id).map((c) => c.id);
+    ensure(surveyPolicy.canManage(actor, councilIds));
+    const status = this.statusOf(survey);
+    if (status === 'ended' || status === 'closed') return;
+    this.deps.db.transaction(() => {
+      if (!this.deps.surveys.close(id, actor.id, this.deps.now().toISOString())) return;
+      this.deps.audit.record({
+        actorUserId: actor.id,
+        action: 'survey.closed',
+        entityType: 'survey',
+        entityId: id,
+        details: { closesOn: survey.closes_on, wasOpen: status === 'open' },
+        ip: ctx.ip,
+      });
+    })();
+  }
+
+  /**
+   * One answer per person: refused (ConflictError without a field) when they already answered —
+   * checked first, and enforced by the UNIQUE constraint when two submits race.
+   */
+  respond(actor: Actor, id: number, form: ResponseForm): void {
+    const view = this.view(actor, id);
+    if (!view.answer || view.status !== 'open') throw new NotFoundError();
+    if (view.answer.answered) throw new ConflictError('surveys.errors.already_answered');
+    const choices = view.answer.councils;
+    let councilId: number | undefined;
+    if (choices.length === 1) councilId = choices[0]?.id;
+    else councilId = choices.find((c) => c.id === form.council_id)?.id;
+    if (councilId === undefined) throw new ConflictError('surveys.errors.council_required', 'council_id');
+    try {
+      this.deps.db
+        .transaction(() => {
+          if (this.deps.surveys.hasAnswered(id, actor.id)) {
+            throw new ConflictError('surveys.errors.already_answered');
+          }
+          this.deps.surveys.insertResponse(
+            { surveyId: id, userId: actor.id, councilId, rating: form.rating, comment: form.comment },
+            this.deps.now().toISOString(),
+          );
+        })
+        .immediate();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new ConflictError('surveys.errors.already_answered');
+      }
+      throw err;
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /**
+   * The survey page: results for those who may see figures of an asked council, the answer form
+   * for asked members while it is open. Anyone else — and a network person outside the window —
+   * gets 404.
+   */
+  view(actor: Actor, id: number): SurveyView {
+    const survey = this.deps.surveys.findById(id);
+    if (!survey) throw new NotFoundError();
+    const councils = this.deps.surveys.councilsOf(id);
+    const councilIds = councils.map((c) => c.id);
+    const status = this.statusOf(survey);
+    const figureIds = this.figureCouncils(actor, councilIds);
+    const answerable = surveyPolicy.answerableCouncilIds(actor, councilIds);
+    const answer =
+      answerable.length > 0 && status === 'open'
+        ? (() => {
+            const answered = this.deps.surveys.hasAnswered(id, actor.id);
+            return {
+              answered,
+              canAnswer: !answered,
+              councils: councils.filter((c) => answerable.includes(c.id)),
+            };
+          })()
+        : null;
+    ensure(figureIds.length > 0 || answer !== null);
+
+    let results: SurveyView['results'] = null;
+    if (figureIds.length > 0) {
+      const rows = this.deps.surveys.figures(id, figureIds);
+      const byId = new Map(rows.map((r) => [r.council_id, r]));
+      const commentIds = this.commentCouncils(actor, councilIds);
+      results = {
+        total: summarise(rows, this.deps.surveys.invitedTotal(id, figureIds)),
+        perCouncil: councils
+          .filter((c) => figureIds.includes(c.id))
+          .map((c) => {
+            const row = byId.get(c.id);
+            return { councilId: c.id, name: c.name, ...summarise(row ? [row] : [], row?.invited ?? 0) };
+          }),
+        comments:
+          surveyPolicy.isStaff(actor) && commentIds.length > 0
+            ? this.deps.surveys.comments(id, commentIds)
+            : null,
+      };
+    }
+    return {
+      survey,
+      status,
+      councils,
+      lastDay: this.lastDay(survey),
+      results,
+      answer,
+      canClose: surveyPolicy.canManage(actor, councilIds) && (status === 'open' || status === 'planned'),
+    };
+  }
+
+  /** GET /surveys: surveys asking the councils whose figures the actor may see, with those figures. */
+  list(actor: Actor): SurveyListItem[] {
+    ensure(surveyPolicy.usesSurveyList(actor));
+    const scopeIds = [
+      ...new Set([
+        ...actor.officerCouncilIds,
+        ...actor.memberships.filter((m) => m.role === 'council_admin').map((m) => m.councilId),
+      ]),
+    ];
+    return this.deps.surveys
+      .listFor({ all: actor.isDistrictAdmin, councilIds: scopeIds }, 200)
+      .map((survey) => {
+        const councilIds = this.deps.surveys.councilsOf(survey.id).map((c) => c.id);
+        return {
+          survey,
+          status: this.statusOf(survey),
+          figures: this.figuresFor(survey.id, this.figureCouncils(actor, councilIds)),
+        };
+      });
+  }
+
+  /** The start page notice: open surveys the person is asked in and has not answered. */
+  pendingFor(actor: Actor): PendingSurvey[] {
+    if (actor.memberships.length === 0) return [];
+    return this.deps.surveys.pendingFor(actor.id, this.today());
+  }
+
+  /**
+   * For the evaluation report (/stats): surveys whose answering window overlaps [from, to] and that
+   * asked one of `councilIds`, counted only over those councils — of which the ones the actor may
+   * not see are ignored. Comments only for officers and district admins.
+   */
+  resultsForReport(actor: Actor, query: SurveyReportQuery): SurveyResult[] {
+    const allowed = [...new Set(query.councilIds)].filter((id) => surveyPolicy.canSeeFiguresOf(actor, id));
+    if (allowed.length === 0 || query.from > query.to) return [];
+    const results: SurveyResult[] = [];
+    for (const survey of this.deps.surveys.overlapping(query.from, query.to, allowed)) {
+      const lastDay = this.lastDay(survey);
+      // Closed early: the window ends on the day it was closed (and a survey closed before it opened never ran).
+      if (lastDay < survey.opens_on || lastDay < query.from) continue;
+      const asked = this.deps.surveys.councilsOf(survey.id).map((c) => c.id);
+      const inScope = asked.filter((id) => allowed.includes(id));
+      if (inScope.length === 0) continue;
+      const figures = this.figuresFor(survey.id, inScope);
+      const commentIds = this.commentCouncils(actor, inScope);
+      results.push({
+        id: survey.id,
+        title: survey.title,
+        opensOn: survey.opens_on,
+        closesOn: lastDay,
+        invited: figures.invited,
+        answered: figures.answered,
+        ratings: figures.ratings,
+        mean: figures.mean,
+        comments: surveyPolicy.isStaff(actor) ? this.deps.surveys.comments(survey.id, commentIds) : undefined,
+      });
+    }
+    return results;
+  }
+}

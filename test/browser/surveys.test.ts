@@ -1,0 +1,169 @@
+/**
+ * The survey of network persons (issue 6, item 4) in a real browser: a network person follows the
+ * start page's notice and answers; staff read the list, the results and the new-survey form — each
+ * at phone and desktop width with zero axe WCAG 2.1 A/AA violations and no sideways scrolling.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { Actor } from '../../src/auth/policy.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import {
+  assertNoHorizontalScroll,
+  browserSkip,
+  checkA11y,
+  launchBrowser,
+  login,
+  newPage,
+  type PageProblems,
+  screenshot,
+  type ViewportName,
+  visibleText,
+} from '../helpers/browser.js';
+
+describe('surveys in the browser', { skip: browserSkip }, () => {
+  let app: TestApp;
+  let browser: Browser;
+  let surveyId = 0;
+
+  const actor = (email: string): Actor => {
+    const u = app.deps.users.findByEmail(email);
+    const a = u && app.deps.users.loadActor(u.id);
+    assert.ok(a, email);
+    return a;
+  };
+  const councilId = (slug: string) =>
+    app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+
+  before(async () => {
+    app = await startTestApp();
+    browser = await launchBrowser();
+    const surveys = app.deps.services.surveys;
+    surveyId = surveys.create(actor('betjent@politi.example'), {
+      title: 'Tilfredshed med Nærnet efter pilotperioden',
+      intro: 'Politiet vil gerne vide, hvordan samarbejdet går.\nDet tager et minut.',
+      opens_on: surveys.today(),
+      closes_on: '2099-12-31',
+      council_ids: [councilId('glumsoe'), councilId('fladsaa'), councilId('vestegn')],
+      whole_district: false,
+    });
+    surveys.respond(actor('formand@glumsoe.example'), surveyId, {
+      rating: 3,
+      comment:
+        'Godt med faste møder.\nMen svarene på bekymringer kommer for sent – især om sommeren, hvor der er travlt på stationen.',
+      council_id: null,
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function check(page: Page, problems: PageProblems, label: string): Promise<void> {
+    await checkA11y(page, label);
+    await assertNoHorizontalScroll(page, label);
+    assert.deepEqual(problems.list, [], label);
+  }
+
+  const respondents: Record<ViewportName, string> = {
+    phone: 'hal@glumsoe.example',
+    desktop: 'brugs@fladsaa.example',
+  };
+
+  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
+    it(`${viewport}: a network person answers through the start page's notice`, async () => {
+      const { context, page, problems } = await newPage(browser, app.url, viewport);
+      try {
+        await login(page, respondents[viewport]);
+        await page.goto('/');
+        await check(page, problems, `${viewport} start page with the survey notice`);
+        await screenshot(page, `survey-notice-${viewport}`);
+        await Promise.all([
+          page.waitForURL(`**/surveys/${surveyId}`),
+          page.getByRole('link', { name: /Svar på "Tilfredshed med Nærnet/ }).click(),
+        ]);
+        await check(page, problems, `${viewport} answer form`);
+        await screenshot(page, `survey-form-${viewport}`);
+
+        // Without a rating: the error summary, and the form is still accessible.
+        await page.locator('#field-comment').fill('Det lokale samarbejde fungerer.');
+        await Promise.all([
+          page.waitForLoadState('load'),
+          page.getByRole('button', { name: 'Send svar' }).click(),
+        ]);
+        assert.match(await visibleText(page.locator('.error-summary')), /Vælg, hvor tilfreds du er/);
+        assert.equal(await page.locator('#field-comment').inputValue(), 'Det lokale samarbejde fungerer.');
+        await check(page, problems, `${viewport} answer form with an error`);
+
+        await page.getByLabel('4 – Meget tilfreds').check();
+        await Promise.all([
+          page.waitForURL(`**/surveys/${surveyId}`),
+          page.getByRole('button', { name: 'Send svar' }).click(),
+        ]);
+        const main = await visibleText(page.locator('main'));
+        assert.match(main, /Tak for dit svar/);
+        assert.match(main, /Tak, du har svaret/);
+        assert.equal(await page.locator('input[name="rating"]').count(), 0);
+        await check(page, problems, `${viewport} thank-you page`);
+        await screenshot(page, `survey-answered-${viewport}`);
+
+        await page.goto('/');
+        assert.equal(await page.locator(`a[href="/surveys/${surveyId}"]`).count(), 0);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
+    it(`${viewport}: staff read the list, the results and the new-survey form`, async () => {
+      const { context, page, problems } = await newPage(browser, app.url, viewport);
+      try {
+        await login(page, 'betjent@politi.example');
+        await page.goto('/surveys');
+        await check(page, problems, `${viewport} survey list`);
+        await screenshot(page, `survey-list-${viewport}`);
+
+        await page.goto(`/surveys/${surveyId}`);
+        await check(page, problems, `${viewport} results`);
+        await screenshot(page, `survey-results-${viewport}`);
+        assert.match(await visibleText(page.locator('main')), /Godt med faste møder/);
+
+        await page.goto('/surveys/new');
+        await check(page, problems, `${viewport} new survey form`);
+        await screenshot(page, `survey-new-${viewport}`);
+        await page.locator('#field-title').fill('Ny runde');
+        await page.locator('#field-opens_on').fill('2099-06-10');
+        await page.locator('#field-closes_on').fill('2099-06-01');
+        await Promise.all([
+          page.waitForLoadState('load'),
+          page.getByRole('button', { name: 'Opret og send invitationer' }).click(),
+        ]);
+        assert.match(
+          await visibleText(page.locator('.error-summary')),
+          /Lukkedatoen skal være samme dag som eller efter åbningsdatoen/,
+        );
+        await check(page, problems, `${viewport} new survey form with errors`);
+        await screenshot(page, `survey-new-errors-${viewport}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('a council admin sees the totals of their council, accessible and without comments', async () => {
+    const { context, page, problems } = await newPage(browser, app.url, 'phone');
+    try {
+      await login(page, 'formand@glumsoe.example');
+      await page.goto(`/surveys/${surveyId}`);
+      const main = await visibleText(page.locator('main'));
+      assert.match(main, /Du ser de samlede tal for dit lokalråd/);
+      assert.doesNotMatch(main, /Godt med faste møder/);
+      await check(page, problems, 'council admin results');
+      await page.goto('/surveys');
+      await check(page, problems, 'council admin list');
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,587 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { Client, textOf } from '../helpers/client.js';
+
+/**
+ * Surveys of network persons (issue 6, item 4): who opens, answers and reads them, once per
+ * person, the Copenhagen answering window, exact figures, anonymous comments, invitation mail.
+ */
+
+const LOGINS = {
+  admin: 'admin@politi.example',
+  officer: 'betjent@politi.example',
+  foreignOfficer: 'fremmed@politi.example',
+  formand: 'formand@glumsoe.example',
+  hal: 'hal@glumsoe.example',
+  brugs: 'brugs@fladsaa.example',
+  vest: 'vest@vestegn.example',
+  g3: 'skole@glumsoe.example',
+  g4: 'kirke@glumsoe.example',
+  faxe: 'net@faxe.example',
+} as const;
+type Role = keyof typeof LOGINS;
+
+/** Names of people who answer: they must never appear on a results page. */
+const RESPONDENT_NAMES = ['Jens Æbeltoft', 'Lise Østergaard', 'Birgit Sørensen', 'Skole Glumsø'];
+
+const councilId = (app: TestApp, slug: string) =>
+  app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+const userId = (app: TestApp, email: string) =>
+  app.deps.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(email) as number;
+
+/**
+ * Beyond the demo: two more active Glumsø members, one invited (not yet active) Glumsø member, a
+ * council in Faxe with its own officer and network person — "foreign" to the pilot surveys.
+ */
+function seedPeople(app: TestApp): void {
+  const db = app.deps.db;
+  const now = new Date().toISOString();
+  const hash = db
+    .prepare("SELECT password_hash FROM users WHERE email = 'hal@glumsoe.example'")
+    .pluck()
+    .get();
+  const faxeMunicipality = db.prepare("SELECT id FROM municipalities WHERE name = 'Faxe'").pluck().get();
+  const faxe = Number(
+    db
+      .prepare(
+        `INSERT INTO councils (municipality_id, name, slug, created_at) VALUES (?, 'Faxe Lokalråd', 'faxe-test', ?)`,
+      )
+      .run(faxeMunicipality, now).lastInsertRowid,
+  );
+  const addUser = (email: string, name: string, status: string, officer = 0) =>
+    Number(
+      db
+        .prepare(
+          `INSERT INTO users (email, name, password_hash, status, is_officer, privacy_accepted_at, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(email, name, hash, status, officer, now, now, now).lastInsertRowid,
+    );
+  const member = (user: number, council: number, role = 'network_person') =>
+    db
+      .prepare(
+        'INSERT INTO memberships (user_id, council_id, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(user, council, role, now, now);
+  const glumsoe = councilId(app, 'glumsoe');
+  member(addUser(LOGINS.g3, 'Skole Glumsø', 'active'), glumsoe);
+  member(addUser(LOGINS.g4, 'Kirke Glumsø', 'active'), glumsoe);
+  member(addUser('inviteret@glumsoe.example', 'Inviteret Glumsø', 'invited'), glumsoe);
+  const foreign = addUser(LOGINS.foreignOfficer, 'Fremmed Betjent', 'active', 1);
+  db.prepare('INSERT INTO officer_assignments (officer_id, council_id, created_at) VALUES (?, ?, ?)').run(
+    foreign,
+    faxe,
+    now,
+  );
+  member(addUser(LOGINS.faxe, 'Net Faxe', 'active'), faxe);
+}
+
+async function loginAll(app: TestApp, roles: Role[]): Promise<Record<Role, Client>> {
+  const clients = {} as Record<Role, Client>;
+  for (const role of roles) {
+    clients[role] = new Client(app.url);
+    await clients[role].login(LOGINS[role]);
+  }
+  return clients;
+}
+
+async function createSurvey(client: Client, fields: Record<string, string | string[]>): Promise<number> {
+  await client.get('/surveys/new');
+  const page = await client.post('/surveys', fields);
+  assert.equal(page.status, 303, textOf(page.text).slice(0, 400));
+  const match = /^\/surveys\/(\d+)$/.exec(page.location ?? '');
+  assert.ok(match, `redirect to the survey, got ${page.location}`);
+  return Number(match[1]);
+}
+
+async function answer(client: Client, id: number, form: Record<string, string>) {
+  await client.get(`/surveys/${id}`);
+  return client.post(`/surveys/${id}/responses`, form);
+}
+
+describe('surveys', () => {
+  let app: TestApp;
+  let clients: Record<Role, Client>;
+  let today: string;
+  const glumsoe = () => String(councilId(app, 'glumsoe'));
+  const fladsaa = () => String(councilId(app, 'fladsaa'));
+  const count = (sql: string, ...params: unknown[]) =>
+    app.deps.db
+      .prepare(sql)
+      .pluck()
+      .get(...params) as number;
+
+  before(async () => {
+    app = await startTestApp();
+    seedPeople(app);
+    clients = await loginAll(app, Object.keys(LOGINS) as Role[]);
+    today = app.deps.services.surveys.today();
+  });
+  after(() => app.close());
+
+  const form = (overrides: Record<string, string | string[]> = {}) => ({
+    title: 'Tilfredshed med Nærnet',
+    intro: 'Hjælp os med at blive bedre.',
+    opens_on: today,
+    closes_on: '2099-12-31',
+    council_ids: [glumsoe(), fladsaa()],
+    ...overrides,
+  });
+
+  describe('opening a survey', () => {
+    it('officers and district admins get the form; council admins and network persons get 404', async () => {
+      for (const role of ['admin', 'officer', 'foreignOfficer'] as Role[]) {
+        const page = await clients[role].get('/surveys/new');
+        assert.equal(page.status, 200, role);
+        assert.match(textOf(page.text), /Svarene er anonyme/);
+      }
+      for (const role of ['formand', 'hal', 'vest'] as Role[]) {
+        assert.equal((await clients[role].get('/surveys/new')).status, 404, role);
+        assert.equal((await clients[role].post('/surveys', form())).status, 404, `${role} POST`);
+      }
+      assert.equal((await new Client(app.url).get('/surveys/new')).status, 303);
+    });
+
+    it('an officer is offered only the councils they cover; a district admin also the whole district', async () => {
+      const officer = textOf((await clients.officer.get('/surveys/new')).text);
+      assert.match(officer, /Glumsø Lokalråd/);
+      assert.doesNotMatch(officer, /Faxe Lokalråd/);
+      assert.doesNotMatch(officer, /Hele politikredsen/);
+      const foreign = textOf((await clients.foreignOfficer.get('/surveys/new')).text);
+      assert.match(foreign, /Faxe Lokalråd/);
+      assert.doesNotMatch(foreign, /Glumsø Lokalråd/);
+      assert.match(textOf((await clients.admin.get('/surveys/new')).text), /Hele politikredsen/);
+    });
+
+    it('refuses a closing date before the opening date in Danish and keeps the input', async () => {
+      await clients.officer.get('/surveys/new');
+      const page = await clients.officer.post(
+        '/surveys',
+        form({ title: 'Min undersøgelse', opens_on: '2099-06-10', closes_on: '2099-06-09' }),
+      );
+      assert.equal(page.status, 422);
+      assert.match(textOf(page.text), /Lukkedatoen skal være samme dag som eller efter åbningsdatoen/);
+      assert.match(page.text, /href="#field-closes_on"/);
+      assert.match(page.text, /value="Min undersøgelse"/);
+      assert.match(page.text, /value="2099-06-10"/);
+      assert.match(page.text, new RegExp(`value="${glumsoe()}" checked`));
+    });
+
+    it('refuses missing fields, bad dates, a past opening date and no councils — never a 500', async () => {
+      const empty = await clients.officer.post('/surveys', { council_ids: 'x' });
+      assert.equal(empty.status, 422);
+      assert.match(textOf(empty.text), /Skriv en titel/);
+      assert.match(textOf(empty.text), /Skriv datoen, hvor undersøgelsen åbner/);
+      const bad = await clients.officer.post('/surveys', form({ opens_on: '2099-02-30' }));
+      assert.equal(bad.status, 422);
+      assert.match(textOf(bad.text), /Skriv en gyldig dato for, hvornår undersøgelsen åbner/);
+      const past = await clients.officer.post('/surveys', form({ opens_on: '2015-02-24' }));
+      assert.equal(past.status, 422);
+      assert.match(textOf(past.text), /Undersøgelsen kan tidligst åbne i dag/);
+      const none = await clients.officer.post('/surveys', form({ council_ids: [] }));
+      assert.equal(none.status, 422);
+      assert.match(textOf(none.text), /Vælg mindst ét lokalråd/);
+    });
+
+    it("an officer cannot ask another officer's council", async () => {
+      await clients.foreignOfficer.get('/surveys/new');
+      const page = await clients.foreignOfficer.post('/surveys', form({ council_ids: [glumsoe()] }));
+      assert.equal(page.status, 422);
+      assert.match(textOf(page.text), /Du kan kun spørge lokalråd, som du dækker/);
+      const whole = await clients.officer.post('/surveys', form({ council_ids: [], whole_district: '1' }));
+      assert.equal(whole.status, 422);
+    });
+
+    it('a POST without _csrf is refused with 403', async () => {
+      await clients.officer.get('/surveys/new');
+      assert.equal((await clients.officer.post('/surveys', { ...form(), _csrf: '' })).status, 403);
+    });
+  });
+
+  describe('one survey of Glumsø and Fladså', () => {
+    let id: number;
+    before(async () => {
+      app.smtp.received.length = 0;
+      id = await createSurvey(clients.officer, form({ title: 'Evaluering af piloten <b>2015</b>' }));
+    });
+
+    it('records survey.created and queues one invitation per active asked person, which arrives by SMTP', async () => {
+      assert.equal(
+        count("SELECT count(*) FROM audit_log WHERE action = 'survey.created' AND entity_id = ?", id),
+        1,
+      );
+      // formand, hal, g3, g4 in Glumsø; brugs in Fladså. Not the invited person, not Vestegn or Faxe.
+      assert.equal(count("SELECT count(*) FROM outbox WHERE kind = 'survey_invitation'"), 5);
+      await app.deliverMail();
+      for (const role of ['formand', 'hal', 'g3', 'g4', 'brugs'] as Role[]) {
+        const mails = app.smtp.to(LOGINS[role]);
+        assert.equal(mails.length, 1, role);
+        const mail = mails[0];
+        assert.ok(mail);
+        assert.equal(mail.subject, 'Hvad synes du om Nærnet? Svar på en kort undersøgelse');
+        assert.ok(mail.text.includes(`${app.url}/surveys/${id}`), 'the link to the survey');
+        assert.match(mail.text, /til og med 31\. december 2099/);
+        assert.match(mail.text, /Evaluering af piloten <b>2015<\/b>/);
+      }
+      for (const email of [LOGINS.vest, LOGINS.faxe, 'inviteret@glumsoe.example', LOGINS.officer]) {
+        assert.equal(app.smtp.to(email).length, 0, email);
+      }
+    });
+
+    it('the start page of an asked network person links to the open survey; others see no notice', async () => {
+      const home = await clients.hal.get('/');
+      assert.match(textOf(home.text), /Svar på en kort undersøgelse/);
+      assert.ok(home.text.includes(`href="/surveys/${id}"`));
+      assert.ok(!home.text.includes('<b>2015</b>'), 'the title is escaped');
+      for (const role of ['vest', 'faxe', 'officer'] as Role[]) {
+        assert.ok(!(await clients[role].get('/')).text.includes(`/surveys/${id}"`), role);
+      }
+    });
+
+    it('who may open the survey page: asked members, its staff; others get 404', async () => {
+      for (const role of ['hal', 'brugs', 'formand', 'officer', 'admin'] as Role[]) {
+        assert.equal((await clients[role].get(`/surveys/${id}`)).status, 200, role);
+      }
+      for (const role of ['vest', 'faxe', 'foreignOfficer'] as Role[]) {
+        assert.equal((await clients[role].get(`/surveys/${id}`)).status, 404, role);
+      }
+      assert.equal((await clients.hal.get('/surveys/99999')).status, 404);
+      assert.equal((await new Client(app.url).get(`/surveys/${id}`)).status, 303);
+    });
+
+    it('a network person sees the question as radio buttons in a fieldset, and no results', async () => {
+      const page = await clients.hal.get(`/surveys/${id}`);
+      assert.match(page.text, /<legend class="form-label">Hvor tilfreds er du samlet set/);
+      for (const r of ['1', '2', '3', '4'])
+        assert.match(page.text, new RegExp(`type="radio"[^>]*value="${r}"`));
+      assert.match(textOf(page.text), /1 – Meget utilfreds/);
+      assert.match(textOf(page.text), /4 – Meget tilfreds/);
+      assert.match(textOf(page.text), /Skriv ikke navne på andre personer/);
+      assert.match(textOf(page.text), /Dit svar er anonymt/);
+      assert.doesNotMatch(textOf(page.text), /Resultater|Svarprocent/);
+    });
+
+    it('a network person outside the survey cannot answer it (404)', async () => {
+      await clients.vest.get('/');
+      const page = await clients.vest.post(`/surveys/${id}/responses`, { rating: '4' });
+      assert.equal(page.status, 404);
+      assert.equal(count('SELECT count(*) FROM survey_responses WHERE survey_id = ?', id), 0);
+    });
+
+    it('refuses a missing or invalid rating and a too long comment, keeping the comment', async () => {
+      const missing = await answer(clients.hal, id, { comment: 'Godt samarbejde' });
+      assert.equal(missing.status, 422);
+      assert.match(textOf(missing.text), /Vælg, hvor tilfreds du er/);
+      assert.match(missing.text, /href="#field-rating"/);
+      assert.match(missing.text, /Godt samarbejde<\/textarea>/);
+      const five = await clients.hal.post(`/surveys/${id}/responses`, { rating: '5' });
+      assert.equal(five.status, 422);
+      const long = await clients.hal.post(`/surveys/${id}/responses`, {
+        rating: '3',
+        comment: 'x'.repeat(2001),
+      });
+      assert.equal(long.status, 422);
+      assert.match(textOf(long.text), /Skriv en kommentar på højst 2\.000 tegn/);
+      assert.equal(count('SELECT count(*) FROM survey_responses WHERE survey_id = ?', id), 0);
+    });
+
+    it('answers once: thanks, no form again, a second POST is refused and the first answer stands', async () => {
+      const first = await answer(clients.hal, id, { rating: '4', comment: 'Godt samarbejde med betjenten' });
+      assert.equal(first.status, 303);
+      assert.equal(first.location, `/surveys/${id}`);
+      const after = await clients.hal.get(`/surveys/${id}`);
+      assert.match(textOf(after.text), /Tak for dit svar/);
+      assert.match(textOf(after.text), /Tak, du har svaret/);
+      assert.ok(!after.text.includes(`action="/surveys/${id}/responses"`), 'no form again');
+
+      const again = await clients.hal.post(`/surveys/${id}/responses`, { rating: '1', comment: 'Igen' });
+      assert.equal(again.status, 409);
+      assert.match(textOf(again.text), /Du har allerede svaret på denne undersøgelse/);
+      const rows = app.deps.db
+        .prepare('SELECT rating, comment FROM survey_responses WHERE survey_id = ? AND user_id = ?')
+        .all(id, userId(app, LOGINS.hal));
+      assert.deepEqual(rows, [{ rating: 4, comment: 'Godt samarbejde med betjenten' }]);
+      assert.ok(!(await clients.hal.get('/')).text.includes(`href="/surveys/${id}"`), 'the notice is gone');
+    });
+
+    it('the database itself refuses a second answer by the same person', () => {
+      assert.throws(
+        () =>
+          app.deps.db
+            .prepare(
+              `INSERT INTO survey_responses (survey_id, user_id, council_id, rating, created_at)
+               VALUES (?, ?, ?, 2, ?)`,
+            )
+            .run(id, userId(app, LOGINS.hal), councilId(app, 'glumsoe'), new Date().toISOString()),
+        /UNIQUE/,
+      );
+    });
+
+    describe('with everyone’s answers in', () => {
+      before(async () => {
+        assert.equal((await answer(clients.formand, id, { rating: '3' })).status, 303);
+        assert.equal(
+          (await answer(clients.g3, id, { rating: '2', comment: 'Mere information fra politiet, tak' }))
+            .status,
+          303,
+        );
+        assert.equal(
+          (await answer(clients.brugs, id, { rating: '1', comment: 'Svar kom for sent' })).status,
+          303,
+        );
+      });
+
+      it('staff see exact counts, mean with a decimal comma, response rate and per-council figures', async () => {
+        for (const role of ['officer', 'admin'] as Role[]) {
+          const page = await clients[role].get(`/surveys/${id}`);
+          assert.equal(page.status, 200, role);
+          const text = textOf(page.text);
+          // Glumsø 4 asked (formand, hal, g3, g4) + Fladså 1 = 5; 4 answered: 4, 3, 2, 1.
+          assert.match(text, /Har svaret 4 af 5 \(80 %\)/, role);
+          assert.match(text, /Gennemsnit 2,5 på en skala/, role);
+          for (const r of [
+            '4 – Meget tilfreds 1 25 %',
+            '3 – Tilfreds 1 25 %',
+            '2 – Utilfreds 1 25 %',
+            '1 – Meget utilfreds 1 25 %',
+          ])
+            assert.ok(text.includes(r), `${role}: ${r}`);
+          // Lokalråd, Spurgt, Svar, Svarprocent, 1, 2, 3, 4, Gennemsnit
+          assert.ok(text.includes('Glumsø Lokalråd 4 3 75 % 0 1 1 1 3,0'), `${role} Glumsø row`);
+          assert.ok(text.includes('Fladså Lokalråd 1 1 100 % 1 0 0 0 1,0'), `${role} Fladså row`);
+        }
+      });
+
+      it('staff read the comments without names; council admins see only their council’s totals and no comments', async () => {
+        const staff = textOf((await clients.officer.get(`/surveys/${id}`)).text);
+        assert.match(staff, /Kommentarer \(3\)/);
+        for (const c of [
+          'Godt samarbejde med betjenten',
+          'Mere information fra politiet, tak',
+          'Svar kom for sent',
+        ])
+          assert.ok(staff.includes(c), c);
+        for (const name of RESPONDENT_NAMES) assert.ok(!staff.includes(name), `no name: ${name}`);
+
+        const formand = await clients.formand.get(`/surveys/${id}`);
+        const text = textOf(formand.text);
+        assert.match(text, /Tak, du har svaret/);
+        assert.match(text, /Har svaret 3 af 4 \(75 %\)/);
+        assert.match(text, /Gennemsnit 3,0/);
+        assert.ok(text.includes('Glumsø Lokalråd 4 3 75 %'));
+        assert.doesNotMatch(text, /Fladså Lokalråd \d/);
+        assert.doesNotMatch(text, /Kommentarer \(|Godt samarbejde|Mere information|Svar kom for sent/);
+      });
+
+      it('network persons never see results', async () => {
+        const text = textOf((await clients.brugs.get(`/surveys/${id}`)).text);
+        assert.match(text, /Tak, du har svaret/);
+        assert.doesNotMatch(text, /Resultater|Gennemsnit|Svar kom for sent/);
+        assert.equal((await clients.hal.get('/surveys')).status, 404);
+      });
+
+      it('the list shows answered of asked for what each reader may see', async () => {
+        const officer = textOf((await clients.officer.get('/surveys')).text);
+        assert.match(officer, /Evaluering af piloten <b>2015<\/b> .* Åben 4 af 5 2,5/);
+        const formand = textOf((await clients.formand.get('/surveys')).text);
+        assert.match(formand, /Evaluering af piloten <b>2015<\/b> .* Åben 3 af 4 3,0/);
+        const foreign = textOf((await clients.foreignOfficer.get('/surveys')).text);
+        assert.doesNotMatch(foreign, /Evaluering af piloten/);
+      });
+
+      it('resultsForReport: figures for the chosen councils the actor may see; comments only for staff', () => {
+        const surveys = app.deps.services.surveys;
+        const actor = (role: Role) => {
+          const a = app.deps.users.loadActor(userId(app, LOGINS[role]));
+          assert.ok(a);
+          return a;
+        };
+        const both = [Number(glumsoe()), Number(fladsaa())];
+        const query = { from: today, to: today, councilIds: both };
+        const forOfficer = surveys.resultsForReport(actor('officer'), query).find((r) => r.id === id);
+        assert.ok(forOfficer);
+        assert.equal(forOfficer.invited, 5);
+        assert.equal(forOfficer.answered, 4);
+        assert.deepEqual(forOfficer.ratings, [1, 1, 1, 1]);
+        assert.equal(forOfficer.mean, 2.5);
+        assert.equal(forOfficer.opensOn, today);
+        assert.deepEqual([...(forOfficer.comments ?? [])].sort(), [
+          'Godt samarbejde med betjenten',
+          'Mere information fra politiet, tak',
+          'Svar kom for sent',
+        ]);
+
+        const onlyFladsaa = surveys
+          .resultsForReport(actor('admin'), { ...query, councilIds: [Number(fladsaa())] })
+          .find((r) => r.id === id);
+        assert.deepEqual(
+          { invited: onlyFladsaa?.invited, answered: onlyFladsaa?.answered, mean: onlyFladsaa?.mean },
+          { invited: 1, answered: 1, mean: 1 },
+        );
+        assert.deepEqual(onlyFladsaa?.comments, ['Svar kom for sent']);
+
+        // The council admin asks for both councils; Fladså is ignored, and no comments.
+        const forFormand = surveys.resultsForReport(actor('formand'), query).find((r) => r.id === id);
+        assert.ok(forFormand);
+        assert.deepEqual(
+          { invited: forFormand.invited, answered: forFormand.answered, ratings: forFormand.ratings },
+          { invited: 4, answered: 3, ratings: [0, 1, 1, 1] },
+        );
+        assert.equal(forFormand.mean, 3);
+        assert.equal(forFormand.comments, undefined);
+
+        assert.deepEqual(surveys.resultsForReport(actor('hal'), query), []);
+        assert.deepEqual(surveys.resultsForReport(actor('foreignOfficer'), query), []);
+        // A period before the survey opened.
+        assert.deepEqual(
+          surveys.resultsForReport(actor('officer'), {
+            from: '2015-01-01',
+            to: '2015-12-31',
+            councilIds: both,
+          }),
+          [],
+        );
+      });
+
+      it('closing early: not by a foreign officer or a council admin; by its officer, audited, and answering stops', async () => {
+        for (const role of ['foreignOfficer', 'formand', 'hal'] as Role[]) {
+          await clients[role].get('/');
+          assert.equal((await clients[role].post(`/surveys/${id}/close`)).status, 404, role);
+        }
+        await clients.officer.get(`/surveys/${id}`);
+        const page = await clients.officer.post(`/surveys/${id}/close`);
+        assert.equal(page.status, 303);
+        assert.equal(
+          count("SELECT count(*) FROM audit_log WHERE action = 'survey.closed' AND entity_id = ?", id),
+          1,
+        );
+        assert.match(textOf((await clients.officer.get(`/surveys/${id}`)).text), /Lukket før tid/);
+        // g4 never answered: now the survey is gone for them, and the answer is refused.
+        assert.equal((await clients.g4.get(`/surveys/${id}`)).status, 404);
+        await clients.g4.get('/');
+        assert.equal((await clients.g4.post(`/surveys/${id}/responses`, { rating: '4' })).status, 404);
+        assert.ok(!(await clients.g4.get('/')).text.includes(`href="/surveys/${id}"`));
+        // The council admin still sees the totals.
+        assert.equal((await clients.formand.get(`/surveys/${id}`)).status, 200);
+      });
+    });
+  });
+
+  it('someone in two asked councils chooses the council they answer for, and counts once in the total', async () => {
+    const now = new Date().toISOString();
+    app.deps.db
+      .prepare(
+        `INSERT INTO memberships (user_id, council_id, role, created_at, updated_at) VALUES (?, ?, 'network_person', ?, ?)`,
+      )
+      .run(userId(app, LOGINS.g4), councilId(app, 'fladsaa'), now, now);
+    const g4 = new Client(app.url);
+    await g4.login(LOGINS.g4); // memberships are read at login
+    const id = await createSurvey(clients.officer, form({ title: 'To lokalråd' }));
+    const page = await g4.get(`/surveys/${id}`);
+    assert.match(textOf(page.text), /Vælg det, du svarer for/);
+    const missing = await g4.post(`/surveys/${id}/responses`, { rating: '2' });
+    assert.equal(missing.status, 422);
+    assert.match(textOf(missing.text), /Vælg det lokalråd, du svarer for/);
+    const foreign = await g4.post(`/surveys/${id}/responses`, {
+      rating: '2',
+      council_id: String(councilId(app, 'vestegn')),
+    });
+    assert.equal(foreign.status, 422);
+    assert.equal(
+      (await g4.post(`/surveys/${id}/responses`, { rating: '2', council_id: fladsaa() })).status,
+      303,
+    );
+    assert.equal(
+      count('SELECT council_id FROM survey_responses WHERE survey_id = ?', id),
+      councilId(app, 'fladsaa'),
+    );
+    const text = textOf((await clients.officer.get(`/surveys/${id}`)).text);
+    // Glumsø: formand, hal, g3, g4 = 4; Fladså: brugs, g4 = 2; distinct people: 5.
+    assert.match(text, /Har svaret 1 af 5 \(20 %\)/);
+    assert.ok(text.includes('Fladså Lokalråd 2 1 50 %'));
+    assert.ok(text.includes('Glumsø Lokalråd 4 0 0 %'));
+  });
+
+  it('a district admin may ask the whole district', async () => {
+    const before = count("SELECT count(*) FROM outbox WHERE kind = 'survey_invitation'");
+    const id = await createSurvey(
+      clients.admin,
+      form({ title: 'Hele kredsen', council_ids: [], whole_district: '1' }),
+    );
+    assert.equal(
+      count('SELECT count(*) FROM survey_councils WHERE survey_id = ?', id),
+      count('SELECT count(*) FROM councils WHERE active = 1'),
+    );
+    // 4 Glumsø + 1 Fladså + 1 Vestegn + 1 Faxe active people (g4 is in two councils: one mail).
+    assert.equal(count("SELECT count(*) FROM outbox WHERE kind = 'survey_invitation'") - before, 7);
+    assert.equal((await clients.faxe.get(`/surveys/${id}`)).status, 200);
+    assert.equal((await clients.foreignOfficer.get(`/surveys/${id}`)).status, 200);
+    // The foreign officer sees Faxe's figures only, and cannot close a survey of councils they do not cover.
+    const text = textOf((await clients.foreignOfficer.get(`/surveys/${id}`)).text);
+    assert.ok(text.includes('Faxe Lokalråd 1 0'));
+    assert.doesNotMatch(text, /Glumsø Lokalråd \d/);
+    assert.doesNotMatch(text, /Luk undersøgelsen/);
+  });
+});
+
+describe('the answering window in Copenhagen dates', () => {
+  let app: TestApp;
+  let clock = new Date('2026-01-15T11:00:00Z'); // winter: Copenhagen = UTC+1
+  let id: number;
+
+  before(async () => {
+    app = await startTestApp({ now: () => clock });
+    seedPeople(app);
+    const { officer } = await loginAll(app, ['officer']);
+    assert.ok(officer);
+    id = await createSurvey(officer, {
+      title: 'Én dag i januar',
+      opens_on: '2026-01-16',
+      closes_on: '2026-01-16',
+      council_ids: [String(councilId(app, 'glumsoe')), String(councilId(app, 'fladsaa'))],
+    });
+  });
+  after(() => app.close());
+
+  /** A fresh login at the given instant (sessions idle out when the clock jumps). */
+  async function at(iso: string, role: Role): Promise<Client> {
+    clock = new Date(iso);
+    const client = new Client(app.url);
+    await client.login(LOGINS[role]);
+    return client;
+  }
+
+  it('before opens_on (23:30 the evening before) the survey is 404 to a network person, and not on the start page', async () => {
+    const hal = await at('2026-01-15T22:30:00Z', 'hal'); // 15.1. kl. 23.30
+    assert.equal((await hal.get(`/surveys/${id}`)).status, 404);
+    assert.equal((await hal.post(`/surveys/${id}/responses`, { rating: '3' })).status, 404);
+    assert.ok(!(await hal.get('/')).text.includes(`href="/surveys/${id}"`));
+  });
+
+  it('it opens at midnight Copenhagen time, while UTC is still the day before', async () => {
+    const hal = await at('2026-01-15T23:30:00Z', 'hal'); // 16.1. kl. 00.30
+    assert.equal((await hal.get(`/surveys/${id}`)).status, 200);
+    assert.ok((await hal.get('/')).text.includes(`href="/surveys/${id}"`));
+  });
+
+  it('a survey closing today is still open at 23:30 local time', async () => {
+    const hal = await at('2026-01-16T22:30:00Z', 'hal'); // 16.1. kl. 23.30
+    assert.equal((await answer(hal, id, { rating: '3' })).status, 303);
+  });
+
+  it('after closes_on (00:30 the next day, still the 16th in UTC) answering is 404', async () => {
+    const brugs = await at('2026-01-16T23:30:00Z', 'brugs'); // 17.1. kl. 00.30
+    assert.equal((await brugs.get(`/surveys/${id}`)).status, 404);
+    assert.equal((await brugs.post(`/surveys/${id}/responses`, { rating: '3' })).status, 404);
+    // Having answered does not keep the survey visible to a network person after it ended.
+    const hal = await at('2026-01-16T23:30:00Z', 'hal');
+    assert.equal((await hal.get(`/surveys/${id}`)).status, 404);
+    // Staff still read the result: 1 of 5 asked, mean 3.
+    const officer = await at('2026-01-16T23:30:00Z', 'officer');
+    const text = textOf((await officer.get(`/surveys/${id}`)).text);
+    assert.match(text, /Afsluttet/);
+    assert.match(text, /Har svaret 1 af 5 \(20 %\)/);
+    assert.match(text, /Gennemsnit 3,0/);
+  });
+});
