@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import type { Composition } from '../src/composition.js';
 import { compose } from '../src/composition.js';
 import { loadConfig } from '../src/config.js';
+import { seededRandom } from '../src/demo/demo-support.js';
 import { period } from '../src/features/stats/period.js';
 import { StatsRepository } from '../src/features/stats/stats.repository.js';
 import { localDate } from '../src/web/dates.js';
@@ -34,24 +35,13 @@ const MEMBERS_PER_COUNCIL = 20;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** A deterministic generator (mulberry32), so every run seeds the same district. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * A district's year straight into SQLite in one transaction (the FTS, count and stats triggers
  * run as they would for the portal). Staff get a TOTP secret: production requires it.
  */
 export function seedDistrictYear(deps: Composition, count: number, totpSecret: string): void {
   const { db } = deps;
-  const rnd = random(6);
+  const rnd = seededRandom(6);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)] as T;
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/policy.js';
 import type { Composition } from '../composition.js';
 import { localDate, parseLocalDateTime } from '../web/dates.js';
+import { demoLookup } from './demo-support.js';
 
 /**
  * Everyday activity for the demo (DESIGN §5: "enough … that every page shows something real"):
@@ -9,15 +10,8 @@ import { localDate, parseLocalDateTime } from '../web/dates.js';
  * in time so the pages show a history. Only `npm start` loads it — tests build their own data.
  */
 export async function loadDemoActivity(deps: Composition): Promise<void> {
-  const { db, users, services } = deps;
-  const actor = (email: string): Actor => {
-    const user = users.findByEmail(email);
-    const loaded = user ? users.loadActor(user.id) : undefined;
-    if (!loaded) throw new Error(`demo user ${email} missing`);
-    return loaded;
-  };
-  const council = (slug: string) =>
-    db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+  const { db, services } = deps;
+  const { actor, council } = demoLookup(deps);
   const hal = actor('hal@glumsoe.example');
   const formand = actor('formand@glumsoe.example');
   const brugs = actor('brugs@fladsaa.example');

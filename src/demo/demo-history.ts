@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/policy.js';
 import type { Composition } from '../composition.js';
 import { localDate, parseLocalDateTime } from '../web/dates.js';
+import { demoLookup, seededRandom } from './demo-support.js';
 
 /**
  * A year of the pilot for the demo's evaluation (/stats): concerns in every month with replies,
@@ -24,27 +25,9 @@ const TOPICS: [category: string, title: string][] = [
   ['andet', 'Efterladte indkøbsvogne i grøften'],
 ];
 
-/** A small deterministic generator (mulberry32), so the demo's figures are the same every time. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export async function loadDemoHistory(deps: Composition): Promise<void> {
-  const { db, users, services } = deps;
-  const actor = (email: string): Actor => {
-    const user = users.findByEmail(email);
-    const loaded = user ? users.loadActor(user.id) : undefined;
-    if (!loaded) throw new Error(`demo user ${email} missing`);
-    return loaded;
-  };
-  const council = (slug: string) =>
-    db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+  const { db, services } = deps;
+  const { actor, council } = demoLookup(deps);
   const department = (name: string) =>
     db.prepare('SELECT id FROM departments WHERE name = ?').pluck().get(name) as number;
   const officer = actor('betjent@politi.example');
@@ -54,7 +37,7 @@ export async function loadDemoHistory(deps: Composition): Promise<void> {
     [actor('brugs@fladsaa.example'), 'fladsaa'],
     [actor('vest@vestegn.example'), 'vestegn'],
   ];
-  const next = random(2015);
+  const next = seededRandom(2015);
   const now = deps.now().getTime();
 
   // Two to five concerns in each of the eleven months before this one.

@@ -67,3 +67,37 @@ export function optionalDate(key: string) {
       .transform((v) => (v === '' ? null : v)),
   );
 }
+
+/** "24.2.2015" (the Danish short form) → "2015-02-24"; anything else is returned as it is. */
+function fromDanishDate(v: string): string {
+  const danish = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v);
+  return danish ? `${danish[3]}-${danish[2]?.padStart(2, '0')}-${danish[1]?.padStart(2, '0')}` : v;
+}
+
+/**
+ * A calendar date from <input type="date"> (YYYY-MM-DD). Browsers without a date picker send what
+ * was typed, so the Danish short form 24.2.2015 is accepted too. Empty = null.
+ */
+export function calendarDate(invalidKey: string) {
+  return str(invalidKey).pipe(parsedCalendarDate(invalidKey));
+}
+
+function parsedCalendarDate(invalidKey: string) {
+  return z.string().transform((v, ctx) => {
+    if (v === '') return null;
+    const iso = fromDanishDate(v);
+    if (!isCalendarDate(iso)) {
+      ctx.addIssue({ code: 'custom', message: invalidKey });
+      return z.NEVER;
+    }
+    return iso;
+  });
+}
+
+/** The same, when a date must be given. */
+export function requiredCalendarDate(requiredKey: string, invalidKey: string) {
+  return str(requiredKey)
+    .pipe(z.string().min(1, requiredKey))
+    .pipe(parsedCalendarDate(invalidKey))
+    .transform((v) => v as string);
+}

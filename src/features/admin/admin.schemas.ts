@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { isCalendarDate } from '../../web/dates.js';
-import { checkbox, email, id, ids, optionalText, requiredText } from '../../web/schema-helpers.js';
+import {
+  calendarDate,
+  checkbox,
+  email,
+  id,
+  ids,
+  optionalText,
+  requiredText,
+} from '../../web/schema-helpers.js';
 
 /**
  * Form schemas for the district administration. Messages are i18n keys in locales/admin.json.
@@ -19,24 +26,6 @@ const optionalId = (key: string) =>
       .string()
       .regex(/^(\d{1,12})?$/, key)
       .transform((v) => (v === '' ? null : Number(v))),
-  );
-
-/**
- * A calendar date from <input type="date"> (YYYY-MM-DD). Browsers without a date picker send what
- * was typed, so the Danish short form 24.2.2015 is accepted too. Empty = no date.
- */
-export const optionalCalendarDate = (key: string) =>
-  trimmed.pipe(
-    z.string().transform((v, ctx) => {
-      if (v === '') return null;
-      const danish = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v);
-      const iso = danish ? `${danish[3]}-${danish[2]?.padStart(2, '0')}-${danish[1]?.padStart(2, '0')}` : v;
-      if (!isCalendarDate(iso)) {
-        ctx.addIssue({ code: 'custom', message: key });
-        return z.NEVER;
-      }
-      return iso;
-    }),
   );
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -60,7 +49,7 @@ export const councilSchema = z.object({
   ),
   municipality_id: id('admin.council.errors.municipality_required'),
   area_description: optionalText(1000, 'admin.council.errors.area_too_long'),
-  agreement_signed_on: optionalCalendarDate('admin.council.errors.date_invalid'),
+  agreement_signed_on: calendarDate('admin.council.errors.date_invalid'),
   active: checkbox,
   is_pilot: checkbox,
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { checkbox, email, optionalText, requiredText } from '../../web/schema-helpers.js';
-import { optionalCalendarDate } from '../admin/admin.schemas.js';
+import { calendarDate, checkbox, email, optionalText, requiredText } from '../../web/schema-helpers.js';
 
 /**
  * Form schemas of the roll-out pages. Messages are i18n keys (locales/rollout.json, and the
@@ -25,7 +24,7 @@ export const newCouncilSchema = z
     new_municipality: optionalText(80, 'admin.municipality.errors.name_too_long'),
     name: requiredText('admin.council.errors.name_required', 120, 'admin.council.errors.name_too_long'),
     area_description: optionalText(1000, 'admin.council.errors.area_too_long'),
-    agreement_signed_on: optionalCalendarDate('admin.council.errors.date_invalid'),
+    agreement_signed_on: calendarDate('admin.council.errors.date_invalid'),
     is_pilot: checkbox,
     officer_id: optionalId('rollout.errors.officer_invalid'),
     admin_name: requiredText('rollout.errors.admin_name_required', 100, 'rollout.errors.admin_name_too_long'),

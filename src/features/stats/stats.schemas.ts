@@ -1,29 +1,9 @@
 import { z } from 'zod';
-import { isCalendarDate } from '../../web/dates.js';
-import { ids } from '../../web/schema-helpers.js';
+import { calendarDate, ids } from '../../web/schema-helpers.js';
 import { daysInclusive } from './period.js';
 
 /** Five years is more than any evaluation needs and keeps a request's work bounded. */
 export const MAX_PERIOD_DAYS = 5 * 366;
-
-/**
- * A date from <input type="date"> (YYYY-MM-DD), or the Danish short form 24.2.2015 typed where
- * there is no date picker. Empty = not chosen.
- */
-const calendarDate = (key: string) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' ? v.trim() : v === undefined ? '' : v),
-    z.string(key).transform((v, ctx) => {
-      if (v === '') return null;
-      const danish = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v);
-      const iso = danish ? `${danish[3]}-${danish[2]?.padStart(2, '0')}-${danish[1]?.padStart(2, '0')}` : v;
-      if (!isCalendarDate(iso)) {
-        ctx.addIssue({ code: 'custom', message: key });
-        return z.NEVER;
-      }
-      return iso;
-    }),
-  );
 
 /** The query string of /stats, its CSV exports and the report: the period and the councils. */
 export const statsQuerySchema = z

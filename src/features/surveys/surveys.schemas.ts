@@ -1,22 +1,18 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../../web/dates.js';
-import { checkbox, choice, ids, optionalText, requiredText } from '../../web/schema-helpers.js';
+import {
+  checkbox,
+  choice,
+  ids,
+  optionalText,
+  requiredCalendarDate,
+  requiredText,
+} from '../../web/schema-helpers.js';
 
 /** The longest texts; the views use the same numbers for maxlength. */
 export const LIMITS = { title: 120, intro: 2000, comment: 2000 } as const;
 
 const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefined ? '' : v);
-
-/** A required <input type="date"> (YYYY-MM-DD, a Copenhagen calendar day). */
-function calendarDate(requiredKey: string, invalidKey: string) {
-  return z.preprocess(
-    trimmed,
-    z
-      .string(requiredKey)
-      .min(1, requiredKey)
-      .refine((v) => v === '' || isCalendarDate(v), invalidKey),
-  );
-}
 
 /**
  * POST /surveys. `today` (Copenhagen) refuses a survey that would open in the past. Councils may
@@ -27,8 +23,8 @@ export function surveySchema(today: string) {
     .object({
       title: requiredText('surveys.errors.title_required', LIMITS.title, 'surveys.errors.title_too_long'),
       intro: optionalText(LIMITS.intro, 'surveys.errors.intro_too_long'),
-      opens_on: calendarDate('surveys.errors.opens_required', 'surveys.errors.opens_invalid'),
-      closes_on: calendarDate('surveys.errors.closes_required', 'surveys.errors.closes_invalid'),
+      opens_on: requiredCalendarDate('surveys.errors.opens_required', 'surveys.errors.opens_invalid'),
+      closes_on: requiredCalendarDate('surveys.errors.closes_required', 'surveys.errors.closes_invalid'),
       council_ids: ids('surveys.errors.councils_required'),
       whole_district: checkbox,
     })
