@@ -15,6 +15,7 @@ export function createMeetingsFeature(core: Core) {
     now: core.now,
     baseUrl: core.baseUrl,
     mailFrom: core.config.mailFrom,
+    settings: core.settings,
   });
   // The reminder's state is meetings.reminder_sent_at, set with the queued mails: safe to rerun.
   const reminders: Job = { name: 'meeting-reminders', run: async () => void service.sendDueReminders() };

@@ -292,16 +292,6 @@ export class MeetingsRepository {
     );
   }
 
-  /** Hours before the start that the reminder goes out (settings row `meeting_reminder_hours`, default 24). */
-  reminderHours(): number {
-    const value = this.db
-      .prepare<[], string>(`SELECT value FROM settings WHERE key = 'meeting_reminder_hours'`)
-      .pluck()
-      .get();
-    const hours = Number(value ?? 24);
-    return Number.isFinite(hours) && hours > 0 ? hours : 24;
-  }
-
   // ---------------------------------------------------------------- personal calendar feeds
 
   feedCreatedAt(userId: number): string | null {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { UsersRepository } from '../../auth/users.repository.js';
 import type { Db } from '../../db/connection.js';
+import type { SettingsRepository } from '../../db/settings.repository.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { formatDateTime, formatTime, type Locale, localDate } from '../../web/dates.js';
@@ -32,6 +33,7 @@ export type MeetingsServiceDeps = {
   now: () => Date;
   baseUrl: () => string;
   mailFrom: string;
+  settings: SettingsRepository;
 };
 
 export type MeetingView = {
@@ -634,13 +636,19 @@ export class MeetingsService {
     }
   }
 
+  /** Hours before the start that the reminder goes out (setting `meeting_reminder_hours`, default 24). */
+  private reminderHours(): number {
+    const hours = this.deps.settings.getNumber('meeting_reminder_hours');
+    return Number.isFinite(hours) && hours > 0 ? hours : 24;
+  }
+
   /**
    * The reminder job: meetings starting within the reminder window get one reminder each. The
    * marker and the mails commit together, so a crash or restart neither loses nor repeats it.
    */
   sendDueReminders(limit = 20): number {
     const now = this.deps.now();
-    const until = new Date(now.getTime() + this.deps.meetings.reminderHours() * 3_600_000);
+    const until = new Date(now.getTime() + this.reminderHours() * 3_600_000);
     let sent = 0;
     for (const row of this.deps.meetings.dueForReminder(now.toISOString(), until.toISOString(), limit)) {
       this.deps.db
