@@ -2,6 +2,7 @@ import type { Core } from '../../composition.js';
 import type { MailTransport } from '../../mail/transport.js';
 import { VIEWS_DIR } from '../../paths.js';
 import { type DeliveryOptions, newsletterDeliveryJob } from './delivery.job.js';
+import { monthlyDraftJob } from './monthly-draft.job.js';
 import { NewsletterMailer } from './newsletter-mail.js';
 import { NewslettersRepository } from './newsletters.repository.js';
 import { createNewslettersRouter } from './newsletters.routes.js';
@@ -41,11 +42,21 @@ export function createNewslettersFeature(core: Core, deps: { transport: MailTran
       tickBudgetMs: 3_000,
     }),
   });
+  const monthlyDraft = monthlyDraftJob({
+    repo,
+    mailer: core.mailer,
+    audit: core.audit,
+    messages: core.messages,
+    now: core.now,
+    baseUrl: core.baseUrl,
+    logger: core.logger,
+  });
   const service = new NewslettersService({ ...core, repo, mail, tokens, startDue: () => job.startDue() });
   return {
     router: createNewslettersRouter({ service, councilIdsOf: (id) => repo.councilIds(id) }),
     service,
-    jobs: [job],
+    jobs: [job, monthlyDraft],
+    monthlyDraft,
     tokens,
     repo,
   };

@@ -55,7 +55,9 @@ export function markdownToText(markdown: string): string {
       .replace(/^#{1,6}\s+/gm, '')
       .replace(/\*\*([^*]+)\*\*/g, '$1')
       .replace(/__([^_]+)__/g, '$1')
-      .replace(/<[^>]+>/g, '')
+      .replace(/(?<!\\)<[^>]+>/g, '')
+      // Characters the writer escaped to keep them literal (\* \_ \< …) are shown without the backslash.
+      .replace(/\\([\\`*_[\]{}()<>#+=.!|&~-])/g, '$1')
       .trim()
   );
 }

@@ -68,7 +68,8 @@ export class NewslettersRepository {
     title: string;
     markdown: string;
     html: string;
-    authorId: number;
+    /** null: prepared by Nærnet itself (the monthly draft). */
+    authorId: number | null;
     wholeDistrict: boolean;
     councilIds: number[];
     now: string;
@@ -336,5 +337,72 @@ export class NewslettersRepository {
           WHERE c.active = 1 ORDER BY m.name, c.name`,
       )
       .all();
+  }
+
+  // ------------------------------------------------------------ monthly draft (monthly-draft.job.ts)
+
+  /**
+   * Active councils not yet prepared for `month` that had at least one concern closed within
+   * [start, end) with a summary shared with the network.
+   */
+  monthlyDraftCandidates(month: string, start: string, end: string): { id: number; name: string }[] {
+    return this.db
+      .prepare<[string, string, string], { id: number; name: string }>(
+        `SELECT c.id, c.name FROM councils c
+          WHERE c.active = 1
+            AND NOT EXISTS (SELECT 1 FROM monthly_newsletter_drafts d WHERE d.council_id = c.id AND d.month = ?)
+            AND EXISTS (SELECT 1 FROM concerns x
+                         WHERE x.council_id = c.id AND x.status = 'closed' AND x.closed_at >= ? AND x.closed_at < ?
+                           AND x.shared_summary IS NOT NULL AND trim(x.shared_summary) <> ''
+                           AND coalesce(x.resolution, '') <> 'duplicate')
+          ORDER BY c.id`,
+      )
+      .all(month, start, end);
+  }
+
+  /**
+   * What the monthly draft may say about a council's month: only the category and the summary the
+   * officer shared with the network — never title, description, place, reporter, notes or feedback.
+   */
+  sharedClosedConcerns(
+    councilId: number,
+    start: string,
+    end: string,
+  ): { id: number; category: string; summary: string; closed_at: string }[] {
+    return this.db
+      .prepare<
+        [number, string, string],
+        { id: number; category: string; summary: string; closed_at: string }
+      >(
+        `SELECT x.id, k.label_da AS category, x.shared_summary AS summary, x.closed_at
+           FROM concerns x JOIN categories k ON k.id = x.category_id
+          WHERE x.council_id = ? AND x.status = 'closed' AND x.closed_at >= ? AND x.closed_at < ?
+            AND x.shared_summary IS NOT NULL AND trim(x.shared_summary) <> ''
+            AND coalesce(x.resolution, '') <> 'duplicate'
+          ORDER BY k.sort_order, k.id, x.closed_at, x.id`,
+      )
+      .all(councilId, start, end);
+  }
+
+  /** Claims council/month for the draft; false when it was prepared before (the row is never removed). */
+  recordMonthlyDraft(councilId: number, month: string, newsletterId: number, now: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO monthly_newsletter_drafts (council_id, month, newsletter_id, created_at)
+           VALUES (?, ?, ?, ?)`,
+        )
+        .run(councilId, month, newsletterId, now).changes === 1
+    );
+  }
+
+  /** The active officers who cover a council (told by mail that a draft is ready). */
+  officersOf(councilId: number): { id: number; email: string; locale: 'da' | 'en' }[] {
+    return this.db
+      .prepare<[number], { id: number; email: string; locale: 'da' | 'en' }>(
+        `SELECT u.id, u.email, u.locale FROM officer_assignments a JOIN users u ON u.id = a.officer_id
+          WHERE a.council_id = ? AND u.is_officer = 1 AND u.status = 'active' ORDER BY u.id`,
+      )
+      .all(councilId);
   }
 }
