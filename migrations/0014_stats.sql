@@ -25,7 +25,11 @@ CREATE TRIGGER concerns_stats_insert AFTER INSERT ON concerns BEGIN
   WHERE id = new.id;
 END;
 
-CREATE TRIGGER concerns_stats_update AFTER UPDATE OF created_at, first_response_at, closed_at, status, feedback ON concerns BEGIN
+-- Anonymising a closed concern (the retention job) clears its texts, feedback included; its figures
+-- must not change with that, so an anonymised concern keeps what it had.
+CREATE TRIGGER concerns_stats_update AFTER UPDATE OF created_at, first_response_at, closed_at, status, feedback ON concerns
+  WHEN new.anonymised_at IS NULL
+BEGIN
   UPDATE concerns SET
     first_response_ms = CAST(round((unixepoch(new.first_response_at, 'subsec') - unixepoch(new.created_at, 'subsec')) * 1000) AS INTEGER),
     closing_ms = CASE WHEN new.status = 'closed'

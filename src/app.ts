@@ -9,6 +9,7 @@ import { DKFDS_DIST, PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { csrfProtection } from './web/csrf.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
 import { viewLocals } from './web/locals.js';
+import { logSafeUrl } from './web/log-safe.js';
 
 export const SESSION_COOKIE = 'naernet.sid';
 
@@ -57,6 +58,13 @@ export function createApp(deps: Composition): express.Express {
       },
       autoLogging: { ignore: (req) => req.url?.startsWith('/assets/') === true },
       redact: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      serializers: {
+        // pino-http's own serializer, minus the secrets some URLs carry (src/web/log-safe.ts).
+        req: (req: { url?: string; query?: unknown }) => {
+          const { query: _query, ...rest } = req;
+          return { ...rest, url: req.url ? logSafeUrl(req.url) : req.url };
+        },
+      },
     }),
   );
 

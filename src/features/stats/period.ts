@@ -97,7 +97,7 @@ export function monthsOf(p: Pick<Period, 'from' | 'to'>): string[] {
   let [year, month] = p.from.split('-').map(Number) as [number, number];
   const last = p.to.slice(0, 7);
   for (;;) {
-    const key = `${year}-${String(month).padStart(2, '0')}`;
+    const key = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
     months.push(key);
     if (key >= last) return months;
     month += 1;

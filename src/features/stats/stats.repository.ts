@@ -133,6 +133,9 @@ export class StatsRepository {
           WHERE m.status = 'planned' AND m.starts_at >= @start AND m.starts_at < @end AND m.ends_at <= @now
             AND EXISTS (SELECT 1 FROM meeting_councils mc
                          WHERE mc.meeting_id = m.id AND mc.council_id IN ${IN_COUNCILS})
+            -- A fællesmøde invites several councils: only the answers of the chosen councils' members.
+            AND EXISTS (SELECT 1 FROM memberships ms
+                         WHERE ms.user_id = r.user_id AND +ms.council_id IN ${IN_COUNCILS})
           GROUP BY r.response`,
       ),
       newslettersSent: db.prepare<Record<string, string>, { n: number }>(
@@ -141,12 +144,15 @@ export class StatsRepository {
             AND (n.whole_district = 1 OR EXISTS (SELECT 1 FROM newsletter_councils nc
                    WHERE nc.newsletter_id = n.id AND nc.council_id IN ${IN_COUNCILS}))`,
       ),
-      // Deliveries count for the chosen councils when the recipient is one of their members, so a
-      // newsletter to the whole district adds to each council only its own members.
+      // Deliveries of the newsletters counted above count for the chosen councils when the
+      // recipient is (or was) one of their members, so a newsletter to the whole district or to
+      // several councils adds to each council only its own members.
       deliveries: db.prepare<Record<string, string>, { status: string; n: number }>(
         `SELECT d.status, count(*) AS n
            FROM newsletters n JOIN newsletter_deliveries d ON d.newsletter_id = n.id
           WHERE n.status IN ('sending', 'paused', 'sent') AND n.started_at >= @start AND n.started_at < @end
+            AND (n.whole_district = 1 OR EXISTS (SELECT 1 FROM newsletter_councils nc
+                   WHERE nc.newsletter_id = n.id AND nc.council_id IN ${IN_COUNCILS}))
             -- The unary + keeps SQLite from probing the index once per chosen council for every
             -- delivery: it looks the recipient's few memberships up by user instead (268 → 32 ms).
             AND EXISTS (SELECT 1 FROM memberships ms
@@ -171,7 +177,7 @@ export class StatsRepository {
       ),
       lifecycle: db.prepare<Record<string, string>, LifecycleRow>(
         `SELECT c.id, m.name AS municipality, co.name AS council, k.slug AS category, c.status, c.resolution,
-                (c.feedback IS NOT NULL AND trim(c.feedback) <> '') AS has_feedback,
+                c.has_feedback,
                 c.created_at, c.first_response_at, c.closed_at,
                 (SELECT min(r.created_at) FROM referrals r WHERE r.concern_id = c.id) AS referred_at,
                 (SELECT min(coalesce(r.acknowledged_at, r.answered_at)) FROM referrals r

@@ -429,7 +429,8 @@ export function concernFigures(
       }),
     closed,
     closedWithFeedback,
-    feedbackShare: share(closedWithFeedback, closed),
+    // A duplicate is answered on its original, never with feedback of its own: not counted.
+    feedbackShare: share(closedWithFeedback, closed - byResolution.duplicate),
     overdueNow,
   };
 }
