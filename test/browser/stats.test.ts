@@ -161,6 +161,10 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
       assert.ok(pages >= 1, 'at least one page');
       // A4 is 595 × 842 points.
       assert.match(raw, /\/MediaBox\s*\[\s*0 0 59[45](\.\d+)? 84[12](\.\d+)?\s*\]/);
+      // The text check needs poppler's pdftotext; CI installs it (.ci/run) and must not skip it.
+      if (!existsSync(PDFTOTEXT) && process.env.REQUIRE_BROWSER === '1') {
+        assert.fail(`${PDFTOTEXT} is missing: apt-get install -y poppler-utils`);
+      }
       if (existsSync(PDFTOTEXT)) {
         const file = path.join(dir, 'report.pdf');
         writeFileSync(file, pdf);
