@@ -24,17 +24,26 @@ CREATE TABLE survey_councils (
 );
 CREATE INDEX survey_councils_council ON survey_councils(council_id, survey_id);
 
--- user_id is kept only so that each person answers once (UNIQUE below); readers never see it.
--- The council must be one the survey asked (composite foreign key).
+-- Who answered and what was answered are kept apart, so that no row links a person to a rating or
+-- a comment (the form and the invitation promise this).
+--
+-- survey_participants: that a person has answered a survey — nothing else (no council, no time).
+-- Its PRIMARY KEY enforces one answer per person; WITHOUT ROWID stores it in (survey, user) order,
+-- not in the order people answered. Written in the same transaction as the answer.
+CREATE TABLE survey_participants (
+  survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (survey_id, user_id)
+) WITHOUT ROWID;
+
+-- survey_responses: the answers, with the council answered for (per-council figures) but no person
+-- and no time. The council must be one the survey asked (composite foreign key).
 CREATE TABLE survey_responses (
   id INTEGER PRIMARY KEY,
   survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
-  user_id INTEGER NOT NULL REFERENCES users(id),
   council_id INTEGER NOT NULL,
   rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
   comment TEXT NOT NULL DEFAULT '' CHECK (length(comment) <= 2000),
-  created_at TEXT NOT NULL,
-  UNIQUE (survey_id, user_id),
   FOREIGN KEY (survey_id, council_id) REFERENCES survey_councils(survey_id, council_id)
 );
 CREATE INDEX survey_responses_council ON survey_responses(survey_id, council_id);

@@ -127,7 +127,10 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
         await page.goto(`/surveys/${surveyId}`);
         await check(page, problems, `${viewport} results`);
         await screenshot(page, `survey-results-${viewport}`);
-        assert.match(await visibleText(page.locator('main')), /Godt med faste møder/);
+        const results = await visibleText(page.locator('main'));
+        assert.match(results, /Godt med faste møder/);
+        assert.match(results, /Du ser de præcise tal/);
+        assert.match(results, /i alfabetisk orden – ikke i den rækkefølge, de kom ind/);
 
         await page.goto('/surveys/new');
         await check(page, problems, `${viewport} new survey form`);
@@ -151,13 +154,15 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
     });
   }
 
-  it('a council admin sees the totals of their council, accessible and without comments', async () => {
+  it('a council admin sees how many of their council answered, no distribution below 5 answers, and no comments', async () => {
     const { context, page, problems } = await newPage(browser, app.url, 'phone');
     try {
       await login(page, 'formand@glumsoe.example');
       await page.goto(`/surveys/${surveyId}`);
       const main = await visibleText(page.locator('main'));
-      assert.match(main, /Du ser de samlede tal for dit lokalråd/);
+      assert.match(main, /Du ser tallene for dit lokalråd/);
+      assert.match(main, /Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/);
+      assert.match(main, /Vises, når undersøgelsen er slut og mindst 5 har svaret/);
       assert.doesNotMatch(main, /Godt med faste møder/);
       await check(page, problems, 'council admin results');
       await page.goto('/surveys');

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ConflictError } from '../../src/errors.js';
+import { SurveysRepository } from '../../src/features/surveys/surveys.repository.js';
+import { SurveysService } from '../../src/features/surveys/surveys.service.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
 
 /**
  * Surveys of network persons (issue 6, item 4): who opens, answers and reads them, once per
- * person, the Copenhagen answering window, exact figures, anonymous comments, invitation mail.
+ * person, who answered kept apart from what was answered, the Copenhagen answering window, exact
+ * figures for staff and at least 5 answers for council admins, comments without names and in
+ * alphabetical order, invitation mail.
  */
 
 const LOGINS = {
@@ -134,7 +139,9 @@ describe('surveys', () => {
       for (const role of ['admin', 'officer', 'foreignOfficer'] as Role[]) {
         const page = await clients[role].get('/surveys/new');
         assert.equal(page.status, 200, role);
-        assert.match(textOf(page.text), /Svarene er anonyme/);
+        assert.match(textOf(page.text), /Sådan beskyttes svarene/);
+        assert.match(textOf(page.text), /Nærnet gemmer, hvem der har svaret .* adskilt fra svarene/);
+        assert.match(textOf(page.text), /først, når undersøgelsen er slut og mindst 5 har svaret/);
       }
       for (const role of ['formand', 'hal', 'vest'] as Role[]) {
         assert.equal((await clients[role].get('/surveys/new')).status, 404, role);
@@ -223,6 +230,11 @@ describe('surveys', () => {
         assert.ok(mail.text.includes(`${app.url}/surveys/${id}`), 'the link to the survey');
         assert.match(mail.text, /til og med 31\. december 2099/);
         assert.match(mail.text, /Evaluering af piloten <b>2015<\/b>/);
+        // The promise: that you answered is kept apart from the answer, which has no name or time.
+        assert.match(mail.text, /Nærnet gemmer, at du har svaret, så du kun kan svare én gang/);
+        assert.match(mail.text, /adskilt fra dit svar, og svaret gemmes uden dit navn og uden tidspunkt/);
+        assert.match(mail.text, /Resultaterne viser ingen navne/);
+        assert.doesNotMatch(mail.text, /gemmer kun/);
       }
       for (const email of [LOGINS.vest, LOGINS.faxe, 'inviteret@glumsoe.example', LOGINS.officer]) {
         assert.equal(app.smtp.to(email).length, 0, email);
@@ -258,8 +270,14 @@ describe('surveys', () => {
       assert.match(textOf(page.text), /1 – Meget utilfreds/);
       assert.match(textOf(page.text), /4 – Meget tilfreds/);
       assert.match(textOf(page.text), /Skriv ikke navne på andre personer/);
-      assert.match(textOf(page.text), /Dit svar er anonymt/);
-      assert.doesNotMatch(textOf(page.text), /Resultater|Svarprocent/);
+      assert.match(
+        textOf(page.text),
+        /Nærnet gemmer, at du har svaret, så du kun kan svare én gang\. Det gemmes adskilt fra dit svar/,
+      );
+      assert.match(textOf(page.text), /uden dit navn og uden tidspunkt/);
+      assert.match(textOf(page.text), /Resultaterne viser ingen navne/);
+      assert.doesNotMatch(textOf(page.text), /Svarprocent|Har svaret \d|Gennemsnit/);
+      assert.ok(!page.text.includes('id="results"'), 'no results section');
     });
 
     it('a network person outside the survey cannot answer it (404)', async () => {
@@ -298,36 +316,100 @@ describe('surveys', () => {
       const again = await clients.hal.post(`/surveys/${id}/responses`, { rating: '1', comment: 'Igen' });
       assert.equal(again.status, 409);
       assert.match(textOf(again.text), /Du har allerede svaret på denne undersøgelse/);
-      const rows = app.deps.db
-        .prepare('SELECT rating, comment FROM survey_responses WHERE survey_id = ? AND user_id = ?')
-        .all(id, userId(app, LOGINS.hal));
-      assert.deepEqual(rows, [{ rating: 4, comment: 'Godt samarbejde med betjenten' }]);
+      // One participant row and one answer: the first.
+      assert.deepEqual(
+        app.deps.db.prepare('SELECT user_id FROM survey_participants WHERE survey_id = ?').pluck().all(id),
+        [userId(app, LOGINS.hal)],
+      );
+      assert.deepEqual(
+        app.deps.db.prepare('SELECT rating, comment FROM survey_responses WHERE survey_id = ?').all(id),
+        [{ rating: 4, comment: 'Godt samarbejde med betjenten' }],
+      );
       assert.ok(!(await clients.hal.get('/')).text.includes(`href="/surveys/${id}"`), 'the notice is gone');
+    });
+
+    it('no row links the person to their answer: who answered is stored apart, without council or time', () => {
+      const db = app.deps.db;
+      const columns = (table: string) =>
+        (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).sort();
+      // The answer: no person, no timestamp (not even a date).
+      assert.deepEqual(columns('survey_responses'), ['comment', 'council_id', 'id', 'rating', 'survey_id']);
+      // That the person answered: nothing else — no council, no time, no rowid (stored in user order).
+      assert.deepEqual(columns('survey_participants'), ['survey_id', 'user_id']);
+      assert.throws(() => db.prepare('SELECT rowid FROM survey_participants').all(), /no such column: rowid/);
+      // No other table names the answer or its author: nothing is audited or mailed for an answer.
+      for (const table of db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'survey%'")
+        .pluck()
+        .all() as string[]) {
+        const cols = columns(table);
+        assert.ok(
+          !(cols.includes('user_id') && (cols.includes('rating') || cols.includes('comment'))),
+          table,
+        );
+      }
+      assert.equal(
+        count(
+          "SELECT count(*) FROM audit_log WHERE entity_type = 'survey' AND entity_id = ? AND action <> 'survey.created'",
+          id,
+        ),
+        0,
+      );
+      assert.equal(
+        count("SELECT count(*) FROM outbox WHERE text_body LIKE '%Godt samarbejde med betjenten%'"),
+        0,
+      );
     });
 
     it('the database itself refuses a second answer by the same person', () => {
       assert.throws(
         () =>
           app.deps.db
-            .prepare(
-              `INSERT INTO survey_responses (survey_id, user_id, council_id, rating, created_at)
-               VALUES (?, ?, ?, 2, ?)`,
-            )
-            .run(id, userId(app, LOGINS.hal), councilId(app, 'glumsoe'), new Date().toISOString()),
-        /UNIQUE/,
+            .prepare('INSERT INTO survey_participants (survey_id, user_id) VALUES (?, ?)')
+            .run(id, userId(app, LOGINS.hal)),
+        /UNIQUE constraint failed: survey_participants/,
       );
+    });
+
+    it('two racing submits: the second fails on the participants key, is "already answered" and adds nothing', () => {
+      const db = app.deps.db;
+      const repo = new SurveysRepository(db);
+      // As if the other submit had not committed yet when this one checked.
+      const racing = Object.assign(Object.create(repo), { hasAnswered: () => false }) as SurveysRepository;
+      const service = new SurveysService({
+        db,
+        surveys: racing,
+        mailer: app.deps.mailer,
+        audit: app.deps.audit,
+        now: app.deps.now,
+        baseUrl: app.deps.baseUrl,
+      });
+      const hal = app.deps.users.loadActor(userId(app, LOGINS.hal));
+      assert.ok(hal);
+      const responses = count('SELECT count(*) FROM survey_responses WHERE survey_id = ?', id);
+      assert.throws(
+        () => service.respond(hal, id, { rating: 1, comment: 'Igen', council_id: null }),
+        (err: unknown) =>
+          err instanceof ConflictError && err.messageKey === 'surveys.errors.already_answered' && !err.field,
+      );
+      assert.equal(count('SELECT count(*) FROM survey_responses WHERE survey_id = ?', id), responses);
+      assert.equal(count('SELECT count(*) FROM survey_participants WHERE survey_id = ?', id), 1);
     });
 
     describe('with everyone’s answers in', () => {
       before(async () => {
-        assert.equal((await answer(clients.formand, id, { rating: '3' })).status, 303);
+        // Answer order: hal (Godt …), formand (Ærlig …), g3 (Mere …), brugs (Alt …).
+        assert.equal(
+          (await answer(clients.formand, id, { rating: '3', comment: 'Ærlig snak på møderne' })).status,
+          303,
+        );
         assert.equal(
           (await answer(clients.g3, id, { rating: '2', comment: 'Mere information fra politiet, tak' }))
             .status,
           303,
         );
         assert.equal(
-          (await answer(clients.brugs, id, { rating: '1', comment: 'Svar kom for sent' })).status,
+          (await answer(clients.brugs, id, { rating: '1', comment: 'Alt for langsomme svar' })).status,
           303,
         );
       });
@@ -350,34 +432,58 @@ describe('surveys', () => {
           // Lokalråd, Spurgt, Svar, Svarprocent, 1, 2, 3, 4, Gennemsnit
           assert.ok(text.includes('Glumsø Lokalråd 4 3 75 % 0 1 1 1 3,0'), `${role} Glumsø row`);
           assert.ok(text.includes('Fladså Lokalråd 1 1 100 % 1 0 0 0 1,0'), `${role} Fladså row`);
+          assert.match(text, /Du ser de præcise tal/, role);
         }
       });
 
-      it('staff read the comments without names; council admins see only their council’s totals and no comments', async () => {
+      it('staff read the comments without names, in Danish alphabetical order — not the order they came in', async () => {
         const staff = textOf((await clients.officer.get(`/surveys/${id}`)).text);
-        assert.match(staff, /Kommentarer \(3\)/);
-        for (const c of [
+        assert.match(staff, /Kommentarer \(4\)/);
+        assert.match(staff, /uden navn og i alfabetisk orden – ikke i den rækkefølge, de kom ind/);
+        const sorted = [
+          'Alt for langsomme svar',
           'Godt samarbejde med betjenten',
           'Mere information fra politiet, tak',
-          'Svar kom for sent',
-        ])
-          assert.ok(staff.includes(c), c);
+          'Ærlig snak på møderne', // æ after z in Danish
+        ];
+        const at = sorted.map((c) => staff.indexOf(c));
+        assert.ok(
+          at.every((i) => i >= 0),
+          `all comments shown: ${at}`,
+        );
+        assert.deepEqual(
+          [...at].sort((a, b) => a - b),
+          at,
+          'alphabetical order',
+        );
         for (const name of RESPONDENT_NAMES) assert.ok(!staff.includes(name), `no name: ${name}`);
+      });
 
+      it('a council admin sees no distribution or mean while fewer than 5 of their council answered, and no comments', async () => {
         const formand = await clients.formand.get(`/surveys/${id}`);
         const text = textOf(formand.text);
         assert.match(text, /Tak, du har svaret/);
+        assert.match(
+          text,
+          /Fordelingen og gennemsnittet vises først, når undersøgelsen er slut og mindst 5 har svaret/,
+        );
         assert.match(text, /Har svaret 3 af 4 \(75 %\)/);
-        assert.match(text, /Gennemsnit 3,0/);
-        assert.ok(text.includes('Glumsø Lokalråd 4 3 75 %'));
+        assert.match(text, /Gennemsnit Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/);
+        assert.doesNotMatch(text, /Gennemsnit \d|Meget tilfreds \d|Tilfreds \d/);
+        assert.ok(
+          text.includes('Glumsø Lokalråd 4 3 75 % Vises, når undersøgelsen er slut og mindst 5 har svaret'),
+        );
         assert.doesNotMatch(text, /Fladså Lokalråd \d/);
-        assert.doesNotMatch(text, /Kommentarer \(|Godt samarbejde|Mere information|Svar kom for sent/);
+        assert.doesNotMatch(
+          text,
+          /Kommentarer \(|Godt samarbejde|Mere information|Alt for langsomme|Ærlig snak/,
+        );
       });
 
       it('network persons never see results', async () => {
         const text = textOf((await clients.brugs.get(`/surveys/${id}`)).text);
         assert.match(text, /Tak, du har svaret/);
-        assert.doesNotMatch(text, /Resultater|Gennemsnit|Svar kom for sent/);
+        assert.doesNotMatch(text, /Resultater|Gennemsnit|Alt for langsomme svar/);
         assert.equal((await clients.hal.get('/surveys')).status, 404);
       });
 
@@ -385,7 +491,7 @@ describe('surveys', () => {
         const officer = textOf((await clients.officer.get('/surveys')).text);
         assert.match(officer, /Evaluering af piloten <b>2015<\/b> .* Åben 4 af 5 2,5/);
         const formand = textOf((await clients.formand.get('/surveys')).text);
-        assert.match(formand, /Evaluering af piloten <b>2015<\/b> .* Åben 3 af 4 3,0/);
+        assert.match(formand, /Evaluering af piloten <b>2015<\/b> .* Åben 3 af 4 –/);
         const foreign = textOf((await clients.foreignOfficer.get('/surveys')).text);
         assert.doesNotMatch(foreign, /Evaluering af piloten/);
       });
@@ -406,10 +512,11 @@ describe('surveys', () => {
         assert.deepEqual(forOfficer.ratings, [1, 1, 1, 1]);
         assert.equal(forOfficer.mean, 2.5);
         assert.equal(forOfficer.opensOn, today);
-        assert.deepEqual([...(forOfficer.comments ?? [])].sort(), [
+        assert.deepEqual(forOfficer.comments, [
+          'Alt for langsomme svar',
           'Godt samarbejde med betjenten',
           'Mere information fra politiet, tak',
-          'Svar kom for sent',
+          'Ærlig snak på møderne',
         ]);
 
         const onlyFladsaa = surveys
@@ -419,16 +526,19 @@ describe('surveys', () => {
           { invited: onlyFladsaa?.invited, answered: onlyFladsaa?.answered, mean: onlyFladsaa?.mean },
           { invited: 1, answered: 1, mean: 1 },
         );
-        assert.deepEqual(onlyFladsaa?.comments, ['Svar kom for sent']);
+        assert.deepEqual(onlyFladsaa?.comments, ['Alt for langsomme svar']);
+        // Staff see exact figures even for one answer.
+        assert.deepEqual(onlyFladsaa?.ratings, [1, 0, 0, 0]);
 
-        // The council admin asks for both councils; Fladså is ignored, and no comments.
+        // The council admin asks for both councils; Fladså is ignored, no comments, and with 3
+        // answers (fewer than 5) no ratings and no mean.
         const forFormand = surveys.resultsForReport(actor('formand'), query).find((r) => r.id === id);
         assert.ok(forFormand);
         assert.deepEqual(
           { invited: forFormand.invited, answered: forFormand.answered, ratings: forFormand.ratings },
-          { invited: 4, answered: 3, ratings: [0, 1, 1, 1] },
+          { invited: 4, answered: 3, ratings: null },
         );
-        assert.equal(forFormand.mean, 3);
+        assert.equal(forFormand.mean, null);
         assert.equal(forFormand.comments, undefined);
 
         assert.deepEqual(surveys.resultsForReport(actor('hal'), query), []);
@@ -522,6 +632,92 @@ describe('surveys', () => {
     assert.ok(text.includes('Faxe Lokalråd 1 0'));
     assert.doesNotMatch(text, /Glumsø Lokalråd \d/);
     assert.doesNotMatch(text, /Luk undersøgelsen/);
+  });
+
+  it('a council admin sees the distribution and mean once the survey is over and 5 of their council answered; staff at once', async () => {
+    const db = app.deps.db;
+    const now = new Date().toISOString();
+    const hash = db.prepare('SELECT password_hash FROM users WHERE email = ?').pluck().get(LOGINS.hal);
+    for (const email of ['g5@glumsoe.example', 'g6@glumsoe.example']) {
+      const user = db
+        .prepare(
+          `INSERT INTO users (email, name, password_hash, status, privacy_accepted_at, created_at, updated_at)
+           VALUES (?, ?, ?, 'active', ?, ?, ?)`,
+        )
+        .run(email, email, hash, now, now, now).lastInsertRowid;
+      db.prepare(
+        `INSERT INTO memberships (user_id, council_id, role, created_at, updated_at) VALUES (?, ?, 'network_person', ?, ?)`,
+      ).run(user, councilId(app, 'glumsoe'), now, now);
+    }
+    const surveys = app.deps.services.surveys;
+    const actorOf = (email: string) => {
+      const a = app.deps.users.loadActor(userId(app, email));
+      assert.ok(a, email);
+      return a;
+    };
+    // Glumsø: formand, hal, g3, g4, g5, g6 = 6 asked.
+    const id = await createSurvey(clients.officer, form({ title: 'Kun Glumsø', council_ids: [glumsoe()] }));
+    const respond = (email: string, rating: number) =>
+      surveys.respond(actorOf(email), id, { rating, comment: '', council_id: null });
+    respond(LOGINS.formand, 4);
+    respond(LOGINS.hal, 3);
+    respond(LOGINS.g3, 3);
+    respond(LOGINS.g4, 2);
+    const query = { from: today, to: today, councilIds: [Number(glumsoe())] };
+    const report = (role: Role) =>
+      surveys.resultsForReport(actorOf(LOGINS[role]), query).find((r) => r.id === id);
+
+    // 4 answers: the council admin sees how many, not how they answered.
+    let formand = textOf((await clients.formand.get(`/surveys/${id}`)).text);
+    assert.match(formand, /Har svaret 4 af 6 \(67 %\)/);
+    assert.match(formand, /Gennemsnit Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/);
+    assert.ok(
+      formand.includes('Glumsø Lokalråd 6 4 67 % Vises, når undersøgelsen er slut og mindst 5 har svaret'),
+    );
+    assert.deepEqual(
+      {
+        answered: report('formand')?.answered,
+        ratings: report('formand')?.ratings,
+        mean: report('formand')?.mean,
+      },
+      { answered: 4, ratings: null, mean: null },
+    );
+    assert.match(textOf((await clients.formand.get('/surveys')).text), /Kun Glumsø .* Åben 4 af 6 –/);
+    // The evaluation report says the same.
+    const stats = await clients.formand.get(`/stats?from=${today}&to=${today}`);
+    assert.equal(stats.status, 200);
+    assert.match(
+      textOf(stats.text),
+      /Kun Glumsø .* 4 af 6 spurgte har svaret .* Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/,
+    );
+    // Staff see the exact figures.
+    assert.ok(
+      textOf((await clients.officer.get(`/surveys/${id}`)).text).includes(
+        'Glumsø Lokalråd 6 4 67 % 0 1 2 1 3,0',
+      ),
+    );
+    assert.deepEqual(report('admin')?.ratings, [0, 1, 2, 1]);
+    assert.equal(report('admin')?.mean, 3);
+
+    // The 5th answer: while the survey is open the council admin still sees only how many answered,
+    // or comparing before and after would show how the 5th person answered.
+    respond('g5@glumsoe.example', 1);
+    formand = textOf((await clients.formand.get(`/surveys/${id}`)).text);
+    assert.match(formand, /Har svaret 5 af 6 \(83 %\)/);
+    assert.match(formand, /Gennemsnit Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/);
+    assert.equal(report('formand')?.ratings, null);
+
+    // Closed: no answer can change the figures any more, so the council admin sees them.
+    surveys.close(actorOf(LOGINS.officer), id);
+    formand = textOf((await clients.formand.get(`/surveys/${id}`)).text);
+    assert.match(formand, /Har svaret 5 af 6 \(83 %\)/);
+    assert.match(formand, /Gennemsnit 2,6 på en skala/);
+    assert.ok(formand.includes('1 – Meget utilfreds 1 20 %'));
+    assert.ok(formand.includes('Glumsø Lokalråd 6 5 83 % 1 1 2 1 2,6'));
+    assert.doesNotMatch(formand, /mindst 5 har svaret\./);
+    assert.deepEqual(report('formand')?.ratings, [1, 1, 2, 1]);
+    assert.equal(report('formand')?.mean, 2.6);
+    assert.equal(report('formand')?.comments, undefined);
   });
 });
 

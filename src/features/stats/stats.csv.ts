@@ -98,7 +98,7 @@ export function figuresCsv(report: StatsReport, t: Translate, locale: Locale): s
   for (const s of report.surveys) {
     add('stats.csv.survey', `${s.title}: ${t('stats.csv.answered')}`, s.answered);
     add('stats.csv.survey', `${s.title}: ${t('stats.csv.invited')}`, s.invited);
-    s.ratings.forEach((count, i) => {
+    s.ratings?.forEach((count, i) => {
       add('stats.csv.survey', `${s.title}: ${t('stats.csv.rating', { rating: i + 1 })}`, count);
     });
     add(

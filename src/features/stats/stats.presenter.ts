@@ -212,7 +212,8 @@ export type SurveyView = {
   invited: string;
   responseRate: string;
   mean: string;
-  ratings: Series;
+  /** null when the survey feature withholds the ratings (too few answers for a non-staff reader). */
+  ratings: Series | null;
   comments?: string[];
 };
 
@@ -422,14 +423,17 @@ export function presentStats(report: StatsReport, t: Translate, locale: Locale):
       invited: num(s.invited),
       responseRate: formatPercent(s.invited === 0 ? null : s.answered / s.invited, locale),
       mean: s.mean === null ? NONE : formatNumber(Math.round(s.mean * 100) / 100, locale, 2),
-      ratings: series(
-        `survey-${s.id}`,
-        t('stats.survey.ratings_heading', { title: s.title }),
-        t('stats.survey.rating'),
-        s.ratings.map((count, i) => ({ label: t(`stats.survey.rating.${i + 1}`), value: count })),
-        t,
-        locale,
-      ),
+      ratings:
+        s.ratings === null
+          ? null
+          : series(
+              `survey-${s.id}`,
+              t('stats.survey.ratings_heading', { title: s.title }),
+              t('stats.survey.rating'),
+              s.ratings.map((count, i) => ({ label: t(`stats.survey.rating.${i + 1}`), value: count })),
+              t,
+              locale,
+            ),
       comments: s.comments,
     })),
   };

@@ -31,6 +31,13 @@ export const surveyPolicy = {
   canSeeCommentsOf: (actor: Actor, councilId: number) =>
     actor.isDistrictAdmin || policy.coversCouncil(actor, councilId),
 
+  /**
+   * Exact figures of this council however few answered: its staff (who handle the concerns and read
+   * the comments anyway). Council admins see ratings and mean only from MIN_ANSWERS answers on.
+   */
+  seesExactFiguresOf: (actor: Actor, councilId: number) =>
+    actor.isDistrictAdmin || policy.coversCouncil(actor, councilId),
+
   /** The survey list: staff and council admins (who see their own council's figures). */
   usesSurveyList: (actor: Actor) =>
     surveyPolicy.isStaff(actor) || actor.memberships.some((m) => m.role === 'council_admin'),

@@ -22,6 +22,7 @@ export type Recipient = { id: number; email: string; name: string; locale: 'da' 
 /** Figures of one council in one survey. */
 export type CouncilFigures = {
   council_id: number;
+  /** People asked now, plus answers from people who are no longer asked (see `figures`). */
   invited: number;
   answered: number;
   r1: number;
@@ -32,21 +33,25 @@ export type CouncilFigures = {
 
 export type PendingSurvey = { id: number; title: string; closes_on: string };
 
+/** Danish alphabetical order (æ, ø, å last). */
+const DANISH = new Intl.Collator('da', { numeric: true });
+const byDanish = (a: string, b: string) => DANISH.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
 const SELECT_SURVEY = `SELECT s.*, u.name AS created_by_name FROM surveys s LEFT JOIN users u ON u.id = s.created_by`;
 
 /**
- * "Asked" people of a council: active memberships (network person or council admin) of active
- * users in the council. Those who answered are counted too, even if they have since left, so a
- * response rate never passes 100 %.
+ * People asked *now* in the councils: active memberships (network person or council admin) of
+ * active users in active councils. `answered_too` = 1 when the person is a participant of the
+ * survey (has answered — for which council is not stored).
  */
-const ASKED_PEOPLE = `
-  SELECT ms.user_id, ms.council_id FROM memberships ms
+const ASKED_NOW = `
+  SELECT DISTINCT ms.user_id, ms.council_id,
+         EXISTS (SELECT 1 FROM survey_participants p
+                  WHERE p.survey_id = @surveyId AND p.user_id = ms.user_id) AS answered_too
+    FROM memberships ms
     JOIN users u ON u.id = ms.user_id AND u.status = 'active'
     JOIN councils c ON c.id = ms.council_id AND c.active = 1
-   WHERE ms.active = 1 AND ms.council_id IN (SELECT value FROM json_each(@councils))
-  UNION
-  SELECT r.user_id, r.council_id FROM survey_responses r
-   WHERE r.survey_id = @surveyId AND r.council_id IN (SELECT value FROM json_each(@councils))`;
+   WHERE ms.active = 1 AND ms.council_id IN (SELECT value FROM json_each(@councils))`;
 
 /** All SQL about surveys, their councils and their answers. */
 export class SurveysRepository {
@@ -130,13 +135,21 @@ export class SurveysRepository {
       .all({ from, to, councils: JSON.stringify(councilIds) });
   }
 
-  /** Per council: invited (asked people), answered, and answers per rating. */
+  /**
+   * Per council: invited, answered, and answers per rating. Who answered for which council is not
+   * stored, so `invited` = the people asked now + the answers that the people asked now who have
+   * answered cannot account for (people who answered and have since left). For someone in one
+   * council this is exact; in any case invited ≥ answered, so a rate never passes 100 %.
+   */
   figures(surveyId: number, councilIds: number[]): CouncilFigures[] {
     return this.db
       .prepare<Record<string, unknown>, CouncilFigures>(
-        `WITH asked AS (${ASKED_PEOPLE})
+        `WITH asked AS (${ASKED_NOW})
          SELECT sc.council_id,
-                (SELECT count(*) FROM asked a WHERE a.council_id = sc.council_id) AS invited,
+                (SELECT count(*) FROM asked a WHERE a.council_id = sc.council_id)
+                  + max(0, count(r.id)
+                           - (SELECT count(*) FROM asked a WHERE a.council_id = sc.council_id AND a.answered_too))
+                  AS invited,
                 count(r.id) AS answered,
                 count(CASE WHEN r.rating = 1 THEN 1 END) AS r1,
                 count(CASE WHEN r.rating = 2 THEN 1 END) AS r2,
@@ -150,47 +163,70 @@ export class SurveysRepository {
       .all({ surveyId, councils: JSON.stringify(councilIds) });
   }
 
-  /** Distinct people asked in these councils (someone in two councils counts once). */
+  /**
+   * Distinct people asked now in these councils (someone in two councils counts once), plus the
+   * answers from these councils that those of them who answered cannot account for — as `figures`.
+   */
   invitedTotal(surveyId: number, councilIds: number[]): number {
     return this.db
       .prepare<Record<string, unknown>, number>(
-        `WITH asked AS (${ASKED_PEOPLE}) SELECT count(DISTINCT user_id) FROM asked`,
+        `WITH asked AS (${ASKED_NOW}),
+              people AS (SELECT user_id, max(answered_too) AS answered_too FROM asked GROUP BY user_id)
+         SELECT (SELECT count(*) FROM people)
+                + max(0, (SELECT count(*) FROM survey_responses r
+                           WHERE r.survey_id = @surveyId
+                             AND r.council_id IN (SELECT value FROM json_each(@councils)))
+                         - (SELECT count(*) FROM people WHERE answered_too))`,
       )
       .pluck()
       .get({ surveyId, councils: JSON.stringify(councilIds) }) as number;
   }
 
-  /** Non-empty comments of answers from these councils, without who or when (anonymous to readers). */
+  /**
+   * Non-empty comments of answers from these councils, in Danish alphabetical order — never in the
+   * order they came in (which could be matched with who answered when).
+   */
   comments(surveyId: number, councilIds: number[]): string[] {
-    return this.db
+    const comments = this.db
       .prepare<Record<string, unknown>, string>(
         `SELECT comment FROM survey_responses
           WHERE survey_id = @surveyId AND comment <> ''
-            AND council_id IN (SELECT value FROM json_each(@councils))
-          ORDER BY id`,
+            AND council_id IN (SELECT value FROM json_each(@councils))`,
       )
       .pluck()
       .all({ surveyId, councils: JSON.stringify(councilIds) }) as string[];
+    return comments.sort(byDanish);
   }
 
   hasAnswered(surveyId: number, userId: number): boolean {
     return (
       this.db
-        .prepare('SELECT 1 FROM survey_responses WHERE survey_id = ? AND user_id = ?')
+        .prepare('SELECT 1 FROM survey_participants WHERE survey_id = ? AND user_id = ?')
         .get(surveyId, userId) !== undefined
     );
   }
 
-  insertResponse(
-    r: { surveyId: number; userId: number; councilId: number; rating: number; comment: string },
-    now: string,
-  ): void {
+  /**
+   * Records that the person answered (survey_participants) and, apart from it, the answer without
+   * person or time (survey_responses). Call inside a transaction: both or neither. A second answer
+   * by the same person fails on the participants' PRIMARY KEY (SQLITE_CONSTRAINT_PRIMARYKEY).
+   */
+  insertResponse(r: {
+    surveyId: number;
+    userId: number;
+    councilId: number;
+    rating: number;
+    comment: string;
+  }): void {
+    this.db
+      .prepare('INSERT INTO survey_participants (survey_id, user_id) VALUES (?, ?)')
+      .run(r.surveyId, r.userId);
     this.db
       .prepare(
-        `INSERT INTO survey_responses (survey_id, user_id, council_id, rating, comment, created_at)
-         VALUES (@surveyId, @userId, @councilId, @rating, @comment, @now)`,
+        `INSERT INTO survey_responses (survey_id, council_id, rating, comment)
+         VALUES (@surveyId, @councilId, @rating, @comment)`,
       )
-      .run({ ...r, now });
+      .run({ surveyId: r.surveyId, councilId: r.councilId, rating: r.rating, comment: r.comment });
   }
 
   /** Active users with an active membership in one of the survey's active councils, once each. */
@@ -218,7 +254,7 @@ export class SurveysRepository {
                           JOIN memberships ms ON ms.council_id = sc.council_id AND ms.active = 1 AND ms.user_id = @userId
                           JOIN councils c ON c.id = sc.council_id AND c.active = 1
                          WHERE sc.survey_id = s.id)
-            AND NOT EXISTS (SELECT 1 FROM survey_responses r WHERE r.survey_id = s.id AND r.user_id = @userId)
+            AND NOT EXISTS (SELECT 1 FROM survey_participants p WHERE p.survey_id = s.id AND p.user_id = @userId)
           ORDER BY s.closes_on, s.id`,
       )
       .all({ userId, today });

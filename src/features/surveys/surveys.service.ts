@@ -25,9 +25,12 @@ export type SurveyResult = {
   /** Network persons who were asked (active members of the survey's councils in scope). */
   invited: number;
   answered: number;
-  /** Answers per rating, index 0 = rating 1 … index 3 = rating 4. */
-  ratings: [number, number, number, number];
-  /** Mean rating, null without answers. */
+  /**
+   * Answers per rating, index 0 = rating 1 … index 3 = rating 4. null when withheld: readers who
+   * are not staff of every council in scope see them only from MIN_ANSWERS answers on.
+   */
+  ratings: [number, number, number, number] | null;
+  /** Mean rating, null without answers or when the ratings are withheld. */
   mean: number | null;
   /** Free-text comments, only for staff (officers, district admins); undefined for others. */
   comments?: string[];
@@ -41,7 +44,9 @@ export type SurveyStatus = 'planned' | 'open' | 'ended' | 'closed';
 export type Figures = {
   invited: number;
   answered: number;
-  ratings: [number, number, number, number];
+  /** null when withheld (too few answers for a reader who is not staff); see `showsRatings`. */
+  ratings: [number, number, number, number] | null;
+  /** null without answers or when withheld. */
   mean: number | null;
   /** answered / invited, null when nobody was asked. */
   rate: number | null;
@@ -61,6 +66,8 @@ export type SurveyView = {
     perCouncil: (Figures & { councilId: number; name: string })[];
     /** Staff only; null for council admins. */
     comments: string[] | null;
+    /** Staff of every council shown: exact figures. Otherwise ratings from MIN_ANSWERS answers on. */
+    exact: boolean;
   } | null;
   /** The person's answer state; null when they are not asked or the survey is not open. */
   answer: { answered: boolean; canAnswer: boolean; councils: SurveyCouncil[] } | null;
@@ -78,7 +85,25 @@ export type SurveysServiceDeps = {
 
 type Ctx = { ip?: string };
 
-function summarise(rows: CouncilFigures[], invited: number): Figures {
+/** Readers who are not staff see a council's ratings and mean only from this many answers on. */
+export const MIN_ANSWERS = 5;
+
+/**
+ * Whether a reader may see the ratings and mean of a set of councils. Staff (`exact`) always may.
+ * Others only once the survey is over (`over`), when at least MIN_ANSWERS answered in the set AND no council in it has 1 to
+ * MIN_ANSWERS − 1 answers — otherwise subtracting one shown figure from another (a total minus a
+ * council, or two choices of councils in the report) would give a small council's answers away.
+ */
+export function showsRatings(exact: boolean, answeredPerCouncil: number[], over = true): boolean {
+  if (exact) return true;
+  // While answers still come in, comparing the figures before and after someone answers would give
+  // that answer away: others see them only once the survey is over.
+  if (!over) return false;
+  const total = answeredPerCouncil.reduce((a, b) => a + b, 0);
+  return total >= MIN_ANSWERS && answeredPerCouncil.every((n) => n === 0 || n >= MIN_ANSWERS);
+}
+
+function summarise(rows: CouncilFigures[], invited: number, exact: boolean, over = true): Figures {
   const ratings: [number, number, number, number] = [0, 0, 0, 0];
   for (const r of rows) {
     ratings[0] += r.r1;
@@ -88,11 +113,16 @@ function summarise(rows: CouncilFigures[], invited: number): Figures {
   }
   const answered = ratings[0] + ratings[1] + ratings[2] + ratings[3];
   const sum = ratings[0] + 2 * ratings[1] + 3 * ratings[2] + 4 * ratings[3];
+  const shown = showsRatings(
+    exact,
+    rows.map((r) => r.r1 + r.r2 + r.r3 + r.r4),
+    over,
+  );
   return {
     invited,
     answered,
-    ratings,
-    mean: answered > 0 ? sum / answered : null,
+    ratings: shown ? ratings : null,
+    mean: shown && answered > 0 ? sum / answered : null,
     rate: invited > 0 ? answered / invited : null,
   };
 }
@@ -137,11 +167,24 @@ export class SurveysService {
     return councilIds.filter((id) => surveyPolicy.canSeeCommentsOf(actor, id));
   }
 
-  private figuresFor(surveyId: number, councilIds: number[]): Figures {
-    if (councilIds.length === 0) return summarise([], 0);
+  /** Exact figures only for staff of every one of these councils; others get the MIN_ANSWERS rule. */
+  private exactFor(actor: Actor, councilIds: number[]): boolean {
+    return councilIds.every((id) => surveyPolicy.seesExactFiguresOf(actor, id));
+  }
+
+  /** Closed early or past its last day: no more answers can change the figures. */
+  private isOver(survey: SurveyRow): boolean {
+    const status = this.statusOf(survey);
+    return status === 'closed' || status === 'ended';
+  }
+
+  private figuresFor(actor: Actor, survey: SurveyRow, councilIds: number[]): Figures {
+    if (councilIds.length === 0) return summarise([], 0, true);
     return summarise(
-      this.deps.surveys.figures(surveyId, councilIds),
-      this.deps.surveys.invitedTotal(surveyId, councilIds),
+      this.deps.surveys.figures(survey.id, councilIds),
+      this.deps.surveys.invitedTotal(survey.id, councilIds),
+      this.exactFor(actor, councilIds),
+      this.isOver(survey),
     );
   }
 
@@ -252,7 +295,8 @@ export class SurveysService {
 
   /**
    * One answer per person: refused (ConflictError without a field) when they already answered —
-   * checked first, and enforced by the UNIQUE constraint when two submits race.
+   * checked first, and enforced by survey_participants' PRIMARY KEY when two submits race. That the
+   * person answered and what they answered are written apart, in one transaction (see the migration).
    */
   respond(actor: Actor, id: number, form: ResponseForm): void {
     const view = this.view(actor, id);
@@ -269,14 +313,18 @@ export class SurveysService {
           if (this.deps.surveys.hasAnswered(id, actor.id)) {
             throw new ConflictError('surveys.errors.already_answered');
           }
-          this.deps.surveys.insertResponse(
-            { surveyId: id, userId: actor.id, councilId, rating: form.rating, comment: form.comment },
-            this.deps.now().toISOString(),
-          );
+          this.deps.surveys.insertResponse({
+            surveyId: id,
+            userId: actor.id,
+            councilId,
+            rating: form.rating,
+            comment: form.comment,
+          });
         })
         .immediate();
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      const code = (err as { code?: string }).code;
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') {
         throw new ConflictError('surveys.errors.already_answered');
       }
       throw err;
@@ -316,18 +364,29 @@ export class SurveysService {
       const rows = this.deps.surveys.figures(id, figureIds);
       const byId = new Map(rows.map((r) => [r.council_id, r]));
       const commentIds = this.commentCouncils(actor, councilIds);
+      const exact = this.exactFor(actor, figureIds);
       results = {
-        total: summarise(rows, this.deps.surveys.invitedTotal(id, figureIds)),
+        total: summarise(rows, this.deps.surveys.invitedTotal(id, figureIds), exact, this.isOver(survey)),
         perCouncil: councils
           .filter((c) => figureIds.includes(c.id))
           .map((c) => {
             const row = byId.get(c.id);
-            return { councilId: c.id, name: c.name, ...summarise(row ? [row] : [], row?.invited ?? 0) };
+            return {
+              councilId: c.id,
+              name: c.name,
+              ...summarise(
+                row ? [row] : [],
+                row?.invited ?? 0,
+                this.exactFor(actor, [c.id]),
+                this.isOver(survey),
+              ),
+            };
           }),
         comments:
           surveyPolicy.isStaff(actor) && commentIds.length > 0
             ? this.deps.surveys.comments(id, commentIds)
             : null,
+        exact,
       };
     }
     return {
@@ -357,7 +416,7 @@ export class SurveysService {
         return {
           survey,
           status: this.statusOf(survey),
-          figures: this.figuresFor(survey.id, this.figureCouncils(actor, councilIds)),
+          figures: this.figuresFor(actor, survey, this.figureCouncils(actor, councilIds)),
         };
       });
   }
@@ -371,7 +430,8 @@ export class SurveysService {
   /**
    * For the evaluation report (/stats): surveys whose answering window overlaps [from, to] and that
    * asked one of `councilIds`, counted only over those councils — of which the ones the actor may
-   * not see are ignored. Comments only for officers and district admins.
+   * not see are ignored. Comments only for officers and district admins. Ratings and mean are null
+   * for a reader who is not staff of every council in scope unless `showsRatings` allows them.
    */
   resultsForReport(actor: Actor, query: SurveyReportQuery): SurveyResult[] {
     const allowed = [...new Set(query.councilIds)].filter((id) => surveyPolicy.canSeeFiguresOf(actor, id));
@@ -384,7 +444,7 @@ export class SurveysService {
       const asked = this.deps.surveys.councilsOf(survey.id).map((c) => c.id);
       const inScope = asked.filter((id) => allowed.includes(id));
       if (inScope.length === 0) continue;
-      const figures = this.figuresFor(survey.id, inScope);
+      const figures = this.figuresFor(actor, survey, inScope);
       const commentIds = this.commentCouncils(actor, inScope);
       results.push({
         id: survey.id,

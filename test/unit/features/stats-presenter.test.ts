@@ -316,12 +316,30 @@ describe('stats presenter: the page model', () => {
     assert.equal(s.responseRate, '50,0 %');
     assert.equal(s.period, '5. januar 2026 – 20. januar 2026');
     assert.deepEqual(
-      s.ratings.rows.map((r) => r.value),
+      s.ratings?.rows.map((r) => r.value),
       ['0', '1', '1', '2'],
     );
-    assert.equal(s.ratings.chart?.rows.length, 4);
+    assert.equal(s.ratings?.chart?.rows.length, 4);
     assert.deepEqual(s.comments, ['Godt']);
     const admin = presentStats(report({ surveys: [survey] }), tDa, 'da');
     assert.equal(admin.surveys[0]?.comments, undefined);
+  });
+
+  it('shows no ratings chart when the survey feature withholds the ratings (too few answers)', () => {
+    const withheld = {
+      id: 8,
+      title: 'Lille lokalråd',
+      opensOn: '2026-01-05',
+      closesOn: '2026-01-20',
+      invited: 6,
+      answered: 3,
+      ratings: null,
+      mean: null,
+    };
+    const s = presentStats(report({ surveys: [withheld] }), tDa, 'da').surveys[0];
+    assert.ok(s);
+    assert.equal(s.ratings, null);
+    assert.equal(s.answered, '3');
+    assert.equal(s.responseRate, '50,0 %');
   });
 });

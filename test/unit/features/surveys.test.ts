@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import locales from '../../../locales/surveys.json' with { type: 'json' };
 import type { Actor } from '../../../src/auth/policy.js';
 import { surveyPolicy } from '../../../src/features/surveys/surveys.policy.js';
 import { responseSchema, surveySchema } from '../../../src/features/surveys/surveys.schemas.js';
+import { MIN_ANSWERS, showsRatings } from '../../../src/features/surveys/surveys.service.js';
 
 const base: Actor = {
   id: 1,
@@ -48,6 +50,13 @@ describe('survey policy', () => {
     assert.equal(surveyPolicy.usesSurveyList(councilAdmin), true);
   });
 
+  it('staff of a council see its exact figures; its council admins do not', () => {
+    assert.equal(surveyPolicy.seesExactFiguresOf(officer, 1), true);
+    assert.equal(surveyPolicy.seesExactFiguresOf(officer, 3), false);
+    assert.equal(surveyPolicy.seesExactFiguresOf(districtAdmin, 9), true);
+    assert.equal(surveyPolicy.seesExactFiguresOf(councilAdmin, 1), false);
+  });
+
   it('a person may answer for the asked councils they are a member of', () => {
     assert.deepEqual(surveyPolicy.answerableCouncilIds(networkPerson, [1, 2]), [1]);
     assert.deepEqual(surveyPolicy.answerableCouncilIds(officer, [1, 2]), []);
@@ -90,5 +99,36 @@ describe('survey schemas', () => {
     assert.equal(responseSchema.safeParse({ rating: '5' }).success, false);
     assert.equal(responseSchema.safeParse({}).success, false);
     assert.equal(responseSchema.safeParse({ rating: '3', comment: 'x'.repeat(2001) }).success, false);
+  });
+});
+
+describe('small groups: ratings and mean for readers who are not staff', () => {
+  it('are shown from 5 answers on', () => {
+    assert.equal(MIN_ANSWERS, 5);
+    assert.equal(showsRatings(false, [4]), false);
+    assert.equal(showsRatings(false, [5]), true);
+    // …but not while answers can still come in (before/after comparisons would reveal one).
+    assert.equal(showsRatings(false, [5], false), false);
+    assert.equal(showsRatings(true, [1], false), true);
+    assert.equal(showsRatings(false, [0]), false);
+    assert.equal(showsRatings(false, []), false);
+  });
+
+  it('staff always see them, however few answered', () => {
+    assert.equal(showsRatings(true, [1]), true);
+    assert.equal(showsRatings(true, [0]), true);
+  });
+
+  it('a total is withheld when one of its councils has 1–4 answers (else subtracting would reveal it)', () => {
+    assert.equal(showsRatings(false, [5, 2]), false);
+    assert.equal(showsRatings(false, [3, 3]), false);
+    assert.equal(showsRatings(false, [5, 0, 7]), true);
+  });
+
+  it('the pages and the report name the same minimum, in Danish and English', () => {
+    for (const key of ['surveys.results.too_few', 'surveys.results.too_few_short'] as const) {
+      assert.ok(locales[key].da.includes(`mindst ${MIN_ANSWERS}`), key);
+      assert.ok(locales[key].en.includes(`at least ${MIN_ANSWERS}`), key);
+    }
   });
 });
