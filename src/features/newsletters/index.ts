@@ -53,7 +53,7 @@ export function createNewslettersFeature(core: Core, deps: { transport: MailTran
   });
   const service = new NewslettersService({ ...core, repo, mail, tokens, startDue: () => job.startDue() });
   return {
-    router: createNewslettersRouter({ service, councilIdsOf: (id) => repo.councilIds(id) }),
+    router: createNewslettersRouter({ service }),
     service,
     jobs: [job, monthlyDraft],
     monthlyDraft,

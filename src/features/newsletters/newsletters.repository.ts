@@ -296,7 +296,7 @@ export class NewslettersRepository {
     officerCouncilIds: number[] | null,
     limit: number,
     offset: number,
-  ): (NewsletterRow & Progress)[] {
+  ): (NewsletterRow & Progress & { councilIds: number[] })[] {
     const where =
       officerCouncilIds === null
         ? ''
@@ -304,8 +304,10 @@ export class NewslettersRepository {
              AND NOT EXISTS (SELECT 1 FROM newsletter_councils x WHERE x.newsletter_id = n.id
                               AND x.council_id NOT IN (SELECT value FROM json_each(@councils)))`;
     return this.db
-      .prepare<Record<string, unknown>, NewsletterRow & Progress>(
+      .prepare<Record<string, unknown>, NewsletterRow & Progress & { council_ids: string }>(
         `SELECT n.*, u.name AS author_name,
+                (SELECT json_group_array(council_id) FROM (SELECT x.council_id FROM newsletter_councils x
+                   WHERE x.newsletter_id = n.id ORDER BY x.council_id)) AS council_ids,
                 (SELECT count(*) FROM newsletter_deliveries d WHERE d.newsletter_id = n.id) AS total,
                 (SELECT count(*) FROM newsletter_deliveries d WHERE d.newsletter_id = n.id AND d.status = 'sent') AS sent,
                 (SELECT count(*) FROM newsletter_deliveries d WHERE d.newsletter_id = n.id AND d.status = 'failed') AS failed,
@@ -313,7 +315,8 @@ export class NewslettersRepository {
            FROM newsletters n LEFT JOIN users u ON u.id = n.author_id
            ${where} ORDER BY n.id DESC LIMIT @limit OFFSET @offset`,
       )
-      .all({ councils: JSON.stringify(officerCouncilIds ?? []), limit, offset });
+      .all({ councils: JSON.stringify(officerCouncilIds ?? []), limit, offset })
+      .map(({ council_ids, ...row }) => ({ ...row, councilIds: JSON.parse(council_ids) as number[] }));
   }
 
   /** The archive: sent newsletters to any of these councils, or to the whole district. */

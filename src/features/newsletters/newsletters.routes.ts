@@ -13,11 +13,6 @@ import type { NewslettersService, NewsletterView } from './newsletters.service.j
 
 export type NewslettersRouterDeps = {
   service: NewslettersService;
-  /**
-   * The councils a newsletter goes to, for the audience column of the staff list. Only asked for
-   * rows the service already returned to this actor. (Workaround until list() returns them.)
-   */
-  councilIdsOf: (newsletterId: number) => number[];
 };
 
 /** Recipients per page on the newsletter page. */
@@ -54,7 +49,7 @@ function sendTime(n: Pick<NewsletterRow, 'status' | 'send_at' | 'started_at'>): 
   return n.send_at;
 }
 
-export function createNewslettersRouter({ service, councilIdsOf }: NewslettersRouterDeps): Router {
+export function createNewslettersRouter({ service }: NewslettersRouterDeps): Router {
   const router = Router();
 
   /** Audience choices grouped by municipality, for the form and for naming the audience. */
@@ -90,7 +85,7 @@ export function createNewslettersRouter({ service, councilIdsOf }: NewslettersRo
     const names = managed ? audience(actor).names : new Map<number, string>();
     const managedRows = (managed ?? []).map((n) => ({
       ...n,
-      audience: audienceText(t, names, councilIdsOf(n.id), n.whole_district === 1),
+      audience: audienceText(t, names, n.councilIds, n.whole_district === 1),
       when: sendTime(n),
     }));
     const archiveRows = archive.map((n) => ({ ...n, when: sendTime(n) }));

@@ -270,7 +270,10 @@ export class NewslettersService {
    * GET /newsletters: for staff the newsletters they manage (with delivery figures), for members the
    * archive of what was sent to their councils — and nobody else's.
    */
-  list(actor: Actor, page = 0): { managed: (NewsletterRow & Progress)[] | null; archive: NewsletterRow[] } {
+  list(
+    actor: Actor,
+    page = 0,
+  ): { managed: (NewsletterRow & Progress & { councilIds: number[] })[] | null; archive: NewsletterRow[] } {
     const size = 25;
     const managed = policy.canComposeNewsletters(actor)
       ? this.deps.repo.listManaged(actor.isDistrictAdmin ? null : actor.officerCouncilIds, size, page * size)
