@@ -34,6 +34,21 @@ export type CouncilOption = { id: number; name: string; municipality_id: number;
 
 export type Recipient = { id: number; email: string; name: string; locale: 'da' | 'en' };
 
+/**
+ * Someone who was sent the meeting's invitation, as their account is now: `email` is the account's
+ * current address (what mail uses), `invited_email` the address the invitation went to.
+ * `member`: still an active person with an active membership of one of the meeting's active
+ * councils. `declined`: answered "no".
+ */
+export type Invitee = Recipient & {
+  invited_email: string;
+  invited_at: string;
+  user_status: 'invited' | 'active' | 'deactivated';
+  notify_meetings: 0 | 1;
+  member: 0 | 1;
+  declined: 0 | 1;
+};
+
 export type ResponseRow = { user_id: number; name: string; response: MeetingResponse; updated_at: string };
 
 export type MeetingFields = {
@@ -219,21 +234,57 @@ export class MeetingsRepository {
       .all(now);
   }
 
-  /** Active people in the meeting's active councils who want meeting mail, once each. */
-  recipients(meetingId: number, options: { excludeDeclined?: boolean } = {}): Recipient[] {
+  /**
+   * Active people in the meeting's active councils who want meeting mail, once each: who gets the
+   * invitation (and the minutes). Updates, cancellations and reminders go to `invitees` instead.
+   */
+  recipients(meetingId: number): Recipient[] {
     return this.db
-      .prepare<[number, number, number], Recipient>(
+      .prepare<[number], Recipient>(
         `SELECT DISTINCT u.id, u.email, u.name, u.locale
            FROM meeting_councils mc
            JOIN memberships ms ON ms.council_id = mc.council_id AND ms.active = 1
            JOIN councils c ON c.id = mc.council_id AND c.active = 1
            JOIN users u ON u.id = ms.user_id AND u.status = 'active' AND u.notify_meetings = 1
           WHERE mc.meeting_id = ?
-            AND (? = 0 OR NOT EXISTS (SELECT 1 FROM meeting_responses r
-                                       WHERE r.meeting_id = ? AND r.user_id = u.id AND r.response = 'no'))
           ORDER BY u.id`,
       )
-      .all(meetingId, options.excludeDeclined ? 1 : 0, meetingId);
+      .all(meetingId);
+  }
+
+  /** Everyone recorded as invited to the meeting (see `Invitee`), ordered by user id. */
+  invitees(meetingId: number): Invitee[] {
+    return this.db
+      .prepare<{ meetingId: number }, Invitee>(
+        `SELECT u.id, u.email, u.name, u.locale, i.email AS invited_email, i.invited_at,
+                u.status AS user_status, u.notify_meetings,
+                (u.status = 'active' AND EXISTS (
+                   SELECT 1 FROM meeting_councils mc
+                     JOIN councils c ON c.id = mc.council_id AND c.active = 1
+                     JOIN memberships ms ON ms.council_id = mc.council_id AND ms.active = 1
+                    WHERE mc.meeting_id = i.meeting_id AND ms.user_id = u.id)) AS member,
+                EXISTS (SELECT 1 FROM meeting_responses r
+                         WHERE r.meeting_id = i.meeting_id AND r.user_id = u.id AND r.response = 'no') AS declined
+           FROM meeting_invitees i JOIN users u ON u.id = i.user_id
+          WHERE i.meeting_id = @meetingId
+          ORDER BY u.id`,
+      )
+      .all({ meetingId });
+  }
+
+  /** Records that these people were sent the invitation (call in the transaction that queues it). */
+  addInvitees(meetingId: number, people: Pick<Recipient, 'id' | 'email'>[], now: string): void {
+    const insert = this.db.prepare(
+      `INSERT INTO meeting_invitees (meeting_id, user_id, email, invited_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (meeting_id, user_id) DO NOTHING`,
+    );
+    for (const p of people) insert.run(meetingId, p.id, p.email, now);
+  }
+
+  /** Forgets invitees who have been sent a METHOD:CANCEL because they are no longer part of it. */
+  removeInvitees(meetingId: number, userIds: number[]): void {
+    const remove = this.db.prepare('DELETE FROM meeting_invitees WHERE meeting_id = ? AND user_id = ?');
+    for (const id of userIds) remove.run(meetingId, id);
   }
 
   responses(meetingId: number): ResponseRow[] {

@@ -8,11 +8,12 @@ import type { Mailer } from '../../mail/mailer.js';
 import { formatDateTime, formatTime, type Locale, localDate } from '../../web/dates.js';
 import type { AuditLog } from '../audit/audit.repository.js';
 import { renderMarkdown } from '../newsletters/markdown.js';
-import { buildCalendar, type IcsEvent, type IcsMethod } from './ical.js';
+import { buildCalendar, type IcsEvent } from './ical.js';
 import { type MeetingScope, meetingPolicy } from './meetings.policy.js';
 import type {
   ConcernMeetingRow,
   CouncilOption,
+  Invitee,
   MeetingCouncil,
   MeetingFields,
   MeetingListRow,
@@ -192,12 +193,17 @@ export class MeetingsService {
         details: { kind: form.kind, councils: form.council_ids },
         ip: ctx.ip,
       });
-      this.mailAll(id, 'REQUEST', 'invitation');
+      this.invite(id, now);
       return id;
     })();
   }
 
-  /** A change of time, place or title raises SEQUENCE and sends an update to the members. */
+  /**
+   * A change of time, place or title raises SEQUENCE and sends an update to those who were invited
+   * and are still part of the meeting. Every edit also brings the invitees up to date with the
+   * councils' members as they are now: newcomers get the invitation (current SEQUENCE), and
+   * invitees who are no longer part of it get a METHOD:CANCEL for the event they have.
+   */
   update(actor: Actor, id: number, form: MeetingForm, ctx: Ctx = {}): void {
     const { row } = this.managed(actor, id);
     if (row.status === 'cancelled') throw new ConflictError('meetings.errors.cancelled', 'title');
@@ -214,6 +220,7 @@ export class MeetingsService {
     const significant = timeChanged || row.location !== form.location || row.title !== form.title;
     const now = this.deps.now().toISOString();
     this.deps.db.transaction(() => {
+      const councilsBefore = this.councilNames(id);
       this.deps.meetings.update(
         id,
         this.fields(form),
@@ -229,7 +236,7 @@ export class MeetingsService {
         details: { notified: significant },
         ip: ctx.ip,
       });
-      if (significant) this.mailAll(id, 'REQUEST', 'update');
+      this.reconcileInvitees(id, row, councilsBefore, significant, now);
     })();
   }
 
@@ -245,7 +252,11 @@ export class MeetingsService {
         entityId: id,
         ip: ctx.ip,
       });
-      this.mailAll(id, 'CANCEL', 'cancellation');
+      // Everyone who has the event, whatever became of their membership or account since.
+      const row = this.deps.meetings.findById(id);
+      if (!row) return;
+      const invitees = this.deps.meetings.invitees(id).filter((i) => i.notify_meetings === 1);
+      this.mailCalendar(row, invitees, 'CANCEL', 'cancellation');
     })();
   }
 
@@ -591,19 +602,29 @@ export class MeetingsService {
       title: row.title,
       when: this.when(row, locale),
       location: row.location,
-      councils: this.deps.meetings
-        .councilsOf(row.id)
-        .map((c) => c.name)
-        .join(', '),
+      councils: this.councilNames(row.id),
       agenda: row.agenda_markdown || '–',
     };
   }
 
-  /** One mail per member with the .ics (REQUEST or CANCEL). Called inside the change's transaction. */
-  private mailAll(id: number, method: IcsMethod, purpose: 'invitation' | 'update' | 'cancellation'): void {
-    const row = this.deps.meetings.findById(id);
-    if (!row) return;
-    for (const r of this.deps.meetings.recipients(id)) {
+  private councilNames(id: number): string {
+    return this.deps.meetings
+      .councilsOf(id)
+      .map((c) => c.name)
+      .join(', ');
+  }
+
+  /**
+   * One mail per person with the .ics (REQUEST or CANCEL) as the meeting is in `row`. Called
+   * inside the change's transaction.
+   */
+  private mailCalendar(
+    row: MeetingRow,
+    people: Recipient[],
+    method: 'REQUEST' | 'CANCEL',
+    purpose: 'invitation' | 'update' | 'cancellation',
+  ): void {
+    for (const r of people) {
       const ics = buildCalendar({ method, events: [this.icsEvent(row, r)] });
       this.deps.mailer.queue({
         kind: `meeting_${purpose}`,
@@ -612,12 +633,76 @@ export class MeetingsService {
         subjectKey: `meetings.mail.${purpose}.subject`,
         params: this.mailParams(row, r.locale),
         paragraphKeys: [`meetings.mail.${purpose}.intro`, 'meetings.mail.details', 'meetings.mail.agenda'],
-        action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(id) },
-        extras: {
-          icalEvent: { method: method as 'REQUEST' | 'CANCEL', filename: `moede-${id}.ics`, content: ics },
-        },
+        action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(row.id) },
+        extras: { icalEvent: { method, filename: `moede-${row.id}.ics`, content: ics } },
       });
     }
+  }
+
+  /** The invitation to the councils' members who want meeting mail, recorded as invitees. */
+  private invite(id: number, now: string): void {
+    const row = this.deps.meetings.findById(id);
+    if (!row) return;
+    const people = this.deps.meetings.recipients(id);
+    this.mailCalendar(row, people, 'REQUEST', 'invitation');
+    this.deps.meetings.addInvitees(id, people, now);
+  }
+
+  /**
+   * After an edit (inside its transaction; `before` is the meeting as it was):
+   * - invitees who are still part of the meeting get the update, if the change was significant;
+   * - members who were never invited (joined since, turned meeting mail on, or their council was
+   *   added) get the invitation with the current SEQUENCE and become invitees;
+   * - invitees who are no longer part of it (membership ended, account deactivated, council taken
+   *   off the meeting) get a METHOD:CANCEL for the event as they knew it — never the new details —
+   *   and are forgotten. One who does not want meeting mail stays an invitee: we could not tell them.
+   * Newcomers and leavers are only dealt with while the meeting has not ended.
+   */
+  private reconcileInvitees(
+    id: number,
+    before: MeetingRow,
+    councilsBefore: string,
+    significant: boolean,
+    now: string,
+  ): void {
+    const row = this.deps.meetings.findById(id);
+    if (!row) return;
+    const invitees = this.deps.meetings.invitees(id);
+    const invited = new Set(invitees.map((i) => i.id));
+    const wantsMail = (i: Invitee) => i.notify_meetings === 1;
+    if (significant) {
+      this.mailCalendar(
+        row,
+        invitees.filter((i) => i.member === 1 && wantsMail(i)),
+        'REQUEST',
+        'update',
+      );
+    }
+    // Once the meeting is over nobody new is invited to it, and nobody needs it taken away.
+    if (Date.parse(row.ends_at) <= this.deps.now().getTime()) return;
+    const newcomers = this.deps.meetings.recipients(id).filter((r) => !invited.has(r.id));
+    this.mailCalendar(row, newcomers, 'REQUEST', 'invitation');
+    this.deps.meetings.addInvitees(id, newcomers, now);
+
+    const leavers = invitees.filter((i) => i.member === 0 && wantsMail(i));
+    // The event as they have it, at the current SEQUENCE so calendar apps accept the CANCEL.
+    const known: MeetingRow = { ...before, sequence: row.sequence, status: 'cancelled' };
+    for (const r of leavers) {
+      const ics = buildCalendar({ method: 'CANCEL', events: [this.icsEvent(known, r)] });
+      this.deps.mailer.queue({
+        kind: 'meeting_removed',
+        to: r.email,
+        locale: r.locale,
+        subjectKey: 'meetings.mail.removed.subject',
+        params: { ...this.mailParams(known, r.locale), councils: councilsBefore },
+        paragraphKeys: ['meetings.mail.removed.intro', 'meetings.mail.details'],
+        extras: { icalEvent: { method: 'CANCEL', filename: `moede-${id}.ics`, content: ics } },
+      });
+    }
+    this.deps.meetings.removeInvitees(
+      id,
+      leavers.map((i) => i.id),
+    );
   }
 
   private mailMinutes(id: number): void {
@@ -654,7 +739,11 @@ export class MeetingsService {
       this.deps.db
         .transaction(() => {
           if (!this.deps.meetings.markReminderSent(row.id, now.toISOString())) return;
-          for (const r of this.deps.meetings.recipients(row.id, { excludeDeclined: true })) {
+          // Those invited who are still part of the meeting, want meeting mail and did not say no.
+          const due = this.deps.meetings
+            .invitees(row.id)
+            .filter((i) => i.member === 1 && i.notify_meetings === 1 && i.declined === 0);
+          for (const r of due) {
             this.deps.mailer.queue({
               kind: 'meeting_reminder',
               to: r.email,
