@@ -267,6 +267,30 @@ describe('newsletter delivery to a real SMTP server', () => {
     app.smtp.respond = () => undefined;
   });
 
+  it('does not send a mail again when the server took it but recording that failed', async () => {
+    // A real database failure for one row (as a full disk would give), not a stand-in.
+    app.deps.db.exec(`CREATE TEMP TRIGGER refuse_sent BEFORE UPDATE OF status ON main.newsletter_deliveries
+      WHEN new.status = 'sent' AND old.email = 'hal@glumsoe.example'
+      BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+    try {
+      const id = create('Optaget, men ikke noteret', [glumsoe]);
+      app.deps.services.newsletters.schedule(actor(), id, null);
+      // Past the first retry delay (1 minute), each step inside the lease, as a running server's
+      // ticks every few seconds keep it.
+      for (let i = 0; i < 4; i++) {
+        await app.deps.scheduler.tick();
+        app.advanceClock(50_000);
+      }
+      assert.deepEqual(recipientsOf(id), ['formand@glumsoe.example', 'hal@glumsoe.example']);
+      const stuck = delivery(id, 'hal@glumsoe.example');
+      assert.equal(stuck.status, 'sending', 'not queued for a retry that would send it twice');
+      assert.equal(stuck.attempts, 1);
+      assert.equal(newsletter(id).status, 'sending', 'not reported as sent to everyone');
+    } finally {
+      app.deps.db.exec('DROP TRIGGER temp.refuse_sent');
+    }
+  });
+
   it('fails an address answered 550 at once while the rest go out, and "retry failed" re-queues only that one', async () => {
     app.smtp.respond = (to) =>
       to.includes('brugs@fladsaa.example') ? { code: 550, message: 'Mailbox unavailable' } : undefined;

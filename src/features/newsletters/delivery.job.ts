@@ -70,10 +70,9 @@ export function newsletterDeliveryJob(deps: {
   async function sendOne(
     delivery: Awaited<ReturnType<NewslettersRepository['claimDue']>>[number],
   ): Promise<void> {
+    let response: string;
     try {
-      const message = deps.mail.messageFor(delivery);
-      const response = await deps.transport.send(message);
-      repo.markSent(delivery.id, response, deps.now().toISOString());
+      response = await deps.transport.send(deps.mail.messageFor(delivery));
     } catch (err) {
       const error = err instanceof DeliveryError ? err : new DeliveryError(String(err), false);
       const delay = NEWSLETTER_RETRY_MINUTES[delivery.attempts - 1];
@@ -86,6 +85,15 @@ export function newsletterDeliveryJob(deps: {
           error.message,
         );
       }
+      return;
+    }
+    // The server has the mail. Should recording that fail (a full disk), it must not count as a
+    // failed send and be retried: the row stays `sending` — no newsletter reports it sent — and
+    // goes out again, with the same Message-ID, only after a restart (requeueInterrupted).
+    try {
+      repo.markSent(delivery.id, response, deps.now().toISOString());
+    } catch (err) {
+      logger.error({ err, deliveryId: delivery.id }, 'newsletter: delivered but not recorded');
     }
   }
 
