@@ -15,9 +15,8 @@ import type { Composition } from '../src/composition.js';
 import { compose } from '../src/composition.js';
 import { loadConfig } from '../src/config.js';
 import { seededRandom } from '../src/demo/demo-support.js';
-import { period } from '../src/features/stats/period.js';
+import { defaultPeriod } from '../src/features/stats/period.js';
 import { StatsRepository } from '../src/features/stats/stats.repository.js';
-import { localDate } from '../src/web/dates.js';
 import {
   measure,
   PROXIED,
@@ -251,10 +250,7 @@ async function profile(dataDir: string): Promise<void> {
     if (!admin) throw new Error('no admin');
     const repo = new StatsRepository(deps.db);
     const ids = deps.db.prepare('SELECT id FROM councils').pluck().all() as number[];
-    const today = localDate(new Date());
-    const from = deps.services.stats.report(admin, { from: undefined, to: undefined, councilIds: [] }).period
-      .from;
-    const p = period(from, today);
+    const p = defaultPeriod(new Date());
     const nowIso = new Date().toISOString();
     const median = (f: () => unknown, runs = 7) => {
       const times: number[] = [];
@@ -270,7 +266,8 @@ async function profile(dataDir: string): Promise<void> {
         'service.report (whole district, year)',
         median(() => deps.services.stats.report(admin, { from: undefined, to: undefined, councilIds: [] })),
       ],
-      ['  SQL counts (grouped)', median(() => repo.counts(ids, p.startIso, p.endIso, nowIso))],
+      ['  SQL counts (grouped)', median(() => repo.counts(ids, p.startIso, p.endIso))],
+      ['  SQL overdue now', median(() => repo.overdue(ids, p.startIso, p.endIso, nowIso))],
       [
         '  SQL durations (one row per answered concern)',
         median(() => repo.durations(ids, p.startIso, p.endIso)),

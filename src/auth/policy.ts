@@ -51,6 +51,12 @@ export const policy = {
       ]),
     ].sort((a, b) => a - b),
 
+  /**
+   * The evaluation (/stats, /surveys): district admins; officers and council admins for their
+   * councils — the same councils as the member lists.
+   */
+  canViewEvaluation: (actor: Actor) => actor.isDistrictAdmin || policy.memberListCouncilIds(actor).length > 0,
+
   /** Log a concern for a council: its network persons and council admins (DESIGN §2). */
   canReportConcern: (actor: Actor, councilId: number) => policy.isMemberOf(actor, councilId),
 

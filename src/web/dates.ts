@@ -56,6 +56,11 @@ export function formatDateTime(value: string | Date, locale: Locale = 'da'): str
   return `${formatDate(value, locale)} ${locale === 'da' ? '' : 'at '}${formatTime(value, locale)}`;
 }
 
+/** A calendar month "2026-01" → "januar 2026" / "January 2026". */
+export function formatMonth(month: string, locale: Locale = 'da'): string {
+  return formatter(locale, { month: 'long', year: 'numeric' }).format(new Date(`${month}-15T12:00:00Z`));
+}
+
 /** Decimal comma in Danish: 1.234,5 */
 export function formatNumber(value: number, locale: Locale = 'da', fractionDigits?: number): string {
   return new Intl.NumberFormat(intlLocale(locale), {

@@ -32,8 +32,7 @@ export function navigationFor(actor: Actor | undefined, path: string): NavItem[]
   if (policy.memberListCouncilIds(actor).length > 0 || actor.isDistrictAdmin) {
     items.push({ href: '/members', key: 'nav.members', match: '/members|/councils' });
   }
-  // The evaluation: staff for their councils, council admins for their own council's aggregates.
-  if (isStaff || actor.memberships.some((m) => m.role === 'council_admin')) {
+  if (policy.canViewEvaluation(actor)) {
     items.push({ href: '/stats', key: 'nav.stats', match: '/stats|/surveys' });
   }
   if (actor.isDistrictAdmin) items.push({ href: '/admin', key: 'nav.admin', match: '/admin' });

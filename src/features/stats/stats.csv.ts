@@ -3,7 +3,7 @@ import type { Translate } from '../../web/i18n.js';
 import type { DurationSummary } from './figures.js';
 import { copenhagenLocal } from './period.js';
 import type { LifecycleRow } from './stats.repository.js';
-import type { StatsReport } from './stats.service.js';
+import type { StatsFigures } from './stats.service.js';
 
 /**
  * CSV the way a Danish spreadsheet opens it: UTF-8 with a byte-order mark, CRLF, and in Danish a
@@ -12,7 +12,7 @@ import type { StatsReport } from './stats.service.js';
  */
 export const CSV_BOM = '\uFEFF';
 
-export function csvSeparator(locale: Locale): string {
+function csvSeparator(locale: Locale): string {
   return locale === 'da' ? ';' : ',';
 }
 
@@ -21,7 +21,7 @@ function csvText(value: string, separator: string): string {
   return safe.includes(separator) || /["\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-export function csvLine(values: (string | number | null)[], locale: Locale): string {
+function csvLine(values: (string | number | null)[], locale: Locale): string {
   const separator = csvSeparator(locale);
   return `${values
     .map((v) => {
@@ -39,7 +39,7 @@ const hours = (msValue: number | null) => (msValue === null ? null : Math.round(
 const percent = (fraction: number | null) => (fraction === null ? null : Math.round(fraction * 1000) / 10);
 
 /** The figures of /stats as rows of section; item; value. */
-export function figuresCsv(report: StatsReport, t: Translate, locale: Locale): string {
+export function figuresCsv(report: StatsFigures, t: Translate, locale: Locale): string {
   const lines: (string | number | null)[][] = [];
   const add = (section: string, item: string, value: string | number | null) =>
     lines.push([t(section), item, value]);
@@ -139,12 +139,7 @@ export function lifecycleHeader(t: Translate, locale: Locale): string {
 }
 
 /** One concern's lifecycle; timestamps in Copenhagen time "2026-03-31 23:30". */
-export function lifecycleLine(
-  row: LifecycleRow,
-  labels: { category: (slug: string) => string; t: Translate },
-  locale: Locale,
-): string {
-  const { t } = labels;
+export function lifecycleLine(row: LifecycleRow, t: Translate, locale: Locale): string {
   const local = (iso: string | null) => (iso ? copenhagenLocal(iso) : null);
   const between = (a: string | null, b: string | null) =>
     a && b ? hours(Date.parse(b) - Date.parse(a)) : null;
@@ -153,7 +148,7 @@ export function lifecycleLine(
       row.id,
       row.municipality,
       row.council,
-      labels.category(row.category),
+      row.category,
       t(`concerns.status.${row.status}`),
       row.resolution ? t(`concerns.resolution.${row.resolution}`) : null,
       row.status === 'closed' ? t(row.has_feedback ? 'stats.csv.yes' : 'stats.csv.no') : null,

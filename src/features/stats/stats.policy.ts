@@ -9,10 +9,7 @@ export const statsPolicy = {
   /** The councils whose figures the actor may see, out of `all`. */
   councilIds(actor: Actor, all: number[]): number[] {
     if (actor.isDistrictAdmin) return all;
-    const own = new Set([
-      ...(actor.isOfficer ? actor.officerCouncilIds : []),
-      ...actor.memberships.filter((m) => m.role === 'council_admin').map((m) => m.councilId),
-    ]);
+    const own = new Set(policy.memberListCouncilIds(actor));
     return all.filter((id) => own.has(id));
   },
 
@@ -24,5 +21,5 @@ export const statsPolicy = {
     policy.canHandleConcern(actor, { councilId, reporterId: null }),
 
   /** Pilot against the others needs figures of several councils: staff only. */
-  canCompareGroups: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
+  canCompareGroups: policy.canUseTriage,
 };

@@ -1,6 +1,6 @@
-import { formatDate, formatNumber, type Locale } from '../../web/dates.js';
+import { formatDate, formatMonth, formatNumber, type Locale } from '../../web/dates.js';
 import type { Translate } from '../../web/i18n.js';
-import type { KeyFigures, StatsReport } from './stats.service.js';
+import { type KeyFigures, RESOLUTIONS, STATUSES, type StatsReport } from './stats.service.js';
 
 /**
  * Turns a StatsReport into what /stats and the printed report show: formatted numbers, durations
@@ -13,10 +13,8 @@ const MINUS = '\u2212';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const intlLocale = (locale: Locale) => (locale === 'da' ? 'da-DK' : 'en-GB');
-
 /** "–" for a figure that cannot be computed (no values, nothing to divide by). */
-export const NONE = '–';
+const NONE = '–';
 
 /**
  * A calendar duration in the unit a reader thinks in: minutes under an hour, hours (one decimal)
@@ -49,13 +47,7 @@ export function formatPercent(fraction: number | null, locale: Locale): string {
 }
 
 /** "2026-01" → "januar 2026" / "January 2026". */
-export function monthLabel(month: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(intlLocale(locale), {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${month}-15T12:00:00Z`));
-}
+export const monthLabel = formatMonth;
 
 /** "1. december 2025 – 25. november 2026". */
 export function periodText(p: { from: string; to: string }, locale: Locale): string {
@@ -103,7 +95,7 @@ export function formatShareChange(current: number | null, previous: number | nul
  * One colour for the bars: DKFDS blue on white (9:1, well above the 3:1 WCAG asks of graphics).
  * Every value is printed beside its bar, so nothing depends on colour, also in grey print.
  */
-export const STATS_CHART_COLOURS = { bar: '#004993', text: '#1a1a1a', axis: '#6b6b6b' } as const;
+const STATS_CHART_COLOURS = { bar: '#004993', text: '#1a1a1a', axis: '#6b6b6b' } as const;
 
 export type SeriesItem = { label: string; value: number };
 
@@ -318,8 +310,6 @@ function comparisonRows(a: KeyFigures, b: KeyFigures, t: Translate, locale: Loca
 export function presentStats(report: StatsReport, t: Translate, locale: Locale): StatsView {
   const c = report.concerns;
   const num = (v: number) => formatNumber(v, locale);
-  const STATUSES = ['new', 'in_progress', 'awaiting_department', 'closed'] as const;
-  const RESOLUTIONS = ['resolved', 'referred_closed', 'not_police', 'duplicate'] as const;
 
   const tiles: KeyTile[] = [
     { label: t('stats.key.concerns'), value: num(c.total) },

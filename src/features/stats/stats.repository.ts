@@ -21,7 +21,6 @@ export type ConcernCountRow = {
   n: number;
   /** Of those, closed with a feedback text to the reporter. */
   feedback: number;
-  overdue: number;
 };
 
 /**
@@ -78,7 +77,7 @@ export class StatsRepository {
       ),
       departments: db.prepare<[], StatsDepartment>('SELECT id, name FROM departments ORDER BY name, id'),
       // These three read only the covering index concerns_stats (migrations/0014_stats.sql).
-      counts: db.prepare<Record<string, string>, Omit<ConcernCountRow, 'overdue'>>(
+      counts: db.prepare<Record<string, string>, ConcernCountRow>(
         `SELECT c.council_id, c.category_id, c.status, c.resolution, count(*) AS n,
                 sum(c.has_feedback) AS feedback
            FROM concerns c INDEXED BY concerns_stats
@@ -176,7 +175,8 @@ export class StatsRepository {
                          WHERE ms.user_id = u.id AND ms.active = 1 AND ms.council_id IN ${IN_COUNCILS})`,
       ),
       lifecycle: db.prepare<Record<string, string>, LifecycleRow>(
-        `SELECT c.id, m.name AS municipality, co.name AS council, k.slug AS category, c.status, c.resolution,
+        `SELECT c.id, m.name AS municipality, co.name AS council,
+                CASE @locale WHEN 'en' THEN k.label_en ELSE k.label_da END AS category, c.status, c.resolution,
                 c.has_feedback,
                 c.created_at, c.first_response_at, c.closed_at,
                 (SELECT min(r.created_at) FROM referrals r WHERE r.concern_id = c.id) AS referred_at,
@@ -206,17 +206,14 @@ export class StatsRepository {
     return this.s.departments.all();
   }
 
-  counts(councilIds: number[], start: string, end: string, now: string): ConcernCountRow[] {
-    const councils = JSON.stringify(councilIds);
-    const overdue = new Map(
-      this.s.overdue.all({ councils, start, end, now }).map((r) => [r.council_id, r.n]),
-    );
-    // Overdue is counted per council; it goes on the council's first group row.
-    return this.s.counts.all({ councils, start, end }).map((row) => {
-      const n = overdue.get(row.council_id) ?? 0;
-      overdue.delete(row.council_id);
-      return { ...row, overdue: n };
-    });
+  counts(councilIds: number[], start: string, end: string): ConcernCountRow[] {
+    return this.s.counts.all({ councils: JSON.stringify(councilIds), start, end });
+  }
+
+  /** Overdue now, per council, of the concerns created in the range. */
+  overdue(councilIds: number[], start: string, end: string, now: string): Map<number, number> {
+    const rows = this.s.overdue.all({ councils: JSON.stringify(councilIds), start, end, now });
+    return new Map(rows.map((r) => [r.council_id, r.n]));
   }
 
   /** How many concerns were created in each of the consecutive ranges bounds[i] … bounds[i + 1]. */
@@ -256,7 +253,12 @@ export class StatsRepository {
     };
   }
 
-  lifecycle(councilIds: number[], start: string, end: string): IterableIterator<LifecycleRow> {
-    return this.s.lifecycle.iterate({ councils: JSON.stringify(councilIds), start, end });
+  lifecycle(
+    councilIds: number[],
+    start: string,
+    end: string,
+    locale: 'da' | 'en',
+  ): IterableIterator<LifecycleRow> {
+    return this.s.lifecycle.iterate({ councils: JSON.stringify(councilIds), start, end, locale });
   }
 }

@@ -113,11 +113,11 @@ export function createStatsRouter(service: StatsService): Router {
 
   router.get('/stats/figures.csv', (req, res) => {
     withQuery(req, res, 'csv', (actor, q) => {
-      const report = service.report(actor, q);
+      const figures = service.figures(actor, q);
       sendCsv(
         res,
-        `naernet-tal-${report.period.from}-${report.period.to}.csv`,
-        figuresCsv(report, tOf(res), localeOf(res)),
+        `naernet-tal-${figures.period.from}-${figures.period.to}.csv`,
+        figuresCsv(figures, tOf(res), localeOf(res)),
       );
     });
   });
@@ -126,11 +126,10 @@ export function createStatsRouter(service: StatsService): Router {
     withQuery(req, res, 'csv', (actor, q) => {
       const t = tOf(res);
       const locale = localeOf(res);
-      const { period, rows } = service.lifecycle(actor, q, req.ip);
-      const labels = { t, category: service.categoryLabeller(locale) };
+      const { period, rows } = service.lifecycle(actor, q, locale, req.ip);
       function* lines() {
         yield lifecycleHeader(t, locale);
-        for (const row of rows) yield lifecycleLine(row, labels, locale);
+        for (const row of rows) yield lifecycleLine(row, t, locale);
       }
       sendCsv(res, `naernet-bekymringer-${period.from}-${period.to}.csv`, lines());
     });

@@ -3,7 +3,7 @@ import { calendarDate, ids } from '../../web/schema-helpers.js';
 import { daysInclusive } from './period.js';
 
 /** Five years is more than any evaluation needs and keeps a request's work bounded. */
-export const MAX_PERIOD_DAYS = 5 * 366;
+const MAX_PERIOD_DAYS = 5 * 366;
 
 /** Nærnet has no data before its pilot (2015); a year like 0001 or 9999 is a typing error. */
 const EARLIEST = '2000-01-01';

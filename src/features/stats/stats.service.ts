@@ -1,4 +1,4 @@
-import type { Actor } from '../../auth/policy.js';
+import { type Actor, policy } from '../../auth/policy.js';
 import type { Core } from '../../composition.js';
 import { NotFoundError } from '../../errors.js';
 import type { SurveyReportQuery, SurveyResult } from '../surveys/index.js';
@@ -16,8 +16,8 @@ import type {
 } from './stats.repository.js';
 import type { StatsQuery } from './stats.schemas.js';
 
-const STATUSES = ['new', 'in_progress', 'awaiting_department', 'closed'] as const;
-const RESOLUTIONS = ['resolved', 'referred_closed', 'not_police', 'duplicate'] as const;
+export const STATUSES = ['new', 'in_progress', 'awaiting_department', 'closed'] as const;
+export const RESOLUTIONS = ['resolved', 'referred_closed', 'not_police', 'duplicate'] as const;
 const MEETING_KINDS = ['borgermoede', 'netvaerksmoede', 'faellesmoede'] as const;
 const ACTIVE_DAYS = 90;
 
@@ -92,7 +92,7 @@ export type KeyFigures = {
   activeMembers: number | null;
 };
 
-export type StatsReport = {
+export type StatsFigures = {
   period: Period;
   previous: Period;
   /** Every council the actor may choose from, and those chosen. */
@@ -103,6 +103,12 @@ export type StatsReport = {
   meetings: MeetingFigures;
   newsletters: NewsletterFigures;
   people: PeopleFigures;
+  surveys: SurveyResult[];
+  canExportConcerns: boolean;
+  generatedAt: string;
+};
+
+export type StatsReport = StatsFigures & {
   comparison: {
     current: KeyFigures;
     previous: KeyFigures;
@@ -110,9 +116,6 @@ export type StatsReport = {
     pilot: KeyFigures | null;
     others: KeyFigures | null;
   };
-  surveys: SurveyResult[];
-  canExportConcerns: boolean;
-  generatedAt: string;
 };
 
 type Deps = Pick<Core, 'now' | 'audit' | 'settings'> & {
@@ -154,22 +157,9 @@ export class StatsService {
     return this.deps.settings.get('district_name');
   }
 
-  /** Category slug → its label in the locale, for the concerns export. */
-  categoryLabeller(locale: 'da' | 'en'): (slug: string) => string {
-    const labels = new Map(
-      this.deps.repo.categories().map((k) => [k.slug, locale === 'en' ? k.label_en : k.label_da]),
-    );
-    return (slug) => labels.get(slug) ?? slug;
-  }
-
-  /** May the actor open /stats at all (for navigation and the 404). */
+  /** May the actor open /stats at all: decided from the actor alone, before any query. */
   canView(actor: Actor): boolean {
-    try {
-      this.scope(actor);
-      return true;
-    } catch {
-      return false;
-    }
+    return policy.canViewEvaluation(actor);
   }
 
   private resolve(actor: Actor, query: StatsQuery) {
@@ -184,7 +174,18 @@ export class StatsService {
     return { available, selected, period: p, allSelected: selected.length === available.length };
   }
 
+  /** Every figure of the page, without the comparisons (the figures CSV needs no more). */
+  figures(actor: Actor, query: StatsQuery): StatsFigures {
+    return this.collect(actor, query).figures;
+  }
+
+  /** The page and the printed report: the figures and the comparisons. */
   report(actor: Actor, query: StatsQuery): StatsReport {
+    const { figures, compare } = this.collect(actor, query);
+    return { ...figures, comparison: compare() };
+  }
+
+  private collect(actor: Actor, query: StatsQuery) {
     const { repo } = this.deps;
     const { available, selected, period: current, allSelected } = this.resolve(actor, query);
     const previous = previousPeriod(current);
@@ -194,10 +195,10 @@ export class StatsService {
     const departments = repo.departments();
 
     const data = this.concernData(ids, current, now, true);
-    const figures = (d: ConcernData, councils: StatsCouncil[]) =>
+    const toFigures = (d: ConcernData, councils: StatsCouncil[]) =>
       concernFigures(d, councils, categories, departments);
 
-    const concerns = figures(data, selected);
+    const concerns = toFigures(data, selected);
     const meetings = this.meetingFigures(ids, current, now);
     const newsletters = this.newsletterFigures(ids, current);
     const people = this.peopleFigures(selected, now);
@@ -206,7 +207,7 @@ export class StatsService {
     const key = (d: ConcernData, councils: StatsCouncil[], p: Period): KeyFigures => {
       const councilIds = councils.map((x) => x.id);
       return keyFigures(
-        figures(d, councils),
+        toFigures(d, councils),
         councils.length,
         this.meetingFigures(councilIds, p, now),
         this.newsletterFigures(councilIds, p),
@@ -214,16 +215,20 @@ export class StatsService {
       );
     };
 
-    let pilot: KeyFigures | null = null;
-    let others: KeyFigures | null = null;
-    const pilotCouncils = selected.filter((c) => c.is_pilot === 1);
-    const otherCouncils = selected.filter((c) => c.is_pilot === 0);
-    if (statsPolicy.canCompareGroups(actor) && pilotCouncils.length > 0 && otherCouncils.length > 0) {
-      pilot = key(restrict(data, pilotCouncils), pilotCouncils, current);
-      others = key(restrict(data, otherCouncils), otherCouncils, current);
-    }
+    const compare = (): StatsReport['comparison'] => {
+      const pilotCouncils = selected.filter((c) => c.is_pilot === 1);
+      const otherCouncils = selected.filter((c) => c.is_pilot === 0);
+      const groups =
+        statsPolicy.canCompareGroups(actor) && pilotCouncils.length > 0 && otherCouncils.length > 0;
+      return {
+        current: keyFigures(concerns, selected.length, meetings, newsletters, people),
+        previous: key(this.concernData(ids, previous, now, false), selected, previous),
+        pilot: groups ? key(restrict(data, pilotCouncils), pilotCouncils, current) : null,
+        others: groups ? key(restrict(data, otherCouncils), otherCouncils, current) : null,
+      };
+    };
 
-    return {
+    const figures: StatsFigures = {
       period: current,
       previous,
       available,
@@ -233,31 +238,31 @@ export class StatsService {
       meetings,
       newsletters,
       people,
-      comparison: {
-        current: keyFigures(concerns, selected.length, meetings, newsletters, people),
-        previous: key(this.concernData(ids, previous, now, false), selected, previous),
-        pilot,
-        others,
-      },
       surveys: this.deps.surveyResults(actor, { from: current.from, to: current.to, councilIds: ids }),
       canExportConcerns: selected.some((c) => statsPolicy.canExportConcernsOf(actor, c.id)),
       generatedAt: now,
     };
+    return { figures, compare };
   }
 
-  private concernData(councilIds: number[], p: Period, now: string, withMonths: boolean): ConcernData {
+  /**
+   * The concern data of some councils in a period. Months and "overdue now" only for the period
+   * the page shows (`shown`); the comparisons need neither.
+   */
+  private concernData(councilIds: number[], p: Period, now: string, shown: boolean): ConcernData {
     const { repo } = this.deps;
-    const months = withMonths ? monthsOf(p) : [];
+    const months = shown ? monthsOf(p) : [];
     const bounds = [
       p.startIso,
       ...months.slice(1).map((m) => new Date(startOfLocalDay(`${m}-01`)).toISOString()),
       p.endIso,
     ];
     return {
-      counts: repo.counts(councilIds, p.startIso, p.endIso, now),
+      counts: repo.counts(councilIds, p.startIso, p.endIso),
       durations: repo.durations(councilIds, p.startIso, p.endIso),
       referrals: repo.referrals(councilIds, p.startIso, p.endIso),
-      byMonth: withMonths
+      overdue: shown ? repo.overdue(councilIds, p.startIso, p.endIso, now) : new Map(),
+      byMonth: shown
         ? repo.countsBetween(councilIds, bounds).map((count, i) => ({ month: months[i] as string, count }))
         : [],
     };
@@ -314,7 +319,12 @@ export class StatsService {
    * title, text, place, reporter or feedback. Councils the actor does not handle are left out
    * (a council admin has none: 404). Each export is written to the audit log.
    */
-  lifecycle(actor: Actor, query: StatsQuery, ip?: string): { period: Period; rows: Iterable<LifecycleRow> } {
+  lifecycle(
+    actor: Actor,
+    query: StatsQuery,
+    locale: 'da' | 'en',
+    ip?: string,
+  ): { period: Period; rows: Iterable<LifecycleRow> } {
     const { selected, period: p } = this.resolve(actor, query);
     const ids = selected.filter((c) => statsPolicy.canExportConcernsOf(actor, c.id)).map((c) => c.id);
     if (ids.length === 0) throw new NotFoundError();
@@ -326,7 +336,7 @@ export class StatsService {
       details: { from: p.from, to: p.to, councilIds: ids },
       ip: ip ?? null,
     });
-    return { period: p, rows: this.deps.repo.lifecycle(ids, p.startIso, p.endIso) };
+    return { period: p, rows: this.deps.repo.lifecycle(ids, p.startIso, p.endIso, locale) };
   }
 }
 
@@ -335,6 +345,8 @@ type ConcernData = {
   counts: ConcernCountRow[];
   durations: DurationTuple[];
   referrals: ReferralTuple[];
+  /** Overdue now per council; only for the period the page shows. */
+  overdue: Map<number, number>;
   /** Only for the period the page shows; comparisons need no months. */
   byMonth: { month: string; count: number }[];
 };
@@ -346,11 +358,12 @@ function restrict(data: ConcernData, councils: StatsCouncil[]): ConcernData {
     counts: data.counts.filter((r) => ids.has(r.council_id)),
     durations: data.durations.filter((d) => ids.has(d[0])),
     referrals: data.referrals.filter((r) => ids.has(r[0])),
+    overdue: new Map([...data.overdue].filter(([councilId]) => ids.has(councilId))),
     byMonth: [],
   };
 }
 
-export function concernFigures(
+function concernFigures(
   data: ConcernData,
   councils: StatsCouncil[],
   categories: StatsCategory[],
@@ -363,6 +376,7 @@ export function concernFigures(
   let total = 0;
   let closedWithFeedback = 0;
   let overdueNow = 0;
+  for (const n of data.overdue.values()) overdueNow += n;
   for (const row of data.counts) {
     total += row.n;
     perCategory.set(row.category_id, (perCategory.get(row.category_id) ?? 0) + row.n);
@@ -370,7 +384,6 @@ export function concernFigures(
     byStatus[row.status as Status] += row.n;
     if (row.status === 'closed' && row.resolution) byResolution[row.resolution as Resolution] += row.n;
     closedWithFeedback += row.feedback;
-    overdueNow += row.overdue;
   }
 
   // Typed arrays: a year of a district is 100,000 durations, sorted in place by summarise().

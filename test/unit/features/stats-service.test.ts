@@ -421,11 +421,11 @@ describe('StatsService.report on known data', () => {
       assert.equal(r.canExportConcerns, false);
       assert.throws(
         () =>
-          app.deps.services.stats.lifecycle(actor('formand@glumsoe.example'), {
-            from: '2026-03-01',
-            to: '2026-04-30',
-            councilIds: [],
-          }),
+          app.deps.services.stats.lifecycle(
+            actor('formand@glumsoe.example'),
+            { from: '2026-03-01', to: '2026-04-30', councilIds: [] },
+            'da',
+          ),
         NotFoundError,
       );
       assert.throws(() => report('formand@glumsoe.example', { councilIds: [sc.F] }), NotFoundError);
