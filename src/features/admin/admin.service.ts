@@ -33,7 +33,7 @@ const collator = new Intl.Collator('da', { sensitivity: 'base' });
 const byName = <T extends { name: string }>(a: T, b: T) => collator.compare(a.name, b.name);
 
 /** Names are compared the Danish way, case-insensitively ("GLUMSØ" = "Glumsø"); SQLite's NOCASE only folds ASCII. */
-const sameName = (a: string, b: string) => a.toLocaleLowerCase('da') === b.toLocaleLowerCase('da');
+export const sameName = (a: string, b: string) => a.toLocaleLowerCase('da') === b.toLocaleLowerCase('da');
 
 /** Only the fields that changed, for the audit log: { field: { from, to } }. */
 function changes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {

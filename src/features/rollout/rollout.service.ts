@@ -1,9 +1,9 @@
 import { ensure } from '../../auth/policy.js';
 import type { UsersRepository } from '../../auth/users.repository.js';
 import type { Db } from '../../db/connection.js';
-import { ConflictError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import { email as emailField } from '../../web/schema-helpers.js';
-import type { AdminService, Who } from '../admin/admin.service.js';
+import { type AdminService, sameName, type Who } from '../admin/admin.service.js';
 import type { AuditLog } from '../audit/audit.repository.js';
 import type { MembersService } from '../members/members.service.js';
 import { type ImportRow, readImportFile } from './rollout.csv.js';
@@ -48,8 +48,6 @@ export class ImportRejectedError extends Error {
   }
 }
 
-/** Names are compared the Danish way, case-insensitively, as AdminService does. */
-const sameName = (a: string, b: string) => a.toLocaleLowerCase('da') === b.toLocaleLowerCase('da');
 const nameKey = (s: string) => s.toLocaleLowerCase('da');
 
 const emailSchema = emailField('rollout.csv.email_required', 'rollout.csv.email_invalid');
@@ -117,19 +115,21 @@ export class RolloutService {
     };
   }
 
+  /** An officer who is not deactivated, with the councils they cover; else the form's error. */
   private officer(who: Who, officerId: number) {
-    const officer = this.deps.admin
-      .listOfficers(who)
-      .find((o) => o.id === officerId && o.status !== 'deactivated');
-    if (!officer) throw new ConflictError('rollout.errors.officer_invalid', 'officer_id');
-    return officer;
+    try {
+      const found = this.deps.admin.getOfficer(who, officerId);
+      if (found.officer.status !== 'deactivated') return found;
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+    throw new ConflictError('rollout.errors.officer_invalid', 'officer_id');
   }
 
   /** Adds the councils to the officer's, keeping every council they already cover. */
   private assignOfficer(who: Who, officerId: number, councilIds: number[]) {
-    const officer = this.officer(who, officerId);
-    const current = officer.councils.map((c) => c.id);
-    this.deps.admin.setOfficerCouncils(who, officerId, [...new Set([...current, ...councilIds])]);
+    const { assignedIds } = this.officer(who, officerId);
+    this.deps.admin.setOfficerCouncils(who, officerId, [...new Set([...assignedIds, ...councilIds])]);
   }
 
   /**
@@ -201,7 +201,8 @@ export class RolloutService {
    */
   preview(who: Who, text: string, options: ImportOptions): ImportPreview {
     this.allow(who);
-    const officerName = options.officer_id === null ? null : this.officer(who, options.officer_id).name;
+    const officerName =
+      options.officer_id === null ? null : this.officer(who, options.officer_id).officer.name;
     const file = readImportFile(text);
     if (!file.ok) throw new ImportFileError(file.messageKey, file.params);
 

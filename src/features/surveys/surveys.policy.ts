@@ -4,14 +4,17 @@ import { type Actor, policy } from '../../auth/policy.js';
  * Who may open, read and answer surveys. Built on the shared policy; the service calls these for
  * every read and write. "Staff" are officers (for the councils they cover) and district admins.
  */
+/** Staff of a council: its officers and district admins — those who handle its concerns. */
+const isStaffOf = (actor: Actor, councilId: number) =>
+  policy.canHandleConcern(actor, { councilId, reporterId: null });
+
 export const surveyPolicy = {
   /** May use the "new survey" form at all. */
   canCreateAny: (actor: Actor) =>
     actor.isDistrictAdmin || (actor.isOfficer && actor.officerCouncilIds.length > 0),
 
   /** Ask this council's network persons: its officers and district admins. */
-  canAskCouncil: (actor: Actor, councilId: number) =>
-    actor.isDistrictAdmin || policy.coversCouncil(actor, councilId),
+  canAskCouncil: isStaffOf,
 
   /** Close early: district admins; officers when they cover every council it asked. */
   canManage: (actor: Actor, councilIds: number[]) =>
@@ -19,7 +22,7 @@ export const surveyPolicy = {
     (councilIds.length > 0 && councilIds.every((id) => policy.coversCouncil(actor, id))),
 
   /** Free-text comments are for staff only (issue 6: "free text only to staff"). */
-  isStaff: (actor: Actor) => actor.isDistrictAdmin || actor.isOfficer,
+  isStaff: policy.canUseTriage,
 
   /** Aggregated figures (counts, mean) of this council: its staff and its council admins. */
   canSeeFiguresOf: (actor: Actor, councilId: number) =>
@@ -28,19 +31,16 @@ export const surveyPolicy = {
     policy.isCouncilAdminOf(actor, councilId),
 
   /** Comments from this council's respondents: its officers and district admins — never council admins. */
-  canSeeCommentsOf: (actor: Actor, councilId: number) =>
-    actor.isDistrictAdmin || policy.coversCouncil(actor, councilId),
+  canSeeCommentsOf: isStaffOf,
 
   /**
    * Exact figures of this council however few answered: its staff (who handle the concerns and read
    * the comments anyway). Council admins see ratings and mean only from MIN_ANSWERS answers on.
    */
-  seesExactFiguresOf: (actor: Actor, councilId: number) =>
-    actor.isDistrictAdmin || policy.coversCouncil(actor, councilId),
+  seesExactFiguresOf: isStaffOf,
 
-  /** The survey list: staff and council admins (who see their own council's figures). */
-  usesSurveyList: (actor: Actor) =>
-    surveyPolicy.isStaff(actor) || actor.memberships.some((m) => m.role === 'council_admin'),
+  /** The survey list: those who see the evaluation (staff, and council admins for their council). */
+  usesSurveyList: policy.canViewEvaluation,
 
   /** The asked councils this person may answer for: active memberships (network person or council admin). */
   answerableCouncilIds: (actor: Actor, askedCouncilIds: number[]) =>

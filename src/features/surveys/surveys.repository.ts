@@ -39,32 +39,161 @@ const byDanish = (a: string, b: string) => DANISH.compare(a, b) || (a < b ? -1 :
 
 const SELECT_SURVEY = `SELECT s.*, u.name AS created_by_name FROM surveys s LEFT JOIN users u ON u.id = s.created_by`;
 
+/** The asked councils' ids of each survey row, as a JSON array (read with `withCouncilIds`). */
+const COUNCIL_IDS = `(SELECT json_group_array(sc.council_id) FROM survey_councils sc WHERE sc.survey_id = s.id) AS council_ids`;
+
+/** A survey row with the ids of the councils it asked. */
+export type ListedSurvey = { survey: SurveyRow; councilIds: number[] };
+
+const withCouncilIds = ({ council_ids, ...survey }: SurveyRow & { council_ids: string }): ListedSurvey => ({
+  survey,
+  councilIds: JSON.parse(council_ids) as number[],
+});
+
+/** One survey's figures over a set of its councils: per council, and the distinct people asked. */
+export type SurveyFigures = { rows: CouncilFigures[]; invited: number };
+
+type FiguresRow = CouncilFigures & { survey_id: number; survey_invited: number };
+
+/** Surveys and councils are passed as JSON arrays, so one prepared statement serves any selection. */
+const IN_SURVEYS = '(SELECT value FROM json_each(@surveys))';
+const IN_COUNCILS = '(SELECT value FROM json_each(@councils))';
+
 /**
- * People asked *now* in the councils: active memberships (network person or council admin) of
- * active users in active councils. `answered_too` = 1 when the person is a participant of the
- * survey (has answered — for which council is not stored).
+ * Figures of several surveys at once, each over its asked councils that are in @councils.
+ *
+ * `asked`: the people asked *now* per survey and council — active memberships (network person or
+ * council admin) of active users in active councils; `answered_too` = 1 when the person is a
+ * participant of that survey (has answered — for which council is not stored).
+ *
+ * Who answered for which council is not stored, so a council's `invited` = the people asked now +
+ * the answers that the people asked now who have answered cannot account for (people who answered
+ * and have since left). For someone in one council this is exact; in any case invited ≥ answered,
+ * so a rate never passes 100 %. `survey_invited` does the same over the survey's councils together:
+ * distinct people (someone in two councils counts once) plus the answers those of them who
+ * answered cannot account for.
  */
-const ASKED_NOW = `
-  SELECT DISTINCT ms.user_id, ms.council_id,
-         EXISTS (SELECT 1 FROM survey_participants p
-                  WHERE p.survey_id = @surveyId AND p.user_id = ms.user_id) AS answered_too
-    FROM memberships ms
-    JOIN users u ON u.id = ms.user_id AND u.status = 'active'
-    JOIN councils c ON c.id = ms.council_id AND c.active = 1
-   WHERE ms.active = 1 AND ms.council_id IN (SELECT value FROM json_each(@councils))`;
+const FIGURES = `
+  WITH picked AS (
+         SELECT sc.survey_id, sc.council_id FROM survey_councils sc
+          WHERE sc.survey_id IN ${IN_SURVEYS} AND sc.council_id IN ${IN_COUNCILS}),
+       asked AS (
+         SELECT DISTINCT p.survey_id, ms.user_id, ms.council_id,
+                EXISTS (SELECT 1 FROM survey_participants sp
+                         WHERE sp.survey_id = p.survey_id AND sp.user_id = ms.user_id) AS answered_too
+           FROM picked p
+           JOIN memberships ms ON ms.council_id = p.council_id AND ms.active = 1
+           JOIN users u ON u.id = ms.user_id AND u.status = 'active'
+           JOIN councils c ON c.id = ms.council_id AND c.active = 1),
+       asked_per_council AS (
+         SELECT survey_id, council_id, count(*) AS n, sum(answered_too) AS answered_too
+           FROM asked GROUP BY survey_id, council_id),
+       people AS (
+         SELECT survey_id, user_id, max(answered_too) AS answered_too FROM asked GROUP BY survey_id, user_id),
+       people_per_survey AS (
+         SELECT survey_id, count(*) AS n, sum(answered_too) AS answered_too FROM people GROUP BY survey_id),
+       answers AS (
+         SELECT p.survey_id, p.council_id,
+                count(r.id) AS answered,
+                count(CASE WHEN r.rating = 1 THEN 1 END) AS r1,
+                count(CASE WHEN r.rating = 2 THEN 1 END) AS r2,
+                count(CASE WHEN r.rating = 3 THEN 1 END) AS r3,
+                count(CASE WHEN r.rating = 4 THEN 1 END) AS r4
+           FROM picked p
+           LEFT JOIN survey_responses r ON r.survey_id = p.survey_id AND r.council_id = p.council_id
+          GROUP BY p.survey_id, p.council_id),
+       answers_per_survey AS (SELECT survey_id, sum(answered) AS answered FROM answers GROUP BY survey_id)
+  SELECT a.survey_id, a.council_id,
+         coalesce(apc.n, 0) + max(0, a.answered - coalesce(apc.answered_too, 0)) AS invited,
+         a.answered, a.r1, a.r2, a.r3, a.r4,
+         coalesce(pps.n, 0) + max(0, aps.answered - coalesce(pps.answered_too, 0)) AS survey_invited
+    FROM answers a
+    JOIN answers_per_survey aps ON aps.survey_id = a.survey_id
+    LEFT JOIN asked_per_council apc ON apc.survey_id = a.survey_id AND apc.council_id = a.council_id
+    LEFT JOIN people_per_survey pps ON pps.survey_id = a.survey_id
+   ORDER BY a.survey_id, a.council_id`;
 
-/** All SQL about surveys, their councils and their answers. */
+/** All SQL about surveys, their councils and their answers. Fixed statements are prepared once. */
 export class SurveysRepository {
-  constructor(private readonly db: Db) {}
+  private readonly s;
 
-  activeCouncils(): CouncilOption[] {
-    return this.db
-      .prepare<[], CouncilOption>(
+  constructor(db: Db) {
+    this.s = {
+      activeCouncils: db.prepare<[], CouncilOption>(
         `SELECT c.id, c.name, c.municipality_id, mu.name AS municipality_name
            FROM councils c JOIN municipalities mu ON mu.id = c.municipality_id
           WHERE c.active = 1 ORDER BY mu.name, c.name`,
-      )
-      .all();
+      ),
+      insert: db.prepare(
+        `INSERT INTO surveys (title, intro, opens_on, closes_on, created_by, created_at)
+         VALUES (@title, @intro, @opensOn, @closesOn, @createdBy, @now)`,
+      ),
+      insertCouncil: db.prepare('INSERT INTO survey_councils (survey_id, council_id) VALUES (?, ?)'),
+      close: db.prepare('UPDATE surveys SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL'),
+      findById: db.prepare<[number], SurveyRow>(`${SELECT_SURVEY} WHERE s.id = ?`),
+      councilsOf: db.prepare<[number], SurveyCouncil>(
+        `SELECT c.id, c.name, mu.name AS municipality_name
+           FROM survey_councils sc JOIN councils c ON c.id = sc.council_id
+           JOIN municipalities mu ON mu.id = c.municipality_id
+          WHERE sc.survey_id = ? ORDER BY mu.name, c.name`,
+      ),
+      councilIdsOf: db
+        .prepare<[number], number>('SELECT council_id FROM survey_councils WHERE survey_id = ?')
+        .pluck(),
+      listFor: db.prepare<Record<string, unknown>, SurveyRow & { council_ids: string }>(
+        `SELECT s.*, u.name AS created_by_name, ${COUNCIL_IDS}
+           FROM surveys s LEFT JOIN users u ON u.id = s.created_by
+          WHERE @all = 1 OR EXISTS (SELECT 1 FROM survey_councils sc WHERE sc.survey_id = s.id
+                                      AND sc.council_id IN ${IN_COUNCILS})
+          ORDER BY s.opens_on DESC, s.id DESC LIMIT @limit`,
+      ),
+      overlapping: db.prepare<Record<string, unknown>, SurveyRow & { council_ids: string }>(
+        `SELECT s.*, u.name AS created_by_name, ${COUNCIL_IDS}
+           FROM surveys s LEFT JOIN users u ON u.id = s.created_by
+          WHERE s.opens_on <= @to AND s.closes_on >= @from
+            AND EXISTS (SELECT 1 FROM survey_councils sc WHERE sc.survey_id = s.id
+                          AND sc.council_id IN ${IN_COUNCILS})
+          ORDER BY s.opens_on, s.id`,
+      ),
+      figures: db.prepare<Record<string, unknown>, FiguresRow>(FIGURES),
+      comments: db.prepare<Record<string, unknown>, { survey_id: number; comment: string }>(
+        `SELECT r.survey_id, r.comment FROM survey_responses r
+          WHERE r.survey_id IN ${IN_SURVEYS} AND r.comment <> ''
+            AND r.council_id IN ${IN_COUNCILS}
+            AND EXISTS (SELECT 1 FROM survey_councils sc
+                         WHERE sc.survey_id = r.survey_id AND sc.council_id = r.council_id)`,
+      ),
+      hasAnswered: db.prepare('SELECT 1 FROM survey_participants WHERE survey_id = ? AND user_id = ?'),
+      insertParticipant: db.prepare('INSERT INTO survey_participants (survey_id, user_id) VALUES (?, ?)'),
+      insertResponse: db.prepare(
+        `INSERT INTO survey_responses (survey_id, council_id, rating, comment)
+         VALUES (@surveyId, @councilId, @rating, @comment)`,
+      ),
+      recipients: db.prepare<[number], Recipient>(
+        `SELECT DISTINCT u.id, u.email, u.name, u.locale
+           FROM survey_councils sc
+           JOIN councils c ON c.id = sc.council_id AND c.active = 1
+           JOIN memberships ms ON ms.council_id = sc.council_id AND ms.active = 1
+           JOIN users u ON u.id = ms.user_id AND u.status = 'active'
+          WHERE sc.survey_id = ?
+          ORDER BY u.id`,
+      ),
+      pendingFor: db.prepare<Record<string, unknown>, PendingSurvey>(
+        `SELECT s.id, s.title, s.closes_on FROM surveys s
+          WHERE s.closed_at IS NULL AND s.opens_on <= @today AND s.closes_on >= @today
+            AND EXISTS (SELECT 1 FROM survey_councils sc
+                          JOIN memberships ms ON ms.council_id = sc.council_id AND ms.active = 1 AND ms.user_id = @userId
+                          JOIN councils c ON c.id = sc.council_id AND c.active = 1
+                         WHERE sc.survey_id = s.id)
+            AND NOT EXISTS (SELECT 1 FROM survey_participants p WHERE p.survey_id = s.id AND p.user_id = @userId)
+          ORDER BY s.closes_on, s.id`,
+      ),
+    };
+  }
+
+  /** Cross-feature duplicate of meetings.repository's active councils (left as is). */
+  activeCouncils(): CouncilOption[] {
+    return this.s.activeCouncils.all();
   }
 
   insert(
@@ -73,137 +202,84 @@ export class SurveysRepository {
     createdBy: number,
     now: string,
   ): number {
-    const id = Number(
-      this.db
-        .prepare(
-          `INSERT INTO surveys (title, intro, opens_on, closes_on, created_by, created_at)
-           VALUES (@title, @intro, @opensOn, @closesOn, @createdBy, @now)`,
-        )
-        .run({ ...fields, createdBy, now }).lastInsertRowid,
-    );
-    const insert = this.db.prepare('INSERT INTO survey_councils (survey_id, council_id) VALUES (?, ?)');
-    for (const councilId of new Set(councilIds)) insert.run(id, councilId);
+    const id = Number(this.s.insert.run({ ...fields, createdBy, now }).lastInsertRowid);
+    for (const councilId of new Set(councilIds)) this.s.insertCouncil.run(id, councilId);
     return id;
   }
 
   /** Only an open or planned survey is closed; returns false when it already was. */
   close(id: number, userId: number, now: string): boolean {
-    return (
-      this.db
-        .prepare('UPDATE surveys SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL')
-        .run(now, userId, id).changes === 1
-    );
+    return this.s.close.run(now, userId, id).changes === 1;
   }
 
   findById(id: number): SurveyRow | undefined {
-    return this.db.prepare<[number], SurveyRow>(`${SELECT_SURVEY} WHERE s.id = ?`).get(id);
+    return this.s.findById.get(id);
   }
 
   councilsOf(surveyId: number): SurveyCouncil[] {
-    return this.db
-      .prepare<[number], SurveyCouncil>(
-        `SELECT c.id, c.name, mu.name AS municipality_name
-           FROM survey_councils sc JOIN councils c ON c.id = sc.council_id
-           JOIN municipalities mu ON mu.id = c.municipality_id
-          WHERE sc.survey_id = ? ORDER BY mu.name, c.name`,
-      )
-      .all(surveyId);
+    return this.s.councilsOf.all(surveyId);
   }
 
-  /** Surveys asking any of the councils (all surveys when `all`), newest window first. */
-  listFor(scope: { all: boolean; councilIds: number[] }, limit: number): SurveyRow[] {
-    return this.db
-      .prepare<Record<string, unknown>, SurveyRow>(
-        `${SELECT_SURVEY}
-          WHERE @all = 1 OR EXISTS (SELECT 1 FROM survey_councils sc WHERE sc.survey_id = s.id
-                                      AND sc.council_id IN (SELECT value FROM json_each(@councils)))
-          ORDER BY s.opens_on DESC, s.id DESC LIMIT @limit`,
-      )
-      .all({ all: scope.all ? 1 : 0, councils: JSON.stringify(scope.councilIds), limit });
+  /** The ids of the councils the survey asked (no names; for the checks before an answer). */
+  councilIdsOf(surveyId: number): number[] {
+    return this.s.councilIdsOf.all(surveyId) as number[];
   }
 
-  /** Surveys asking any of the councils whose window [opens_on, closes_on] overlaps [from, to]. */
-  overlapping(from: string, to: string, councilIds: number[]): SurveyRow[] {
-    return this.db
-      .prepare<Record<string, unknown>, SurveyRow>(
-        `${SELECT_SURVEY}
-          WHERE s.opens_on <= @to AND s.closes_on >= @from
-            AND EXISTS (SELECT 1 FROM survey_councils sc WHERE sc.survey_id = s.id
-                          AND sc.council_id IN (SELECT value FROM json_each(@councils)))
-          ORDER BY s.opens_on, s.id`,
-      )
-      .all({ from, to, councils: JSON.stringify(councilIds) });
+  /** Surveys asking any of the councils (all surveys when `all`), newest window first, with their councils. */
+  listFor(scope: { all: boolean; councilIds: number[] }, limit: number): ListedSurvey[] {
+    return this.s.listFor
+      .all({ all: scope.all ? 1 : 0, councils: JSON.stringify(scope.councilIds), limit })
+      .map(withCouncilIds);
+  }
+
+  /** Surveys asking any of the councils whose window [opens_on, closes_on] overlaps [from, to], with their councils. */
+  overlapping(from: string, to: string, councilIds: number[]): ListedSurvey[] {
+    return this.s.overlapping.all({ from, to, councils: JSON.stringify(councilIds) }).map(withCouncilIds);
   }
 
   /**
-   * Per council: invited, answered, and answers per rating. Who answered for which council is not
-   * stored, so `invited` = the people asked now + the answers that the people asked now who have
-   * answered cannot account for (people who answered and have since left). For someone in one
-   * council this is exact; in any case invited ≥ answered, so a rate never passes 100 %.
+   * Per survey, over its asked councils that are among `councilIds`: invited, answered and answers
+   * per rating per council, and the distinct people invited in those councils together (see
+   * FIGURES). One query for all the surveys. A survey asking none of `councilIds` is missing.
    */
-  figures(surveyId: number, councilIds: number[]): CouncilFigures[] {
-    return this.db
-      .prepare<Record<string, unknown>, CouncilFigures>(
-        `WITH asked AS (${ASKED_NOW})
-         SELECT sc.council_id,
-                (SELECT count(*) FROM asked a WHERE a.council_id = sc.council_id)
-                  + max(0, count(r.id)
-                           - (SELECT count(*) FROM asked a WHERE a.council_id = sc.council_id AND a.answered_too))
-                  AS invited,
-                count(r.id) AS answered,
-                count(CASE WHEN r.rating = 1 THEN 1 END) AS r1,
-                count(CASE WHEN r.rating = 2 THEN 1 END) AS r2,
-                count(CASE WHEN r.rating = 3 THEN 1 END) AS r3,
-                count(CASE WHEN r.rating = 4 THEN 1 END) AS r4
-           FROM survey_councils sc
-           LEFT JOIN survey_responses r ON r.survey_id = sc.survey_id AND r.council_id = sc.council_id
-          WHERE sc.survey_id = @surveyId AND sc.council_id IN (SELECT value FROM json_each(@councils))
-          GROUP BY sc.council_id`,
-      )
-      .all({ surveyId, councils: JSON.stringify(councilIds) });
+  figures(surveyIds: number[], councilIds: number[]): Map<number, SurveyFigures> {
+    const bySurvey = new Map<number, SurveyFigures>();
+    if (surveyIds.length === 0 || councilIds.length === 0) return bySurvey;
+    const rows = this.s.figures.all({
+      surveys: JSON.stringify(surveyIds),
+      councils: JSON.stringify(councilIds),
+    });
+    for (const { survey_id, survey_invited, ...row } of rows) {
+      const entry = bySurvey.get(survey_id) ?? { rows: [], invited: survey_invited };
+      entry.rows.push(row);
+      bySurvey.set(survey_id, entry);
+    }
+    return bySurvey;
   }
 
   /**
-   * Distinct people asked now in these councils (someone in two councils counts once), plus the
-   * answers from these councils that those of them who answered cannot account for — as `figures`.
+   * Per survey: non-empty comments of answers from its asked councils that are among `councilIds`,
+   * in Danish alphabetical order — never in the order they came in (which could be matched with who
+   * answered when). A survey without such comments is missing.
    */
-  invitedTotal(surveyId: number, councilIds: number[]): number {
-    return this.db
-      .prepare<Record<string, unknown>, number>(
-        `WITH asked AS (${ASKED_NOW}),
-              people AS (SELECT user_id, max(answered_too) AS answered_too FROM asked GROUP BY user_id)
-         SELECT (SELECT count(*) FROM people)
-                + max(0, (SELECT count(*) FROM survey_responses r
-                           WHERE r.survey_id = @surveyId
-                             AND r.council_id IN (SELECT value FROM json_each(@councils)))
-                         - (SELECT count(*) FROM people WHERE answered_too))`,
-      )
-      .pluck()
-      .get({ surveyId, councils: JSON.stringify(councilIds) }) as number;
-  }
-
-  /**
-   * Non-empty comments of answers from these councils, in Danish alphabetical order — never in the
-   * order they came in (which could be matched with who answered when).
-   */
-  comments(surveyId: number, councilIds: number[]): string[] {
-    const comments = this.db
-      .prepare<Record<string, unknown>, string>(
-        `SELECT comment FROM survey_responses
-          WHERE survey_id = @surveyId AND comment <> ''
-            AND council_id IN (SELECT value FROM json_each(@councils))`,
-      )
-      .pluck()
-      .all({ surveyId, councils: JSON.stringify(councilIds) }) as string[];
-    return comments.sort(byDanish);
+  comments(surveyIds: number[], councilIds: number[]): Map<number, string[]> {
+    const bySurvey = new Map<number, string[]>();
+    if (surveyIds.length === 0 || councilIds.length === 0) return bySurvey;
+    const rows = this.s.comments.all({
+      surveys: JSON.stringify(surveyIds),
+      councils: JSON.stringify(councilIds),
+    });
+    for (const { survey_id, comment } of rows) {
+      const list = bySurvey.get(survey_id) ?? [];
+      list.push(comment);
+      bySurvey.set(survey_id, list);
+    }
+    for (const list of bySurvey.values()) list.sort(byDanish);
+    return bySurvey;
   }
 
   hasAnswered(surveyId: number, userId: number): boolean {
-    return (
-      this.db
-        .prepare('SELECT 1 FROM survey_participants WHERE survey_id = ? AND user_id = ?')
-        .get(surveyId, userId) !== undefined
-    );
+    return this.s.hasAnswered.get(surveyId, userId) !== undefined;
   }
 
   /**
@@ -218,45 +294,22 @@ export class SurveysRepository {
     rating: number;
     comment: string;
   }): void {
-    this.db
-      .prepare('INSERT INTO survey_participants (survey_id, user_id) VALUES (?, ?)')
-      .run(r.surveyId, r.userId);
-    this.db
-      .prepare(
-        `INSERT INTO survey_responses (survey_id, council_id, rating, comment)
-         VALUES (@surveyId, @councilId, @rating, @comment)`,
-      )
-      .run({ surveyId: r.surveyId, councilId: r.councilId, rating: r.rating, comment: r.comment });
+    this.s.insertParticipant.run(r.surveyId, r.userId);
+    this.s.insertResponse.run({
+      surveyId: r.surveyId,
+      councilId: r.councilId,
+      rating: r.rating,
+      comment: r.comment,
+    });
   }
 
   /** Active users with an active membership in one of the survey's active councils, once each. */
   recipients(surveyId: number): Recipient[] {
-    return this.db
-      .prepare<[number], Recipient>(
-        `SELECT DISTINCT u.id, u.email, u.name, u.locale
-           FROM survey_councils sc
-           JOIN councils c ON c.id = sc.council_id AND c.active = 1
-           JOIN memberships ms ON ms.council_id = sc.council_id AND ms.active = 1
-           JOIN users u ON u.id = ms.user_id AND u.status = 'active'
-          WHERE sc.survey_id = ?
-          ORDER BY u.id`,
-      )
-      .all(surveyId);
+    return this.s.recipients.all(surveyId);
   }
 
   /** Open surveys (Copenhagen `today` inside the window, not closed) asking one of the person's councils, not yet answered. */
   pendingFor(userId: number, today: string): PendingSurvey[] {
-    return this.db
-      .prepare<Record<string, unknown>, PendingSurvey>(
-        `SELECT s.id, s.title, s.closes_on FROM surveys s
-          WHERE s.closed_at IS NULL AND s.opens_on <= @today AND s.closes_on >= @today
-            AND EXISTS (SELECT 1 FROM survey_councils sc
-                          JOIN memberships ms ON ms.council_id = sc.council_id AND ms.active = 1 AND ms.user_id = @userId
-                          JOIN councils c ON c.id = sc.council_id AND c.active = 1
-                         WHERE sc.survey_id = s.id)
-            AND NOT EXISTS (SELECT 1 FROM survey_participants p WHERE p.survey_id = s.id AND p.user_id = @userId)
-          ORDER BY s.closes_on, s.id`,
-      )
-      .all({ userId, today });
+    return this.s.pendingFor.all({ userId, today });
   }
 }

@@ -1,5 +1,5 @@
 import { type Request, type Response, Router } from 'express';
-import { ConflictError, NotFoundError } from '../../errors.js';
+import { ConflictError } from '../../errors.js';
 import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { actorOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
@@ -104,8 +104,8 @@ export function createSurveysRouter(service: SurveysService): Router {
 
   router.post('/surveys/:id/responses', requireLogin, (req, res) => {
     const id = idParam(param(req, 'id'));
-    const view = service.view(actorOf(req), id); // 404 before any validation message
-    if (!view.answer) throw new NotFoundError(); // not asked, or not open: the same 404
+    // 404 before any validation message: no such survey, not asked, or not open (respond checks again).
+    service.answerableCouncilIds(actorOf(req), id);
     const t = tOf(res);
     const form = parseForm(responseSchema, req.body, t);
     if (!form.ok) return renderSurvey(res, id, { errors: form.errors, values: form.values, status: 422 });

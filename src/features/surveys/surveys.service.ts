@@ -1,5 +1,4 @@
-import type { Actor } from '../../auth/policy.js';
-import { ensure } from '../../auth/policy.js';
+import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Db } from '../../db/connection.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Mailer } from '../../mail/mailer.js';
@@ -9,8 +8,10 @@ import { surveyPolicy } from './surveys.policy.js';
 import type {
   CouncilFigures,
   CouncilOption,
+  ListedSurvey,
   PendingSurvey,
   SurveyCouncil,
+  SurveyFigures,
   SurveyRow,
   SurveysRepository,
 } from './surveys.repository.js';
@@ -173,18 +174,44 @@ export class SurveysService {
   }
 
   /** Closed early or past its last day: no more answers can change the figures. */
-  private isOver(survey: SurveyRow): boolean {
-    const status = this.statusOf(survey);
+  private static isOver(status: SurveyStatus): boolean {
     return status === 'closed' || status === 'ended';
   }
 
-  private figuresFor(actor: Actor, survey: SurveyRow, councilIds: number[]): Figures {
+  /**
+   * Figures of each listed survey over its asked councils that are among `visibleIds` (the
+   * councils in scope the actor may see figures of), read in one query for all the surveys.
+   */
+  private figuresOfListed(
+    actor: Actor,
+    listed: (ListedSurvey & { status: SurveyStatus })[],
+    visibleIds: number[],
+  ): Map<number, Figures> {
+    const visible = new Set(visibleIds);
+    const fetched = this.deps.surveys.figures(
+      listed.map((l) => l.survey.id),
+      visibleIds,
+    );
+    const figures = new Map<number, Figures>();
+    for (const { survey, councilIds, status } of listed) {
+      const inScope = councilIds.filter((id) => visible.has(id));
+      figures.set(survey.id, this.figuresFor(actor, fetched.get(survey.id), inScope, status));
+    }
+    return figures;
+  }
+
+  private figuresFor(
+    actor: Actor,
+    fetched: SurveyFigures | undefined,
+    councilIds: number[],
+    status: SurveyStatus,
+  ): Figures {
     if (councilIds.length === 0) return summarise([], 0, true);
     return summarise(
-      this.deps.surveys.figures(survey.id, councilIds),
-      this.deps.surveys.invitedTotal(survey.id, councilIds),
+      fetched?.rows ?? [],
+      fetched?.invited ?? 0,
       this.exactFor(actor, councilIds),
-      this.isOver(survey),
+      SurveysService.isOver(status),
     );
   }
 
@@ -194,7 +221,10 @@ export class SurveysService {
     return surveyPolicy.canCreateAny(actor);
   }
 
-  /** Councils the actor may ask, grouped by municipality for the form. */
+  /**
+   * Councils the actor may ask, grouped by municipality for the form. (Much like meetings.service's
+   * organiserCouncils; left apart across features.)
+   */
   askableCouncils(actor: Actor): { municipality: string; councils: CouncilOption[] }[] {
     const groups = new Map<string, CouncilOption[]>();
     for (const c of this.deps.surveys.activeCouncils()) {
@@ -276,8 +306,7 @@ export class SurveysService {
   close(actor: Actor, id: number, ctx: Ctx = {}): void {
     const survey = this.deps.surveys.findById(id);
     if (!survey) throw new NotFoundError();
-    const councilIds = this.deps.surveys.councilsOf(id).map((c) => c.id);
-    ensure(surveyPolicy.canManage(actor, councilIds));
+    ensure(surveyPolicy.canManage(actor, this.deps.surveys.councilIdsOf(id)));
     const status = this.statusOf(survey);
     if (status === 'ended' || status === 'closed') return;
     this.deps.db.transaction(() => {
@@ -299,13 +328,12 @@ export class SurveysService {
    * person answered and what they answered are written apart, in one transaction (see the migration).
    */
   respond(actor: Actor, id: number, form: ResponseForm): void {
-    const view = this.view(actor, id);
-    if (!view.answer || view.status !== 'open') throw new NotFoundError();
-    if (view.answer.answered) throw new ConflictError('surveys.errors.already_answered');
-    const choices = view.answer.councils;
+    const choices = this.answerableCouncilIds(actor, id);
+    if (this.deps.surveys.hasAnswered(id, actor.id))
+      throw new ConflictError('surveys.errors.already_answered');
     let councilId: number | undefined;
-    if (choices.length === 1) councilId = choices[0]?.id;
-    else councilId = choices.find((c) => c.id === form.council_id)?.id;
+    if (choices.length === 1) councilId = choices[0];
+    else councilId = choices.find((c) => c === form.council_id);
     if (councilId === undefined) throw new ConflictError('surveys.errors.council_required', 'council_id');
     try {
       this.deps.db
@@ -329,6 +357,19 @@ export class SurveysService {
       }
       throw err;
     }
+  }
+
+  /**
+   * The asked councils the person may answer for now. NotFoundError — the same 404 as the survey
+   * page gives — when the survey does not exist, is not open, or does not ask them. Cheap (two
+   * small reads): POST /surveys/:id/responses checks it before validating the form.
+   */
+  answerableCouncilIds(actor: Actor, id: number): number[] {
+    const survey = this.deps.surveys.findById(id);
+    if (!survey || this.statusOf(survey) !== 'open') throw new NotFoundError();
+    const answerable = surveyPolicy.answerableCouncilIds(actor, this.deps.surveys.councilIdsOf(id));
+    if (answerable.length === 0) throw new NotFoundError();
+    return answerable;
   }
 
   // ---------------------------------------------------------------- reading
@@ -361,12 +402,14 @@ export class SurveysService {
 
     let results: SurveyView['results'] = null;
     if (figureIds.length > 0) {
-      const rows = this.deps.surveys.figures(id, figureIds);
+      const fetched = this.deps.surveys.figures([id], figureIds).get(id);
+      const rows = fetched?.rows ?? [];
       const byId = new Map(rows.map((r) => [r.council_id, r]));
       const commentIds = this.commentCouncils(actor, councilIds);
       const exact = this.exactFor(actor, figureIds);
+      const over = SurveysService.isOver(status);
       results = {
-        total: summarise(rows, this.deps.surveys.invitedTotal(id, figureIds), exact, this.isOver(survey)),
+        total: summarise(rows, fetched?.invited ?? 0, exact, over),
         perCouncil: councils
           .filter((c) => figureIds.includes(c.id))
           .map((c) => {
@@ -374,17 +417,12 @@ export class SurveysService {
             return {
               councilId: c.id,
               name: c.name,
-              ...summarise(
-                row ? [row] : [],
-                row?.invited ?? 0,
-                this.exactFor(actor, [c.id]),
-                this.isOver(survey),
-              ),
+              ...summarise(row ? [row] : [], row?.invited ?? 0, this.exactFor(actor, [c.id]), over),
             };
           }),
         comments:
           surveyPolicy.isStaff(actor) && commentIds.length > 0
-            ? this.deps.surveys.comments(id, commentIds)
+            ? (this.deps.surveys.comments([id], commentIds).get(id) ?? [])
             : null,
         exact,
       };
@@ -403,22 +441,16 @@ export class SurveysService {
   /** GET /surveys: surveys asking the councils whose figures the actor may see, with those figures. */
   list(actor: Actor): SurveyListItem[] {
     ensure(surveyPolicy.usesSurveyList(actor));
-    const scopeIds = [
-      ...new Set([
-        ...actor.officerCouncilIds,
-        ...actor.memberships.filter((m) => m.role === 'council_admin').map((m) => m.councilId),
-      ]),
-    ];
-    return this.deps.surveys
-      .listFor({ all: actor.isDistrictAdmin, councilIds: scopeIds }, 200)
-      .map((survey) => {
-        const councilIds = this.deps.surveys.councilsOf(survey.id).map((c) => c.id);
-        return {
-          survey,
-          status: this.statusOf(survey),
-          figures: this.figuresFor(actor, survey, this.figureCouncils(actor, councilIds)),
-        };
-      });
+    const listed = this.deps.surveys
+      .listFor({ all: actor.isDistrictAdmin, councilIds: policy.memberListCouncilIds(actor) }, 200)
+      .map((l) => ({ ...l, status: this.statusOf(l.survey) }));
+    const asked = [...new Set(listed.flatMap((l) => l.councilIds))];
+    const figures = this.figuresOfListed(actor, listed, this.figureCouncils(actor, asked));
+    return listed.map(({ survey, status }) => ({
+      survey,
+      status,
+      figures: figures.get(survey.id) ?? summarise([], 0, true),
+    }));
   }
 
   /** The start page notice: open surveys the person is asked in and has not answered. */
@@ -436,28 +468,33 @@ export class SurveysService {
   resultsForReport(actor: Actor, query: SurveyReportQuery): SurveyResult[] {
     const allowed = [...new Set(query.councilIds)].filter((id) => surveyPolicy.canSeeFiguresOf(actor, id));
     if (allowed.length === 0 || query.from > query.to) return [];
-    const results: SurveyResult[] = [];
-    for (const survey of this.deps.surveys.overlapping(query.from, query.to, allowed)) {
-      const lastDay = this.lastDay(survey);
+    const listed = this.deps.surveys
+      .overlapping(query.from, query.to, allowed)
+      .map((l) => ({ ...l, status: this.statusOf(l.survey), lastDay: this.lastDay(l.survey) }))
       // Closed early: the window ends on the day it was closed (and a survey closed before it opened never ran).
-      if (lastDay < survey.opens_on || lastDay < query.from) continue;
-      const asked = this.deps.surveys.councilsOf(survey.id).map((c) => c.id);
-      const inScope = asked.filter((id) => allowed.includes(id));
-      if (inScope.length === 0) continue;
-      const figures = this.figuresFor(actor, survey, inScope);
-      const commentIds = this.commentCouncils(actor, inScope);
-      results.push({
+      .filter((l) => l.lastDay >= l.survey.opens_on && l.lastDay >= query.from)
+      // Only surveys asking one of the allowed councils are read (overlapping's condition).
+      .filter((l) => l.councilIds.some((id) => allowed.includes(id)));
+    const figures = this.figuresOfListed(actor, listed, allowed);
+    const comments = surveyPolicy.isStaff(actor)
+      ? this.deps.surveys.comments(
+          listed.map((l) => l.survey.id),
+          this.commentCouncils(actor, allowed),
+        )
+      : undefined;
+    return listed.map(({ survey, lastDay }) => {
+      const f = figures.get(survey.id) ?? summarise([], 0, true);
+      return {
         id: survey.id,
         title: survey.title,
         opensOn: survey.opens_on,
         closesOn: lastDay,
-        invited: figures.invited,
-        answered: figures.answered,
-        ratings: figures.ratings,
-        mean: figures.mean,
-        comments: surveyPolicy.isStaff(actor) ? this.deps.surveys.comments(survey.id, commentIds) : undefined,
-      });
-    }
-    return results;
+        invited: f.invited,
+        answered: f.answered,
+        ratings: f.ratings,
+        mean: f.mean,
+        comments: comments ? (comments.get(survey.id) ?? []) : undefined,
+      };
+    });
   }
 }
