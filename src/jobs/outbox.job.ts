@@ -8,6 +8,22 @@ import type { Job } from './scheduler.js';
 /** Minutes to wait before retry n (1-based) of a temporary failure; after the last one it fails. */
 export const RETRY_DELAYS_MINUTES = [1, 5, 15, 60];
 
+/**
+ * After attempt `attempts` (1-based) failed with `err`: when to try again, or null when it has failed
+ * for good (a permanent 5xx answer, or no retries left). Shared by the outbox and newsletter delivery.
+ */
+export function retryAfterFailure(
+  err: unknown,
+  attempts: number,
+  now: Date,
+): { message: string; retryAt: string | null } {
+  const error = err instanceof DeliveryError ? err : new DeliveryError(String(err), false);
+  const delay = RETRY_DELAYS_MINUTES[attempts - 1];
+  const retryAt =
+    error.permanent || delay === undefined ? null : new Date(now.getTime() + delay * 60_000).toISOString();
+  return { message: error.message, retryAt };
+}
+
 const LEASE_NAME = 'outbox';
 const LEASE_TTL_MS = 60_000;
 
@@ -40,17 +56,12 @@ export function outboxJob(deps: {
           await deps.transport.send(sendableFromOutbox(row, deps.from));
           deps.outbox.markSent(row.id, deps.now().toISOString());
         } catch (err) {
-          const error = err instanceof DeliveryError ? err : new DeliveryError(String(err), false);
-          const delay = RETRY_DELAYS_MINUTES[row.attempts - 1];
-          if (error.permanent || delay === undefined) {
-            deps.outbox.markFailed(row.id, error.message);
-            deps.logger.warn({ outboxId: row.id, error: error.message }, 'outbox: message failed');
+          const { message, retryAt } = retryAfterFailure(err, row.attempts, deps.now());
+          if (retryAt === null) {
+            deps.outbox.markFailed(row.id, message);
+            deps.logger.warn({ outboxId: row.id, error: message }, 'outbox: message failed');
           } else {
-            deps.outbox.markRetry(
-              row.id,
-              new Date(deps.now().getTime() + delay * 60_000).toISOString(),
-              error.message,
-            );
+            deps.outbox.markRetry(row.id, retryAt, message);
           }
         }
       }

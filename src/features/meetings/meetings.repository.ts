@@ -36,14 +36,10 @@ export type Recipient = { id: number; email: string; name: string; locale: 'da' 
 
 /**
  * Someone who was sent the meeting's invitation, as their account is now: `email` is the account's
- * current address (what mail uses), `invited_email` the address the invitation went to.
- * `member`: still an active person with an active membership of one of the meeting's active
- * councils. `declined`: answered "no".
+ * current address (what mail uses). `member`: still an active person with an active membership of
+ * one of the meeting's active councils. `declined`: answered "no".
  */
 export type Invitee = Recipient & {
-  invited_email: string;
-  invited_at: string;
-  user_status: 'invited' | 'active' | 'deactivated';
   notify_meetings: 0 | 1;
   member: 0 | 1;
   declined: 0 | 1;
@@ -256,8 +252,7 @@ export class MeetingsRepository {
   invitees(meetingId: number): Invitee[] {
     return this.db
       .prepare<{ meetingId: number }, Invitee>(
-        `SELECT u.id, u.email, u.name, u.locale, i.email AS invited_email, i.invited_at,
-                u.status AS user_status, u.notify_meetings,
+        `SELECT u.id, u.email, u.name, u.locale, u.notify_meetings,
                 (u.status = 'active' AND EXISTS (
                    SELECT 1 FROM meeting_councils mc
                      JOIN councils c ON c.id = mc.council_id AND c.active = 1

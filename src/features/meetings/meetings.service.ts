@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
+import { hashToken, newToken } from '../../auth/tokens.repository.js';
 import type { UsersRepository } from '../../auth/users.repository.js';
 import type { Db } from '../../db/connection.js';
 import type { SettingsRepository } from '../../db/settings.repository.js';
@@ -40,7 +40,6 @@ export type MeetingsServiceDeps = {
 export type MeetingView = {
   meeting: MeetingRow;
   councils: MeetingCouncil[];
-  scope: MeetingScope;
   myResponse: MeetingResponse | null;
   canManage: boolean;
   canRespond: boolean;
@@ -83,8 +82,6 @@ export type ConcernMeetingLinks = {
 const LINK_OPTIONS_LIMIT = 500;
 
 type Ctx = { ip?: string };
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** "Nærnet <noreply@x>" → noreply@x */
 function addressOf(from: string): string {
@@ -318,7 +315,6 @@ export class MeetingsService {
     return {
       meeting: row,
       councils: this.deps.meetings.councilsOf(id),
-      scope,
       myResponse: actor ? this.deps.meetings.responseOf(id, actor.id) : null,
       canManage,
       canRespond: actor ? meetingPolicy.canRespond(actor, scope) && row.status === 'planned' : false,
@@ -447,9 +443,13 @@ export class MeetingsService {
     if (!concern || !policy.canHandleConcern(actor, { councilId: concern.council_id, reporterId: null })) {
       return undefined;
     }
+    // No per-meeting canView check is needed: a concern can only be linked to a meeting of its own
+    // council (linkConcern), an edit may not drop that council (update), and a concern never moves
+    // to another council. Whoever handles the concern covers that council (or is a district admin),
+    // so meetingPolicy.isStaffFor — and with it canView — holds for every meeting listed here.
     const links = this.deps.meetings
       .meetingsOfConcern(concernId)
-      .filter((m) => m.kind !== 'borgermoede' && meetingPolicy.canView(actor, this.scopeOf(m.meeting_id, m)))
+      .filter((m) => m.kind !== 'borgermoede')
       .map((m) => ({
         meeting_id: m.meeting_id,
         title: m.title,
@@ -543,7 +543,7 @@ export class MeetingsService {
 
   /** A new secret address (the old one stops working). Returns the token, shown once. */
   createFeed(actor: Actor, ctx: Ctx = {}): string {
-    const token = randomBytes(24).toString('base64url');
+    const token = newToken();
     this.deps.db.transaction(() => {
       this.deps.meetings.replaceFeed(actor.id, hashToken(token), this.deps.now().toISOString());
       this.deps.audit.record({
@@ -581,10 +581,11 @@ export class MeetingsService {
       : undefined;
     const actor = userId === undefined ? undefined : this.deps.users.loadActor(userId);
     if (!actor) throw new NotFoundError();
+    // No per-meeting canView check is needed: `list` returns only meetings of councils the actor is a
+    // member of or covers as an officer (all for district admins), and meetingPolicy.canView allows
+    // each of those (isMemberOf, or isStaffFor).
     const { upcoming, past } = this.list(actor);
-    const events = [...upcoming, ...past]
-      .filter((m) => meetingPolicy.canView(actor, this.scopeOf(m.id, m)))
-      .map((m) => this.icsEvent(m));
+    const events = [...upcoming, ...past].map((m) => this.icsEvent(m));
     return buildCalendar({ name: `Nærnet – ${actor.name}`, events });
   }
 
@@ -597,12 +598,13 @@ export class MeetingsService {
       : `${formatDateTime(row.starts_at, locale)} – ${formatDateTime(row.ends_at, locale)}`;
   }
 
-  private mailParams(row: MeetingRow, locale: Locale): Record<string, string> {
+  /** `councils` is the meeting's council names (councilNames), worked out once per meeting. */
+  private mailParams(row: MeetingRow, locale: Locale, councils: string): Record<string, string> {
     return {
       title: row.title,
       when: this.when(row, locale),
       location: row.location,
-      councils: this.councilNames(row.id),
+      councils,
       agenda: row.agenda_markdown || '–',
     };
   }
@@ -624,6 +626,8 @@ export class MeetingsService {
     method: 'REQUEST' | 'CANCEL',
     purpose: 'invitation' | 'update' | 'cancellation',
   ): void {
+    if (people.length === 0) return;
+    const councils = this.councilNames(row.id);
     for (const r of people) {
       const ics = buildCalendar({ method, events: [this.icsEvent(row, r)] });
       this.deps.mailer.queue({
@@ -631,7 +635,7 @@ export class MeetingsService {
         to: r.email,
         locale: r.locale,
         subjectKey: `meetings.mail.${purpose}.subject`,
-        params: this.mailParams(row, r.locale),
+        params: this.mailParams(row, r.locale, councils),
         paragraphKeys: [`meetings.mail.${purpose}.intro`, 'meetings.mail.details', 'meetings.mail.agenda'],
         action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(row.id) },
         extras: { icalEvent: { method, filename: `moede-${row.id}.ics`, content: ics } },
@@ -694,7 +698,7 @@ export class MeetingsService {
         to: r.email,
         locale: r.locale,
         subjectKey: 'meetings.mail.removed.subject',
-        params: { ...this.mailParams(known, r.locale), councils: councilsBefore },
+        params: this.mailParams(known, r.locale, councilsBefore),
         paragraphKeys: ['meetings.mail.removed.intro', 'meetings.mail.details'],
         extras: { icalEvent: { method: 'CANCEL', filename: `moede-${id}.ics`, content: ics } },
       });
@@ -708,13 +712,14 @@ export class MeetingsService {
   private mailMinutes(id: number): void {
     const row = this.deps.meetings.findById(id);
     if (!row) return;
+    const councils = this.councilNames(id);
     for (const r of this.deps.meetings.recipients(id)) {
       this.deps.mailer.queue({
         kind: 'meeting_minutes',
         to: r.email,
         locale: r.locale,
         subjectKey: 'meetings.mail.minutes.subject',
-        params: this.mailParams(row, r.locale),
+        params: this.mailParams(row, r.locale, councils),
         paragraphKeys: ['meetings.mail.minutes.intro'],
         action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(id) },
       });
@@ -743,13 +748,14 @@ export class MeetingsService {
           const due = this.deps.meetings
             .invitees(row.id)
             .filter((i) => i.member === 1 && i.notify_meetings === 1 && i.declined === 0);
+          const councils = due.length > 0 ? this.councilNames(row.id) : '';
           for (const r of due) {
             this.deps.mailer.queue({
               kind: 'meeting_reminder',
               to: r.email,
               locale: r.locale,
               subjectKey: 'meetings.mail.reminder.subject',
-              params: this.mailParams(row, r.locale),
+              params: this.mailParams(row, r.locale, councils),
               paragraphKeys: ['meetings.mail.reminder.intro', 'meetings.mail.details'],
               action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(row.id) },
             });

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { JobLeases } from '../../jobs/lease.js';
+import { retryAfterFailure } from '../../jobs/outbox.job.js';
 import type { Job } from '../../jobs/scheduler.js';
-import { DeliveryError, type MailTransport } from '../../mail/transport.js';
+import type { MailTransport } from '../../mail/transport.js';
 import type { NewsletterMailer } from './newsletter-mail.js';
 import type { NewslettersRepository } from './newsletters.repository.js';
-
-/** Minutes before retry n of a temporary failure (4xx, connection error); after the last one it fails. */
-export const NEWSLETTER_RETRY_MINUTES = [1, 5, 15, 60];
 
 /** A scheduled time further in the past than this is not sent without the officer's confirmation. */
 export const MISSED_SCHEDULE_MS = 60 * 60_000;
@@ -74,17 +72,10 @@ export function newsletterDeliveryJob(deps: {
     try {
       response = await deps.transport.send(deps.mail.messageFor(delivery));
     } catch (err) {
-      const error = err instanceof DeliveryError ? err : new DeliveryError(String(err), false);
-      const delay = NEWSLETTER_RETRY_MINUTES[delivery.attempts - 1];
-      if (error.permanent || delay === undefined) {
-        repo.markFailed(delivery.id, error.message);
-      } else {
-        repo.markRetry(
-          delivery.id,
-          new Date(deps.now().getTime() + delay * 60_000).toISOString(),
-          error.message,
-        );
-      }
+      // Temporary failures (4xx, connection errors) wait as the outbox's do (RETRY_DELAYS_MINUTES).
+      const { message, retryAt } = retryAfterFailure(err, delivery.attempts, deps.now());
+      if (retryAt === null) repo.markFailed(delivery.id, message);
+      else repo.markRetry(delivery.id, retryAt, message);
       return;
     }
     // The server has the mail. Should recording that fail (a full disk), it must not count as a

@@ -16,7 +16,7 @@ import type { UnsubscribeTokens } from './unsubscribe.js';
 export class NewsletterMailer {
   private readonly html;
   private readonly text;
-  private readonly cache = new Map<number, NewsletterRow>();
+  private readonly cache = new Map<number, { n: NewsletterRow; bodyText: string }>();
 
   constructor(
     private readonly deps: {
@@ -37,32 +37,46 @@ export class NewsletterMailer {
     this.text = load('newsletter.text.ejs');
   }
 
-  /** A newsletter's content does not change once it is sending, so it is read once per process. */
-  private newsletter(id: number): NewsletterRow {
-    let n = this.cache.get(id);
-    if (!n) {
-      n = this.deps.repo.findById(id);
+  /**
+   * A newsletter's content does not change once it is sending, so it is read (and its plain text
+   * worked out) once per process, not once per recipient.
+   */
+  private newsletter(id: number): { n: NewsletterRow; bodyText: string } {
+    let entry = this.cache.get(id);
+    if (!entry) {
+      const n = this.deps.repo.findById(id);
       if (!n) throw new Error(`newsletter ${id} missing`);
       if (this.cache.size > 50) this.cache.clear();
-      this.cache.set(id, n);
+      entry = { n, bodyText: markdownToText(n.body_markdown) };
+      this.cache.set(id, entry);
     }
-    return n;
+    return entry;
   }
 
-  /** The message for a delivery; `userId` null (a test send to oneself without an account) has no unsubscribe. */
+  /** The message for a delivery, with the delivery's Message-ID (the same one on a resend). */
   messageFor(
     delivery: Pick<DeliveryRow, 'newsletter_id' | 'user_id' | 'email' | 'locale' | 'message_id'>,
   ): SendableMail {
-    const n = this.newsletter(delivery.newsletter_id);
-    return this.render(n, delivery, delivery.message_id);
+    const { n, bodyText } = this.newsletter(delivery.newsletter_id);
+    return { ...this.compose(n, bodyText, delivery), messageId: delivery.message_id };
   }
 
-  /** The same rendering for the preview and the test send. */
+  /**
+   * The same rendering for the preview and the test send (which goes through the outbox, so has no
+   * Message-ID of its own). `user_id` null (a test send to oneself without an account) has no unsubscribe.
+   */
   render(
     n: Pick<NewsletterRow, 'id' | 'title' | 'body_markdown' | 'body_html' | 'send_at' | 'started_at'>,
     to: { user_id: number | null; email: string; locale: string },
-    messageId: string,
-  ): SendableMail {
+  ): Omit<SendableMail, 'messageId'> {
+    return this.compose(n, markdownToText(n.body_markdown), to);
+  }
+
+  private compose(
+    n: Pick<NewsletterRow, 'id' | 'title' | 'body_html' | 'send_at' | 'started_at'>,
+    bodyText: string,
+    to: { user_id: number | null; email: string; locale: string },
+  ): Omit<SendableMail, 'messageId'> {
     const locale = to.locale === 'en' ? 'en' : 'da';
     const t = translator(this.deps.messages, locale);
     const base = this.deps.baseUrl();
@@ -77,11 +91,10 @@ export class NewsletterMailer {
       locale,
       title: n.title,
       bodyHtml: n.body_html,
-      bodyText: markdownToText(n.body_markdown),
+      bodyText,
       date: formatDate(n.started_at ?? n.send_at ?? new Date(), locale),
       archiveUrl: `${base}/newsletters/${n.id}`,
       unsubscribeUrl,
-      accountUrl: `${base}/account`,
       authority,
     };
     const headers: Record<string, string> = {};
@@ -96,7 +109,6 @@ export class NewsletterMailer {
       subject: n.title,
       html: this.html(data),
       text: this.text(data),
-      messageId,
       headers,
     };
   }

@@ -38,10 +38,38 @@ export type Progress = { total: number; pending: number; sending: number; sent: 
 
 /** All SQL of newsletters and their deliveries. */
 export class NewslettersRepository {
+  /** The send loop's statements (delivery.job.ts), prepared once rather than per delivery. */
+  private readonly sendLoop;
+
   constructor(
     private readonly db: Db,
     private readonly messageIdDomain: string,
-  ) {}
+  ) {
+    const dueDeliveries = db.prepare<[string, number], DeliveryRow>(
+      `SELECT d.* FROM newsletter_deliveries d JOIN newsletters n ON n.id = d.newsletter_id
+        WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND n.status = 'sending'
+        ORDER BY d.next_attempt_at, d.id LIMIT ?`,
+    );
+    const markSending = db.prepare<[number]>(
+      `UPDATE newsletter_deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = ?`,
+    );
+    this.sendLoop = {
+      claimDue: db.transaction((now: string, limit: number): DeliveryRow[] => {
+        const rows = dueDeliveries.all(now, limit);
+        for (const r of rows) markSending.run(r.id);
+        return rows.map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1 }));
+      }),
+      markSent: db.prepare<[string, string, number]>(
+        `UPDATE newsletter_deliveries SET status = 'sent', sent_at = ?, last_response = ? WHERE id = ?`,
+      ),
+      markRetry: db.prepare<[string, string, number]>(
+        `UPDATE newsletter_deliveries SET status = 'pending', next_attempt_at = ?, last_response = ? WHERE id = ?`,
+      ),
+      markFailed: db.prepare<[string, number]>(
+        `UPDATE newsletter_deliveries SET status = 'failed', last_response = ? WHERE id = ?`,
+      ),
+    };
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -187,42 +215,19 @@ export class NewslettersRepository {
 
   /** Claims due deliveries of newsletters that are sending (not paused), marking them `sending`. */
   claimDue(now: string, limit: number): DeliveryRow[] {
-    return this.db.transaction(() => {
-      const rows = this.db
-        .prepare<[string, number], DeliveryRow>(
-          `SELECT d.* FROM newsletter_deliveries d JOIN newsletters n ON n.id = d.newsletter_id
-            WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND n.status = 'sending'
-            ORDER BY d.next_attempt_at, d.id LIMIT ?`,
-        )
-        .all(now, limit);
-      const mark = this.db.prepare(
-        `UPDATE newsletter_deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = ?`,
-      );
-      for (const r of rows) mark.run(r.id);
-      return rows.map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1 }));
-    })();
+    return this.sendLoop.claimDue(now, limit);
   }
 
   markSent(id: number, response: string, now: string): void {
-    this.db
-      .prepare(
-        `UPDATE newsletter_deliveries SET status = 'sent', sent_at = ?, last_response = ? WHERE id = ?`,
-      )
-      .run(now, response, id);
+    this.sendLoop.markSent.run(now, response, id);
   }
 
   markRetry(id: number, nextAttemptAt: string, response: string): void {
-    this.db
-      .prepare(
-        `UPDATE newsletter_deliveries SET status = 'pending', next_attempt_at = ?, last_response = ? WHERE id = ?`,
-      )
-      .run(nextAttemptAt, response, id);
+    this.sendLoop.markRetry.run(nextAttemptAt, response, id);
   }
 
   markFailed(id: number, response: string): void {
-    this.db
-      .prepare(`UPDATE newsletter_deliveries SET status = 'failed', last_response = ? WHERE id = ?`)
-      .run(response, id);
+    this.sendLoop.markFailed.run(response, id);
   }
 
   /** Deliveries left `sending` by a process that died go out again, with the same Message-ID. */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../composition.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
@@ -54,11 +53,6 @@ export class NewslettersService {
     const n = this.deps.repo.findById(id);
     ensure(n !== undefined && policy.canManageNewsletter(actor, this.scope(n)));
     return n as NewsletterRow;
-  }
-
-  /** The councils the actor may address: their covered councils, or every active council for district admins. */
-  allowedCouncilIds(actor: Actor, allActiveCouncilIds: number[]): number[] {
-    return actor.isDistrictAdmin ? allActiveCouncilIds : actor.officerCouncilIds;
   }
 
   private checkAudience(actor: Actor, input: NewsletterInput, allowed: number[]): void {
@@ -212,11 +206,8 @@ export class NewslettersService {
   /** A test send to the actor's own address, through the outbox like every other mail. */
   testSend(actor: Actor, id: number): void {
     const n = this.managed(actor, id);
-    const message = this.deps.mail.render(
-      n,
-      { user_id: null, email: actor.email, locale: actor.locale },
-      `<nl-test-${randomUUID()}@naernet>`,
-    );
+    // The outbox gives the message its own Message-ID.
+    const message = this.deps.mail.render(n, { user_id: null, email: actor.email, locale: actor.locale });
     this.deps.outbox.enqueue(
       {
         kind: 'newsletter_test',
@@ -238,11 +229,7 @@ export class NewslettersService {
   /** The preview as mail (HTML and plain text), for the author. */
   preview(actor: Actor, id: number): { html: string; text: string; subject: string } {
     const n = this.managed(actor, id);
-    const m = this.deps.mail.render(
-      n,
-      { user_id: actor.id, email: actor.email, locale: actor.locale },
-      '<preview@naernet>',
-    );
+    const m = this.deps.mail.render(n, { user_id: actor.id, email: actor.email, locale: actor.locale });
     return { html: m.html, text: m.text, subject: m.subject };
   }
 
