@@ -138,19 +138,16 @@ export function compose(config: Config, options: ComposeOptions = {}) {
       actor.memberships.length > 0
         ? (triage.service.myConcerns(actor, parseListQuery({ status: 'open' })).own?.items.slice(0, 5) ?? [])
         : [],
-    latestPosts: (actor) => posts.service.list(actor, 1).posts.slice(0, 3),
-    latestNewsletters: (actor) => newsletters.service.list(actor).archive.slice(0, 3),
+    latestPosts: (actor) => posts.service.latest(actor, 3),
+    latestNewsletters: (actor) => newsletters.service.archive(actor, 3),
     nextMeetings: (actor) =>
-      meetings.service
-        .list(actor)
-        .upcoming.slice(0, 3)
-        .map((m) => ({
-          id: m.id,
-          title: m.title,
-          starts_at: m.starts_at,
-          location: m.location,
-          response: m.my_response,
-        })),
+      meetings.service.upcoming(actor, 3).map((m) => ({
+        id: m.id,
+        title: m.title,
+        starts_at: m.starts_at,
+        location: m.location,
+        response: m.my_response,
+      })),
     openSurveys: (actor) => surveys.service.pendingFor(actor),
   });
   const account = createAccountFeature(core);

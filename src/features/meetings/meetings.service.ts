@@ -468,19 +468,32 @@ export class MeetingsService {
   }
 
   /** GET /meetings: upcoming and past meetings of the actor's councils (all for district admins). */
-  list(actor: Actor): { upcoming: MeetingListRow[]; past: MeetingListRow[] } {
+  private listScope(actor: Actor) {
     const councilIds = [
       ...new Set([
         ...actor.memberships.map((m) => m.councilId),
         ...(actor.isOfficer ? actor.officerCouncilIds : []),
       ]),
     ];
-    const scope = { all: actor.isDistrictAdmin, councilIds, userId: actor.id };
-    const now = this.deps.now().toISOString();
-    return {
-      upcoming: this.deps.meetings.listFor(scope, 'upcoming', now, 200),
-      past: this.deps.meetings.listFor(scope, 'past', now, 20),
-    };
+    return { all: actor.isDistrictAdmin, councilIds, userId: actor.id };
+  }
+
+  list(actor: Actor): { upcoming: MeetingListRow[]; past: MeetingListRow[] } {
+    return { upcoming: this.upcoming(actor, 200), past: this.past(actor, 20) };
+  }
+
+  /** The next meetings the actor may see, soonest first (also the start page's). */
+  upcoming(actor: Actor, limit: number): MeetingListRow[] {
+    return this.deps.meetings.listFor(
+      this.listScope(actor),
+      'upcoming',
+      this.deps.now().toISOString(),
+      limit,
+    );
+  }
+
+  private past(actor: Actor, limit: number): MeetingListRow[] {
+    return this.deps.meetings.listFor(this.listScope(actor), 'past', this.deps.now().toISOString(), limit);
   }
 
   /** GET /borgermoeder: upcoming citizen meetings per municipality and council. */

@@ -265,12 +265,16 @@ export class NewslettersService {
     const managed = policy.canComposeNewsletters(actor)
       ? this.deps.repo.listManaged(actor.isDistrictAdmin ? null : actor.officerCouncilIds, size, page * size)
       : null;
-    const archive = this.deps.repo.listArchive(
+    return { managed, archive: this.archive(actor, size, page * size) };
+  }
+
+  /** Sent newsletters to the actor's councils (or the whole district), newest first. */
+  archive(actor: Actor, limit: number, offset = 0): NewsletterRow[] {
+    return this.deps.repo.listArchive(
       actor.memberships.map((m) => m.councilId),
-      size,
-      page * size,
+      limit,
+      offset,
     );
-    return { managed, archive };
   }
 
   /** The councils to choose from on the form, grouped by municipality in the view. */

@@ -122,11 +122,9 @@ export class PostsService {
     })();
   }
 
-  list(
-    actor: Actor,
-    page: number,
-  ): { posts: PostListRow[]; page: number; hasPrevious: boolean; hasNext: boolean } {
-    const scope: ReadScope = actor.isDistrictAdmin
+  /** What the actor may read: every post for district admins, else their councils' and the district's. */
+  private readScope(actor: Actor): ReadScope {
+    return actor.isDistrictAdmin
       ? { all: true }
       : {
           all: false,
@@ -138,8 +136,19 @@ export class PostsService {
           ],
           districtPosts: actor.memberships.length > 0 || actor.isOfficer,
         };
-    const rows = this.deps.posts.list(scope, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
+  }
+
+  list(
+    actor: Actor,
+    page: number,
+  ): { posts: PostListRow[]; page: number; hasPrevious: boolean; hasNext: boolean } {
+    const rows = this.deps.posts.list(this.readScope(actor), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE);
     return { posts: rows.slice(0, PAGE_SIZE), page, hasPrevious: page > 1, hasNext: rows.length > PAGE_SIZE };
+  }
+
+  /** The newest posts the actor may read (the start page). */
+  latest(actor: Actor, limit: number): PostListRow[] {
+    return this.deps.posts.list(this.readScope(actor), limit, 0);
   }
 
   /** The post for a reader: 404 for whoever may not read it. */
