@@ -33,8 +33,11 @@ export function safeNextUrl(value: unknown, fallback = '/'): string {
   return value;
 }
 
-/** Parses a route id parameter; anything that is not a positive integer is a 404. */
-export function idParam(value: string | undefined): number {
-  if (!value || !/^\d{1,12}$/.test(value)) throw new NotFoundError();
+/**
+ * Parses a route id parameter (pass req.params.x as it is); anything that is not a string of
+ * digits — missing, an array from a repeated segment, too long — is a 404.
+ */
+export function idParam(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,12}$/.test(value)) throw new NotFoundError();
   return Number(value);
 }

@@ -1,5 +1,13 @@
 import type { Response } from 'express';
+import type { Locale } from './dates.js';
 import { type FormErrors, noErrors } from './forms.js';
+import type { Translate } from './i18n.js';
+
+/** The request's translator, set by viewLocals (src/web/locals.ts). */
+export const tOf = (res: Response): Translate => res.locals.t as Translate;
+
+/** The request's locale, set by viewLocals (src/web/locals.ts). */
+export const localeOf = (res: Response): Locale => res.locals.locale as Locale;
 
 /**
  * Renders a page view into the shared layout (views/layout.ejs). Views receive res.locals

@@ -4,8 +4,7 @@ import type { Actor } from '../../auth/policy.js';
 import { ConflictError } from '../../errors.js';
 import { formErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { actorOf, idParam } from '../../web/guards.js';
-import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import { redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import type { Who } from './admin.service.js';
 
 /**
@@ -13,8 +12,6 @@ import type { Who } from './admin.service.js';
  * 303 with a flash; invalid input, or a clash the service reports as a ConflictError with a field
  * (a taken name or slug), → the same page again with 422, the error summary and the input kept.
  */
-
-export const tOf = (res: Response) => res.locals.t as Translate;
 
 export const whoOf = (req: Request): Who => ({ actor: actorOf(req) as Actor, ip: req.ip });
 

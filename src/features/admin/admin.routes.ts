@@ -3,7 +3,7 @@ import { policy } from '../../auth/policy.js';
 import { ConflictError } from '../../errors.js';
 import { formErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { idParam, requireRole } from '../../web/guards.js';
-import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import { redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import {
   assignCouncilsSchema,
   auditFilterSchema,
@@ -16,7 +16,7 @@ import {
   promoteOfficerSchema,
 } from './admin.schemas.js';
 import type { AdminService } from './admin.service.js';
-import { asCheckbox, asFormValue, handleForm, mountResource, tOf, whoOf } from './admin-forms.js';
+import { asCheckbox, asFormValue, handleForm, mountResource, whoOf } from './admin-forms.js';
 
 /** A filter from the query string: a positive id, or nothing (a bad value is simply ignored). */
 const queryId = (value: unknown): number | undefined =>

@@ -35,3 +35,26 @@ export function transitionEventType(
 }
 
 export const isOpen = (status: ConcernStatus) => status !== 'closed';
+
+/**
+ * The overdue rule (DESIGN §4): open, no first response yet, the clock not paused, and past the
+ * due date. Pure, so the case page and the lists (which must not load each concern) share it; the
+ * SQL forms in triage.repository.ts and referrals/digest.repository.ts state the same rule.
+ */
+export function isOverdue(
+  c: {
+    status: ConcernStatus;
+    due_at: string | null;
+    paused_at: string | null;
+    first_response_at: string | null;
+  },
+  nowIso: string,
+): boolean {
+  return (
+    isOpen(c.status) &&
+    c.first_response_at === null &&
+    c.paused_at === null &&
+    c.due_at !== null &&
+    c.due_at < nowIso
+  );
+}

@@ -108,6 +108,7 @@ const CONCERN_SELECT = `
 export class ConcernsRepository {
   private readonly byId;
   private readonly insertEventStmt;
+  private retentionStmts?: ReturnType<typeof prepareRetention>;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[number], ConcernRow>(`${CONCERN_SELECT} WHERE c.id = ?`);
@@ -249,4 +250,64 @@ export class ConcernsRepository {
       )
       .all(concernId);
   }
+
+  /**
+   * Closed, not yet anonymised concerns closed before the cutoff, oldest first. The WHERE repeats
+   * the terms of the partial index concerns_retention (migration 0018) literally; INDEXED BY pins
+   * it, because without statistics the planner otherwise prefers concerns_status (status=?) plus a
+   * sort over all closed concerns (and the statement fails to prepare if the index stops fitting).
+   */
+  dueForAnonymising(cutoff: string, limit: number): number[] {
+    return this.retention().due.all(cutoff, limit);
+  }
+
+  /** The stored photo file names of a concern (to delete the files after the commit). */
+  photoFileNames(concernId: number): string[] {
+    return this.retention().photoFiles.all(concernId);
+  }
+
+  /**
+   * Removes the texts, the place, the photo rows, the reporter and everything the reporter or a
+   * department wrote; council, category, dates, status and resolution stay. Call in a transaction.
+   */
+  anonymise(concernId: number, at: string): void {
+    const s = this.retention();
+    s.deletePhotos.run(concernId);
+    s.anonymiseConcern.run(at, at, concernId);
+    s.anonymiseEvents.run(concernId);
+    s.anonymiseReferrals.run(concernId);
+  }
+
+  private retention() {
+    this.retentionStmts ??= prepareRetention(this.db);
+    return this.retentionStmts;
+  }
+}
+
+/** The retention job's statements, prepared once per repository on first use. */
+function prepareRetention(db: Db) {
+  return {
+    due: db
+      .prepare<[string, number], number>(
+        `SELECT id FROM concerns INDEXED BY concerns_retention
+          WHERE status = 'closed' AND anonymised_at IS NULL AND closed_at < ?
+          ORDER BY closed_at LIMIT ?`,
+      )
+      .pluck(),
+    photoFiles: db
+      .prepare<[number], string>('SELECT file_name FROM concern_photos WHERE concern_id = ?')
+      .pluck(),
+    deletePhotos: db.prepare<[number]>('DELETE FROM concern_photos WHERE concern_id = ?'),
+    anonymiseConcern: db.prepare<[string, string, number]>(
+      `UPDATE concerns SET reporter_id = NULL, title = '', description = '', location = '', occurred_at = NULL,
+              feedback = NULL, shared_summary = NULL, anonymised_at = ?, updated_at = ? WHERE id = ?`,
+    ),
+    anonymiseEvents: db.prepare<[number]>(
+      `UPDATE concern_events SET body = '', actor_user_id = CASE WHEN type = 'reporter_info' THEN NULL ELSE actor_user_id END
+        WHERE concern_id = ?`,
+    ),
+    anonymiseReferrals: db.prepare<[number]>(
+      `UPDATE referrals SET note = '', answer = CASE WHEN answer IS NULL THEN NULL ELSE '' END WHERE concern_id = ?`,
+    ),
+  };
 }

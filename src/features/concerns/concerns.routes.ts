@@ -7,8 +7,8 @@ import type { Locale } from '../../web/dates.js';
 import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { actorOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderPage } from '../../web/render.js';
-import type { TemplatesRepository } from '../templates/templates.repository.js';
+import { localeOf, redirectWithFlash, renderPage, tOf } from '../../web/render.js';
+import type { TemplatesService } from '../templates/templates.service.js';
 import { type ConcernStatus, isOpen, PRIORITIES, TRANSITIONS } from './concern-state.js';
 import type { CategoryOption, EventRow } from './concerns.repository.js';
 import {
@@ -39,18 +39,12 @@ export type MeetingLinks = (actor: Actor, concernId: number) => Record<string, u
 
 export type ConcernsRouterDeps = {
   service: ConcernsService;
-  templates: TemplatesRepository;
+  templates: Pick<TemplatesService, 'active'>;
   referralPanel?: ReferralPanel;
   meetingLinks?: MeetingLinks;
 };
 
-const tOf = (res: Response) => res.locals.t as Translate;
-const localeOf = (res: Response) => res.locals.locale as Locale;
 const concernUrl = (id: number) => `/concerns/${id}`;
-const param = (req: Request, name: string) => {
-  const value = (req.params as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : undefined;
-};
 
 /** Logging is for the members of a council's network (network persons and council admins). */
 const requireMember = requireRole((actor) => actor.memberships.length > 0);
@@ -215,9 +209,9 @@ function statusChoices(current: ConcernStatus): ConcernStatus[] {
 
 /**
  * Renders GET /concerns/:id for the actor — staff, reporter or shared summary — optionally with a
- * form's errors. Exported so the referrals router can show its form errors on the same page.
+ * form's errors (the case page's own forms post back here and show them on the same page).
  */
-export function renderConcernPage(
+function renderConcernPage(
   res: Response,
   deps: ConcernsRouterDeps,
   concernId: number,
@@ -248,11 +242,19 @@ export function renderConcernPage(
   }
 
   const c = view.concern;
-  const categories = service.formOptions(actor).categories;
-  const bySlug = new Map<string, CategoryOption>(categories.map((cat) => [cat.slug, cat]));
+  // The active categories are only needed by the staff view (its form and the internal
+  // category_changed events), so the reporter's page never loads them.
+  let active: { categories: CategoryOption[]; bySlug: Map<string, CategoryOption> } | undefined;
+  const activeCategories = () => {
+    if (!active) {
+      const categories = service.formOptions(actor).categories;
+      active = { categories, bySlug: new Map(categories.map((cat) => [cat.slug, cat])) };
+    }
+    return active;
+  };
   const labels = {
     category: (slug: string) => {
-      const cat = bySlug.get(slug);
+      const cat = activeCategories().bySlug.get(slug);
       return cat ? categoryLabel(cat, locale) : slug;
     },
   };
@@ -276,7 +278,7 @@ export function renderConcernPage(
     return;
   }
 
-  const activeTemplates = templates.listActive();
+  const activeTemplates = templates.active(actor);
   const templateId = typeof extras.templateId === 'string' ? Number(extras.templateId) : Number.NaN;
   const template = activeTemplates.find((tpl) => tpl.id === templateId);
   const defaults: Record<string, unknown> = {
@@ -292,6 +294,7 @@ export function renderConcernPage(
     template: template ? String(template.id) : '',
   };
   // A still-active category that was retired keeps showing as the current choice.
+  const { categories, bySlug } = activeCategories();
   const categoryOptions = categories.map((cat) => ({ value: cat.slug, label: categoryLabel(cat, locale) }));
   if (!bySlug.has(c.category_slug)) {
     categoryOptions.unshift({ value: c.category_slug, label: common.category });
@@ -397,11 +400,11 @@ export function createConcernsRouter(deps: ConcernsRouterDeps): Router {
   // ---------------------------------------------------------------- reading
 
   router.get('/concerns/:id', requireLogin, (req, res) => {
-    renderConcernPage(res, deps, idParam(param(req, 'id')), { templateId: req.query.template });
+    renderConcernPage(res, deps, idParam(req.params.id), { templateId: req.query.template });
   });
 
   router.get('/concerns/:id/photos/:photoId', requireLogin, (req, res, next) => {
-    const file = service.photoFile(actorOf(req), idParam(param(req, 'id')), idParam(param(req, 'photoId')), {
+    const file = service.photoFile(actorOf(req), idParam(req.params.id), idParam(req.params.photoId), {
       ip: req.ip,
     });
     res.set({
@@ -430,7 +433,7 @@ export function createConcernsRouter(deps: ConcernsRouterDeps): Router {
   ) {
     router.post(`/concerns/:id/${path}`, requireLogin, (req, res) => {
       const actor = actorOf(req);
-      const concernId = idParam(param(req, 'id'));
+      const concernId = idParam(req.params.id);
       const relation = service.relationTo(actor, concernId);
       if (!(who === 'staff' ? relation.handles : relation.reports)) throw new NotFoundError();
       const t = tOf(res);

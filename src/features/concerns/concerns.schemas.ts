@@ -103,5 +103,3 @@ export const shareSchema = z.object({
 export const infoSchema = z.object({
   body: requiredText('concerns.errors.info_required', LIMITS.body, 'concerns.errors.info_too_long'),
 });
-
-export type NewConcernForm = z.output<ReturnType<typeof newConcernSchema>>;

@@ -6,6 +6,7 @@ import {
   type ConcernStatus,
   canTransition,
   isOpen,
+  isOverdue,
   type Priority,
   type Resolution,
   transitionEventType,
@@ -15,7 +16,6 @@ import type {
   ConcernRow,
   ConcernsRepository,
   EventRow,
-  EventType,
   PhotoRow,
 } from './concerns.repository.js';
 import { type PhotoStore, photoProblem, type UploadedPhoto } from './photos.js';
@@ -201,17 +201,12 @@ export class ConcernsService {
     return { handles, reports };
   }
 
+  /** The overdue rule of concern-state.ts at the service's clock. */
   isOverdue(
     c: Pick<ConcernRow, 'status' | 'due_at' | 'paused_at' | 'first_response_at'>,
     now = this.deps.now(),
   ): boolean {
-    return (
-      isOpen(c.status) &&
-      c.first_response_at === null &&
-      c.paused_at === null &&
-      c.due_at !== null &&
-      c.due_at < now.toISOString()
-    );
+    return isOverdue(c, now.toISOString());
   }
 
   /**
@@ -733,5 +728,3 @@ export class ConcernsService {
     });
   }
 }
-
-export type { EventType };

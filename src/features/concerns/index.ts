@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Core } from '../../composition.js';
 import { TemplatesRepository } from '../templates/templates.repository.js';
+import { TemplatesService } from '../templates/templates.service.js';
 import { ConcernsRepository } from './concerns.repository.js';
 import { createConcernsRouter, type MeetingLinks, type ReferralPanel } from './concerns.routes.js';
 import { ConcernsService } from './concerns.service.js';
@@ -19,7 +20,9 @@ export function createConcernsFeature(
   const concerns = new ConcernsRepository(core.db);
   const photos = new PhotoStore(path.join(core.config.dataDir, 'uploads'));
   const service = new ConcernsService({ ...core, concerns, photos });
-  const templates = new TemplatesRepository(core.db);
+  // The reply templates on the staff case page come through TemplatesService and its policy, never
+  // the raw repository (composition.ts builds the templates feature after this one).
+  const templates = new TemplatesService({ ...core, templates: new TemplatesRepository(core.db) });
   return {
     router: createConcernsRouter({
       service,
@@ -30,7 +33,14 @@ export function createConcernsFeature(
     service,
     repository: concerns,
     jobs: [
-      retentionJob({ db: core.db, settings: core.settings, photos, now: core.now, logger: core.logger }),
+      retentionJob({
+        db: core.db,
+        concerns,
+        settings: core.settings,
+        photos,
+        now: core.now,
+        logger: core.logger,
+      }),
     ],
   };
 }

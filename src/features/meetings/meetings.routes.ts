@@ -4,8 +4,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import { toLocalInputValue } from '../../web/dates.js';
 import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { actorOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
-import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderPage } from '../../web/render.js';
+import { redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import { MEETING_KINDS, meetingPolicy } from './meetings.policy.js';
 import {
   concernLinkSchema,
@@ -17,11 +16,6 @@ import {
 } from './meetings.schemas.js';
 import type { MeetingsService } from './meetings.service.js';
 
-const tOf = (res: Response) => res.locals.t as Translate;
-const param = (req: Request, name: string) => {
-  const value = (req.params as Record<string, unknown>)[name];
-  return typeof value === 'string' ? value : undefined;
-};
 const meetingUrl = (id: number) => `/meetings/${id}`;
 
 const requireOrganiser = requireRole((actor) => meetingPolicy.canOrganiseAny(actor));
@@ -144,7 +138,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   });
 
   router.get('/calendar/:file', (req, res) => {
-    const file = param(req, 'file') ?? '';
+    const file = typeof req.params.file === 'string' ? req.params.file : '';
     if (!file.endsWith('.ics')) throw new NotFoundError();
     const body = service.feedCalendar(file.slice(0, -4));
     res.set({ 'Content-Type': 'text/calendar; charset=utf-8', 'Cache-Control': 'private, no-store' });
@@ -193,7 +187,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   router.get(
     '/meetings/:file',
     publicOrLogin((req, res, actor) => {
-      const file = param(req, 'file') ?? '';
+      const file = typeof req.params.file === 'string' ? req.params.file : '';
       const ics = /^(\d{1,12})\.ics$/.exec(file);
       if (ics) {
         const id = Number(ics[1]);
@@ -210,7 +204,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   );
 
   router.post('/meetings/:id/rsvp', requireLogin, (req, res) => {
-    const id = idParam(param(req, 'id'));
+    const id = idParam(req.params.id);
     const actor = actorOf(req);
     const view = service.view(actor, id); // 404 before any validation message
     if (!view.canRespond) throw new NotFoundError();
@@ -232,7 +226,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   });
 
   router.get('/meetings/:id/edit', requireLogin, (req, res) => {
-    const id = idParam(param(req, 'id'));
+    const id = idParam(req.params.id);
     const { row, councilIds } = service.editable(actorOf(req), id);
     renderForm(res, { id }, null, {
       kind: row.kind,
@@ -247,13 +241,13 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   });
 
   router.post('/meetings/:id/edit', requireLogin, (req, res) => {
-    const id = idParam(param(req, 'id'));
+    const id = idParam(req.params.id);
     service.editable(actorOf(req), id); // 404 first
     submit(req, res, id);
   });
 
   router.post('/meetings/:id/cancel', requireLogin, (req, res) => {
-    const id = idParam(param(req, 'id'));
+    const id = idParam(req.params.id);
     service.cancel(actorOf(req), id, { ip: req.ip });
     redirectWithFlash(res, meetingUrl(id), 'meetings.flash.cancelled');
   });
@@ -261,7 +255,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   // ---------------------------------------------------------------- concerns on the agenda
 
   router.post('/meetings/:id/concerns', requireLogin, (req, res) => {
-    const id = idParam(param(req, 'id'));
+    const id = idParam(req.params.id);
     const actor = actorOf(req);
     service.linkable(actor, id); // 404 before any validation message
     const t = tOf(res);
@@ -282,8 +276,8 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   });
 
   router.post('/meetings/:id/concerns/:linkId/remove', requireLogin, (req, res) => {
-    const id = idParam(param(req, 'id'));
-    service.unlinkConcern(actorOf(req), id, idParam(param(req, 'linkId')), { ip: req.ip });
+    const id = idParam(req.params.id);
+    service.unlinkConcern(actorOf(req), id, idParam(req.params.linkId), { ip: req.ip });
     redirectWithFlash(res, `${meetingUrl(id)}#concerns`, 'meetings.flash.concern_unlinked');
   });
 
@@ -309,7 +303,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   };
 
   router.get('/meetings/:id/minutes', requireLogin, (req, res) => {
-    const id = idParam(param(req, 'id'));
+    const id = idParam(req.params.id);
     const { row } = service.editable(actorOf(req), id);
     renderMinutes(res, id, null, {
       minutes: row.minutes_markdown ?? '',
@@ -318,7 +312,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   });
 
   router.post('/meetings/:id/minutes', requireLogin, (req, res) => {
-    const id = idParam(param(req, 'id'));
+    const id = idParam(req.params.id);
     const actor = actorOf(req);
     service.editable(actor, id);
     const t = tOf(res);

@@ -5,7 +5,7 @@ import { type Locale, toLocalInputValue } from '../../web/dates.js';
 import { type FormErrors, formErrors, noErrors, parseForm } from '../../web/forms.js';
 import { actorOf, idParam, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderPage } from '../../web/render.js';
+import { localeOf, redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import { isEditable } from './newsletter-state.js';
 import type { NewsletterRow, Progress } from './newsletters.repository.js';
 import { BODY_MAX, newsletterSchema, scheduleSchema, TITLE_MAX } from './newsletters.schemas.js';
@@ -25,10 +25,7 @@ const LIST_PAGE_SIZE = 25;
 const PREVIEW_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
-const tOf = (res: Response) => res.locals.t as Translate;
-const localeOf = (res: Response) => res.locals.locale as Locale;
 const newsletterUrl = (id: number) => `/newsletters/${id}`;
-const newsletterId = (req: Request) => idParam((req.params as Record<string, string | undefined>).id);
 
 /** ?page=N (1-based); anything else is page 1. */
 function pageParam(req: Request): number {
@@ -187,7 +184,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
 
   router.get('/newsletters/:id/edit', requireLogin, (req, res) => {
     const actor = actorOf(req);
-    const { newsletter: n, councilIds } = managedView(actor, newsletterId(req));
+    const { newsletter: n, councilIds } = managedView(actor, idParam(req.params.id));
     if (!isEditable(n.status)) throw new ConflictError('newsletters.errors.not_editable');
     const values = formValues({
       title: n.title,
@@ -200,7 +197,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
 
   router.post('/newsletters/:id/edit', requireLogin, (req, res) => {
     const actor = actorOf(req);
-    const { newsletter: n } = managedView(actor, newsletterId(req));
+    const { newsletter: n } = managedView(actor, idParam(req.params.id));
     const mode: FormMode = { kind: 'edit', id: n.id, title: n.title };
     const { ids: allowed } = audience(actor);
     const form = parseForm(newsletterSchema, req.body, tOf(res));
@@ -266,12 +263,12 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
   };
 
   router.get('/newsletters/:id', requireLogin, (req, res) => {
-    renderShow(req, res, newsletterId(req));
+    renderShow(req, res, idParam(req.params.id));
   });
 
   router.post('/newsletters/:id/schedule', requireLogin, (req, res) => {
     const actor = actorOf(req);
-    const id = newsletterId(req);
+    const id = idParam(req.params.id);
     managedView(actor, id);
     const t = tOf(res);
     const form = parseForm(scheduleSchema, req.body, t);
@@ -303,7 +300,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
     (run: (actor: Actor, id: number, res: Response) => { key: string; params?: Record<string, string> }) =>
     (req: Request, res: Response) => {
       const actor = actorOf(req);
-      const id = newsletterId(req);
+      const id = idParam(req.params.id);
       try {
         const { key, params } = run(actor, id, res);
         redirectWithFlash(res, newsletterUrl(id), key, params);
@@ -373,7 +370,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
 
   /** The mail as it will arrive: standalone (not in the layout), under its own narrow CSP. */
   router.get('/newsletters/:id/preview', requireLogin, (req, res) => {
-    const preview = service.preview(actorOf(req), newsletterId(req));
+    const preview = service.preview(actorOf(req), idParam(req.params.id));
     const format = req.query.format ?? 'html';
     res.set('Cache-Control', 'no-store');
     if (format === 'text') {
@@ -387,7 +384,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
 
   /** For public/js/newsletter-progress.js: the bar's figures while sending. */
   router.get('/newsletters/:id/progress.json', requireLogin, (req, res) => {
-    const p = service.progress(actorOf(req), newsletterId(req));
+    const p = service.progress(actorOf(req), idParam(req.params.id));
     res.set('Cache-Control', 'no-store');
     res.json({ ...p, text: progressText(tOf(res), localeOf(res), p) });
   });

@@ -2,8 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Actor } from '../../auth/policy.js';
 import { type FormErrors, fieldId, noErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { actorOf, idParam, requireLogin } from '../../web/guards.js';
-import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import { localeOf, redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import { barChart, categoryLabel, figureTable } from './posts.presenter.js';
 import {
   BODY_MAX,
@@ -20,8 +19,6 @@ import {
 } from './posts.schemas.js';
 import type { PostsService } from './posts.service.js';
 
-const tOf = (res: Response) => res.locals.t as Translate;
-const params = (req: Request) => req.params as Record<string, string | undefined>;
 const audience = (req: Request) => ({ ip: req.ip });
 
 /** Which form on the post page an error belongs to: the new comment, a reply, or a hide form. */
@@ -54,7 +51,7 @@ export function createPostsRouter(service: PostsService): Router {
   ) => {
     const t = tOf(res);
     const options = service.publishOptions(actor);
-    const locale = res.locals.locale as 'da' | 'en';
+    const locale = localeOf(res);
     const locals = {
       title: t('posts.new.title'),
       councils: options.councils.map((c) => ({ value: String(c.id), label: c.name })),
@@ -83,7 +80,7 @@ export function createPostsRouter(service: PostsService): Router {
     // Access first: someone who may not publish sees a 404, never a validation message.
     service.assertCanPublish(actor);
     const t = tOf(res);
-    const locale = res.locals.locale as 'da' | 'en';
+    const locale = localeOf(res);
     const form = parseForm(postSchema, req.body, t);
     const categories = service.publishOptions(actor).categories;
     const figures = parseFigures(req.body, categories);
@@ -129,8 +126,8 @@ export function createPostsRouter(service: PostsService): Router {
   ) => {
     const actor = actorOf(req);
     const t = tOf(res);
-    const locale = res.locals.locale as 'da' | 'en';
-    const page = service.get(actor, idParam(params(req).id));
+    const locale = localeOf(res);
+    const page = service.get(actor, idParam(req.params.id));
     renderPage(
       res,
       'posts/show',
@@ -155,7 +152,7 @@ export function createPostsRouter(service: PostsService): Router {
 
   router.post('/posts/:id/comments', requireLogin, (req, res) => {
     const actor = actorOf(req);
-    const postId = idParam(params(req).id);
+    const postId = idParam(req.params.id);
     // Access first (404), then validation.
     service.get(actor, postId);
     const form = parseForm(commentSchema, req.body, tOf(res));
@@ -183,8 +180,8 @@ export function createPostsRouter(service: PostsService): Router {
 
   router.post('/posts/:id/comments/:commentId/hide', requireLogin, (req, res) => {
     const actor = actorOf(req);
-    const postId = idParam(params(req).id);
-    const commentId = idParam(params(req).commentId);
+    const postId = idParam(req.params.id);
+    const commentId = idParam(req.params.commentId);
     service.moderatable(actor, postId, commentId);
     const form = parseForm(hideSchema, req.body, tOf(res));
     if (!form.ok) {
@@ -203,8 +200,8 @@ export function createPostsRouter(service: PostsService): Router {
 
   router.post('/posts/:id/comments/:commentId/unhide', requireLogin, (req, res) => {
     const actor = actorOf(req);
-    const postId = idParam(params(req).id);
-    const commentId = idParam(params(req).commentId);
+    const postId = idParam(req.params.id);
+    const commentId = idParam(req.params.commentId);
     service.unhide(actor, postId, commentId, audience(req));
     redirectWithFlash(res, `/posts/${postId}#comment-${commentId}`, 'posts.flash.unhidden');
   });

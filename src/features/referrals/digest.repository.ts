@@ -34,7 +34,7 @@ export class DigestRepository {
         WHERE a.officer_id = @officerId AND c.status = 'new'
         ORDER BY c.created_at, c.id LIMIT @limit`,
     );
-    // The same rule as ConcernsService.isOverdue: open, no first response, clock not paused, past due.
+    // The same rule as isOverdue in concerns/concern-state.ts: open, no first response, clock not paused, past due.
     this.overdueConcerns = db.prepare<{ officerId: number; now: string; limit: number }, DigestConcern>(
       `SELECT c.id, c.title, co.name AS council_name ${scoped}
         WHERE a.officer_id = @officerId AND c.status IN ('new', 'in_progress', 'awaiting_department')

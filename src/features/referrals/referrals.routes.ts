@@ -1,16 +1,12 @@
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type NextFunction, type Response, Router } from 'express';
 import { ConflictError } from '../../errors.js';
-import type { Locale } from '../../web/dates.js';
 import { type FormErrors, formErrors, parseForm } from '../../web/forms.js';
 import { actorOf, idParam, requireLogin } from '../../web/guards.js';
-import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import { localeOf, redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import { ANSWER_MAX, NOTE_MAX, referSchema, responseSchema } from './referrals.schemas.js';
 import { ReferralLinkError, type ReferralsService } from './referrals.service.js';
 
-const tOf = (res: Response) => res.locals.t as Translate;
 const caseUrl = (concernId: number) => `/concerns/${concernId}#referrals`;
-const params = (req: Request) => req.params as Record<string, string | undefined>;
 
 export function createReferralsRouter(service: ReferralsService): Router {
   const router = Router();
@@ -39,13 +35,13 @@ export function createReferralsRouter(service: ReferralsService): Router {
   };
 
   router.get('/concerns/:id/referrals/new', requireLogin, (req, res) => {
-    renderReferForm(res, idParam(params(req).id), null, null);
+    renderReferForm(res, idParam(req.params.id), null, null);
   });
 
   router.post('/concerns/:id/referrals', requireLogin, (req, res) => {
     const t = tOf(res);
     const actor = actorOf(req);
-    const concernId = idParam(params(req).id);
+    const concernId = idParam(req.params.id);
     // Access first: whoever may not handle the concern gets 404, never a validation message.
     service.ensureCanRefer(actor, concernId);
     const form = parseForm(referSchema, req.body, t);
@@ -64,8 +60,8 @@ export function createReferralsRouter(service: ReferralsService): Router {
   });
 
   router.post('/concerns/:id/referrals/:referralId/renew', requireLogin, (req, res) => {
-    const concernId = idParam(params(req).id);
-    const referralId = idParam(params(req).referralId);
+    const concernId = idParam(req.params.id);
+    const referralId = idParam(req.params.referralId);
     const { department } = service.renew(actorOf(req), concernId, referralId, { ip: req.ip });
     redirectWithFlash(res, caseUrl(concernId), 'referrals.flash.renewed', { department });
   });
@@ -86,7 +82,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
     status = 422,
   ) => {
     const t = tOf(res);
-    const referral = service.forDepartment(token, res.locals.locale as Locale);
+    const referral = service.forDepartment(token, localeOf(res));
     const locals = {
       title: t('referrals.respond.title', { id: referral.concernId }),
       referral,
@@ -102,7 +98,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
       // No caching of a page reached by a secret link.
       res.set('Cache-Control', 'no-store');
       res.set('Referrer-Policy', 'no-referrer');
-      renderDepartmentPage(res, params(req).token ?? '', null, {});
+      renderDepartmentPage(res, req.params.token ?? '', null, {});
     } catch (err) {
       linkErrors(err, res, next);
     }
@@ -110,7 +106,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
 
   router.post('/referrals/:token', (req, res, next) => {
     const t = tOf(res);
-    const token = params(req).token ?? '';
+    const token = req.params.token ?? '';
     const self = `/referrals/${token}`;
     try {
       res.set('Cache-Control', 'no-store');

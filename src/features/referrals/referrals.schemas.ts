@@ -26,4 +26,3 @@ export const responseSchema = z
   });
 
 export type ReferInput = z.output<typeof referSchema>;
-export type ResponseInput = z.output<typeof responseSchema>;

@@ -4,6 +4,7 @@ import type { Core } from '../../composition.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Locale } from '../../web/dates.js';
 import type { Audience, ConcernsService } from '../concerns/concerns.service.js';
+import { ackCutoff } from './ack-cutoff.js';
 import type {
   DepartmentRow,
   ReferralByToken,
@@ -161,9 +162,7 @@ export class ReferralsService {
     if (!scope) throw new NotFoundError();
     ensure(policy.canHandleConcern(actor, scope));
     const now = this.deps.now();
-    const ackLimit = new Date(
-      now.getTime() - this.deps.settings.getNumber('referral_ack_hours') * 3_600_000,
-    ).toISOString();
+    const ackLimit = ackCutoff(now, this.deps.settings);
     const nowIso = now.toISOString();
     return {
       concernId,

@@ -2,13 +2,9 @@ import { type Request, type Response, Router } from 'express';
 import type { FormErrors } from '../../web/forms.js';
 import { parseForm } from '../../web/forms.js';
 import { actorOf, idParam, requireLogin } from '../../web/guards.js';
-import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import { redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import { BODY_MAX, TITLE_MAX, templateSchema } from './templates.schemas.js';
 import type { TemplatesService } from './templates.service.js';
-
-const tOf = (res: Response) => res.locals.t as Translate;
-const templateId = (req: Request) => idParam((req.params as Record<string, string | undefined>).id);
 
 export function createTemplatesRouter(service: TemplatesService): Router {
   const router = Router();
@@ -54,7 +50,7 @@ export function createTemplatesRouter(service: TemplatesService): Router {
   });
 
   router.get('/templates/:id/edit', requireLogin, (req, res) => {
-    const template = service.get(actorOf(req), templateId(req));
+    const template = service.get(actorOf(req), idParam(req.params.id));
     renderForm(
       res,
       { kind: 'edit', id: template.id, title: template.title },
@@ -65,7 +61,7 @@ export function createTemplatesRouter(service: TemplatesService): Router {
 
   router.post('/templates/:id', requireLogin, (req, res) => {
     const actor = actorOf(req);
-    const template = service.get(actor, templateId(req));
+    const template = service.get(actor, idParam(req.params.id));
     const form = parseForm(templateSchema, req.body, tOf(res));
     if (!form.ok) {
       return renderForm(

@@ -9,8 +9,8 @@ type Audience = { ip?: string };
 
 /**
  * Tekstskabeloner: the reply texts officers share and insert on the case page. Those who handle
- * concerns (officers, district admins) manage them; for everyone else they do not exist (404).
- * The policy module has no rule of its own for templates, so the triage rule stands in for it.
+ * concerns (officers, district admins) manage them — policy.canManageTemplates; for everyone
+ * else they do not exist (404). The concerns feature reads the active ones through `active`.
  */
 export class TemplatesService {
   constructor(private readonly deps: Deps) {}
@@ -60,9 +60,9 @@ export class TemplatesService {
     })();
   }
 
-  update(actor: Actor, id: number, input: TemplateInput, audience: Audience = {}): TemplateRow {
+  update(actor: Actor, id: number, input: TemplateInput, audience: Audience = {}): void {
     const { db, templates, audit } = this.deps;
-    return db.transaction(() => {
+    db.transaction(() => {
       const before = this.get(actor, id);
       templates.update(id, {
         title: input.title,
@@ -82,12 +82,6 @@ export class TemplatesService {
         details: changed,
         ip: audience.ip,
       });
-      return {
-        ...before,
-        title: input.title,
-        body: input.body,
-        active: input.active ? (1 as const) : (0 as const),
-      };
     })();
   }
 }

@@ -72,7 +72,7 @@ export type SharedRow = {
 export type CategoryCount = { slug: string; label_da: string; label_en: string; n: number };
 
 /**
- * The same rule as ConcernsService.isOverdue, in SQL. The first three terms are those of the
+ * The same rule as isOverdue in concerns/concern-state.ts, in SQL. The first three terms are those of the
  * partial index concerns_unanswered (migrations/0006_triage.sql), word for word, so that SQLite
  * may use it.
  */

@@ -1,11 +1,9 @@
-import { type Request, type Response, Router } from 'express';
+import { type Request, Router } from 'express';
 import { actorOf, requireLogin } from '../../web/guards.js';
-import type { Translate } from '../../web/i18n.js';
-import { renderPage } from '../../web/render.js';
+import { renderPage, tOf } from '../../web/render.js';
+import { PRIORITIES, STATUSES } from '../concerns/concern-state.js';
 import { type ListQuery, parseListQuery } from './triage.schemas.js';
 import type { TriageService } from './triage.service.js';
-
-const tOf = (res: Response) => res.locals.t as Translate;
 
 /** The filters as they stand, to keep them in pagination and count links (only what is set). */
 export function filterParams(query: ListQuery): Record<string, string> {
@@ -50,6 +48,9 @@ function formValues(query: ListQuery, status: string): Record<string, string> {
   };
 }
 
+/** The choices the filter forms, tables and counts list (views/triage/*), in their fixed order. */
+const choices = { statuses: STATUSES, priorities: PRIORITIES };
+
 export function createTriageRouter(service: TriageService): Router {
   const router = Router();
   const audience = (req: Request) => ({ ip: req.ip });
@@ -63,6 +64,7 @@ export function createTriageRouter(service: TriageService): Router {
       query,
       values: formValues(query, list.status),
       link: linkTo('/triage', query),
+      ...choices,
     });
   });
 
@@ -75,6 +77,7 @@ export function createTriageRouter(service: TriageService): Router {
       query,
       values: formValues(query, mine.staff?.status ?? mine.own?.status ?? 'all'),
       link: linkTo('/concerns', query),
+      ...choices,
     });
   });
 

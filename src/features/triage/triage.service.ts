@@ -1,6 +1,7 @@
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../composition.js';
-import { type ConcernStatus, isOpen, STATUSES } from '../concerns/concern-state.js';
+import { type ConcernStatus, isOpen, isOverdue, STATUSES } from '../concerns/concern-state.js';
+import { ackCutoff } from '../referrals/ack-cutoff.js';
 import { ftsMatchExpression } from './fts-query.js';
 import type {
   CategoryCount,
@@ -116,9 +117,7 @@ export class TriageService {
     const councilIds = this.councilScope(actor, query.council);
     const now = this.deps.now();
     const nowIso = now.toISOString();
-    const ackBefore = new Date(
-      now.getTime() - settings.getNumber('referral_ack_hours') * 3_600_000,
-    ).toISOString();
+    const ackBefore = ackCutoff(now, settings);
     const status = query.status ?? defaultStatus;
     const match = query.q ? ftsMatchExpression(query.q) : null;
     const searchWithoutWords = query.q !== '' && match === null;
@@ -215,18 +214,4 @@ export class TriageService {
       searchWithoutWords,
     };
   }
-}
-
-/** The rule of ConcernsService.isOverdue on a list row (the list must not load each concern). */
-export function isOverdue(
-  c: Pick<QueueRow, 'status' | 'due_at' | 'paused_at' | 'first_response_at'>,
-  nowIso: string,
-): boolean {
-  return (
-    isOpen(c.status) &&
-    c.first_response_at === null &&
-    c.paused_at === null &&
-    c.due_at !== null &&
-    c.due_at < nowIso
-  );
 }
