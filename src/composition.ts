@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { type Logger, pino } from 'pino';
+import { AuditLog } from './audit/audit-log.js';
 import { createAuthRouter } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { InvitationService } from './auth/invitations.js';
@@ -15,7 +16,6 @@ import { migrate } from './db/migrate.js';
 import { SettingsRepository } from './db/settings.repository.js';
 import { createAccountFeature } from './features/account/index.js';
 import { createAdminFeature } from './features/admin/index.js';
-import { AuditLog } from './features/audit/audit.repository.js';
 import { createConcernsFeature } from './features/concerns/index.js';
 import { createHomeFeature } from './features/home/index.js';
 import { createMeetingsFeature } from './features/meetings/index.js';

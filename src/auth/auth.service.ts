@@ -1,6 +1,6 @@
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Db } from '../db/connection.js';
 import { TooManyRequestsError } from '../errors.js';
-import type { AuditLog } from '../features/audit/audit.repository.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { setPasswordThroughLink } from './password-links.js';
@@ -38,26 +38,14 @@ export class AuthService {
   async login(email: string, password: string, ip: string): Promise<LoginOutcome> {
     const { users, throttle, audit } = this.deps;
     if (throttle.isBlocked(email, ip)) {
-      audit.record({
-        actorUserId: null,
-        action: 'login.blocked',
-        entityType: 'user',
-        details: { email },
-        ip,
-      });
+      audit.record(null, 'login.blocked', null, { ip }, { email });
       throw new TooManyRequestsError('login.errors.too_many');
     }
     const user = users.findByEmail(email);
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
     if (!user || !ok || user.status !== 'active' || !user.password_hash) {
       throttle.recordFailure(email, ip);
-      audit.record({
-        actorUserId: user?.id ?? null,
-        action: 'login.failed',
-        entityType: 'user',
-        entityId: user?.id,
-        ip,
-      });
+      audit.record(user ?? null, 'login.failed', user?.id ?? null, { ip });
       return { result: 'invalid' };
     }
     throttle.recordSuccess(email);
@@ -81,13 +69,7 @@ export class AuthService {
       users.useRecoveryCode(user.id, hashRecoveryCode(code), this.deps.now().toISOString());
     if (!ok) {
       throttle.recordFailure(user.email, ip);
-      audit.record({
-        actorUserId: user.id,
-        action: 'login.second_factor_failed',
-        entityType: 'user',
-        entityId: user.id,
-        ip,
-      });
+      audit.record(user, 'login.second_factor_failed', user.id, { ip });
       return false;
     }
     throttle.recordSuccess(user.email);
@@ -97,23 +79,11 @@ export class AuthService {
 
   private recordSignIn(userId: number, ip: string): void {
     this.deps.users.recordLogin(userId, this.deps.now().toISOString());
-    this.deps.audit.record({
-      actorUserId: userId,
-      action: 'login.succeeded',
-      entityType: 'user',
-      entityId: userId,
-      ip,
-    });
+    this.deps.audit.record({ id: userId }, 'login.succeeded', userId, { ip });
   }
 
   recordLogout(userId: number, ip: string): void {
-    this.deps.audit.record({
-      actorUserId: userId,
-      action: 'logout',
-      entityType: 'user',
-      entityId: userId,
-      ip,
-    });
+    this.deps.audit.record({ id: userId }, 'logout', userId, { ip });
   }
 
   /**
@@ -140,13 +110,7 @@ export class AuthService {
           url: `${this.deps.baseUrl()}/password/reset/${token}`,
         },
       });
-      audit.record({
-        actorUserId: user.id,
-        action: 'password.reset_requested',
-        entityType: 'user',
-        entityId: user.id,
-        ip,
-      });
+      audit.record(user, 'password.reset_requested', user.id, { ip });
     })();
   }
 
@@ -170,12 +134,7 @@ export class AuthService {
       { token, purpose: 'password_reset', password },
       (user, hash, at) => {
         users.setPassword(user.id, hash, at);
-        audit.record({
-          actorUserId: user.id,
-          action: 'password.reset',
-          entityType: 'user',
-          entityId: user.id,
-        });
+        audit.record(user, 'password.reset', user.id);
       },
     );
     if (!result.ok) return result;

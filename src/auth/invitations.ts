@@ -1,5 +1,5 @@
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Db } from '../db/connection.js';
-import type { AuditLog } from '../features/audit/audit.repository.js';
 import type { Mailer } from '../mail/mailer.js';
 import { setPasswordThroughLink } from './password-links.js';
 import type { TokensRepository } from './tokens.repository.js';
@@ -50,12 +50,7 @@ export class InvitationService {
       ],
       action: { labelKey: 'mail.invitation.action', url: `${this.deps.baseUrl()}/invitations/${token}` },
     });
-    audit.record({
-      actorUserId: invitedBy.id,
-      action: 'invitation.sent',
-      entityType: 'user',
-      entityId: userId,
-    });
+    audit.record(invitedBy, 'invitation.sent', userId);
   }
 
   /** The invitee's name and email while the link is usable; undefined otherwise. */
@@ -80,12 +75,7 @@ export class InvitationService {
       { token, purpose: 'invitation', password },
       (user, hash, at) => {
         users.activate(user.id, hash, at);
-        audit.record({
-          actorUserId: user.id,
-          action: 'invitation.accepted',
-          entityType: 'user',
-          entityId: user.id,
-        });
+        audit.record(user, 'invitation.accepted', user.id);
       },
     );
     return result.ok ? { ok: true, email: result.user.email } : result;

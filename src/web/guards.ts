@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { RequestContext } from '../audit/audit-log.js';
 import type { Actor } from '../auth/policy.js';
 import { NotFoundError } from '../errors.js';
 
@@ -8,6 +9,9 @@ export function actorOf(req: Request): Actor {
   if (!actor) throw new NotFoundError();
   return actor;
 }
+
+/** Where the request came from, for the audit log of whatever the service does. */
+export const contextOf = (req: Request): RequestContext => ({ ip: req.ip });
 
 /** Anonymous visitors are sent to the login page and brought back afterwards. */
 export function requireLogin(req: Request, res: Response, next: NextFunction) {

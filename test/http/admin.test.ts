@@ -606,24 +606,19 @@ describe('district administration under /admin', () => {
     it('pages with a "Næste side" link that keeps the filters', async () => {
       const adminId = one<number>("SELECT id FROM users WHERE email = 'admin@politi.example'");
       for (let i = 0; i < 60; i++) {
-        app.deps.audit.record({
-          actorUserId: adminId,
-          action: 'test.paged',
-          entityType: 'paging',
-          entityId: i,
-        });
+        app.deps.audit.record({ id: adminId }, 'rollout.imported', i);
       }
-      const first = await admin.get('/admin/audit?entity_type=paging');
-      assert.match(textOf(first.text), /paging #59/);
-      assert.doesNotMatch(textOf(first.text), /paging #9 /);
+      const first = await admin.get('/admin/audit?entity_type=rollout');
+      assert.match(textOf(first.text), /Udrulning #59/);
+      assert.doesNotMatch(textOf(first.text), /Udrulning #9 /);
       const next = /href="([^"]+)">Næste side</.exec(first.text)?.[1]?.replace(/&amp;/g, '&');
       assert.ok(next, 'a next-page link');
-      assert.match(next, /entity_type=paging/);
+      assert.match(next, /entity_type=rollout/);
       const second = await admin.get(next);
       const text = textOf(second.text);
-      assert.match(text, /paging #9 /);
-      assert.match(text, /paging #0 /);
-      assert.doesNotMatch(text, /paging #10 /);
+      assert.match(text, /Udrulning #9 /);
+      assert.match(text, /Udrulning #0 /);
+      assert.doesNotMatch(text, /Udrulning #10 /);
       assert.doesNotMatch(second.text, /Næste side/);
     });
   });

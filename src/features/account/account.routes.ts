@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import { type FormErrors, formErrors, noErrors, parseForm } from '../../web/forms.js';
-import { actorOf, requireLogin } from '../../web/guards.js';
+import { actorOf, contextOf, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
 import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
 import {
@@ -13,7 +13,6 @@ import {
 import type { AccountProfile, AccountService } from './account.service.js';
 
 const tOf = (res: Response) => res.locals.t as Translate;
-const ctxOf = (req: Request) => ({ ip: req.ip });
 
 /** The form's starting values from the stored profile (checkboxes as "1" when on). */
 function profileValues(profile: AccountProfile): Record<string, string> {
@@ -75,7 +74,7 @@ export function createAccountRouter(service: AccountService): Router {
         notifyMeetings: d.notify_meetings,
         notifyPosts: d.notify_posts,
       },
-      ctxOf(req),
+      contextOf(req),
     );
     redirectWithFlash(res, '/account', 'account.saved');
   });
@@ -94,7 +93,7 @@ export function createAccountRouter(service: AccountService): Router {
       actorOf(req),
       { currentPassword: form.data.current_password, newPassword: form.data.password },
       req.sessionID,
-      ctxOf(req),
+      contextOf(req),
     );
     if (!result.ok)
       return renderFormErrors(res, 'account/password', formErrors(t, [result.problem]), {}, { title });
@@ -136,7 +135,7 @@ export function createAccountRouter(service: AccountService): Router {
     const t = tOf(res);
     const form = parseForm(totpCodeSchema, req.body, t);
     if (!form.ok) return renderTwoFactor(req, res, form.errors, 422);
-    const result = await service.enableTwoFactor(actorOf(req), form.data.code, ctxOf(req));
+    const result = await service.enableTwoFactor(actorOf(req), form.data.code, contextOf(req));
     if (result.ok) return renderRecoveryCodes(res, result.recoveryCodes, true);
     if ('alreadyEnabled' in result) {
       return redirectWithFlash(res, '/account/two-factor', 'account.two_factor.already_enabled');
@@ -148,7 +147,7 @@ export function createAccountRouter(service: AccountService): Router {
     const t = tOf(res);
     const form = parseForm(confirmPasswordSchema, req.body, t);
     if (!form.ok) return renderTwoFactor(req, res, form.errors, 422);
-    const result = await service.disableTwoFactor(actorOf(req), form.data.password, ctxOf(req));
+    const result = await service.disableTwoFactor(actorOf(req), form.data.password, contextOf(req));
     if (result.ok) return redirectWithFlash(res, '/account', 'account.two_factor.disabled');
     if ('problem' in result) return renderTwoFactor(req, res, formErrors(t, [result.problem]), 422);
     if (result.refused === 'not_enabled') return res.redirect(303, '/account/two-factor');
@@ -163,7 +162,7 @@ export function createAccountRouter(service: AccountService): Router {
     const result = await service.regenerateRecoveryCodes(
       actorOf(req),
       form.data.recovery_password,
-      ctxOf(req),
+      contextOf(req),
     );
     if (result.ok) return renderRecoveryCodes(res, result.recoveryCodes, false);
     if ('problem' in result) return renderTwoFactor(req, res, formErrors(t, [result.problem]), 422);

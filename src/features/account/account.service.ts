@@ -1,3 +1,4 @@
+import type { RequestContext } from '../../audit/audit-log.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords.js';
 import { type Actor, policy } from '../../auth/policy.js';
 import {
@@ -38,8 +39,6 @@ export type TwoFactorState = {
   enrolment?: { secret: string; uri: string; qrSvg: string };
 };
 
-type Context = { ip?: string };
-
 /**
  * The signed-in person's own account: profile and notification choices, password, two-factor.
  * Every method acts on the actor's own row only, so there is nobody else's data to guard; the
@@ -76,24 +75,17 @@ export class AccountService {
     };
   }
 
-  updatePreferences(actor: Actor, preferences: Preferences, ctx: Context = {}): void {
+  updatePreferences(actor: Actor, preferences: Preferences, ctx: RequestContext = {}): void {
     const { db, users, audit } = this.deps;
     this.userOf(actor);
     db.transaction(() => {
       users.updatePreferences(actor.id, preferences, this.at());
-      audit.record({
-        actorUserId: actor.id,
-        action: 'account.preferences_updated',
-        entityType: 'user',
-        entityId: actor.id,
-        details: {
-          locale: preferences.locale,
-          notifyConcernUpdates: preferences.notifyConcernUpdates,
-          notifyNewsletters: preferences.notifyNewsletters,
-          notifyMeetings: preferences.notifyMeetings,
-          notifyPosts: preferences.notifyPosts,
-        },
-        ip: ctx.ip,
+      audit.record(actor, 'account.preferences_updated', actor.id, ctx, {
+        locale: preferences.locale,
+        notifyConcernUpdates: preferences.notifyConcernUpdates,
+        notifyNewsletters: preferences.notifyNewsletters,
+        notifyMeetings: preferences.notifyMeetings,
+        notifyPosts: preferences.notifyPosts,
       });
     })();
   }
@@ -107,18 +99,12 @@ export class AccountService {
     actor: Actor,
     input: { currentPassword: string; newPassword: string },
     keepSessionId: string,
-    ctx: Context = {},
+    ctx: RequestContext = {},
   ): Promise<{ ok: true; endedSessions: number } | { ok: false; problem: FieldProblem }> {
     const { db, users, audit, mailer, sessionStore } = this.deps;
     const user = this.userOf(actor);
     if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-      audit.record({
-        actorUserId: actor.id,
-        action: 'password.change_failed',
-        entityType: 'user',
-        entityId: actor.id,
-        ip: ctx.ip,
-      });
+      audit.record(actor, 'password.change_failed', actor.id, ctx);
       return {
         ok: false,
         problem: { field: 'current_password', messageKey: 'account.password.errors.current_wrong' },
@@ -132,13 +118,7 @@ export class AccountService {
     const hash = await hashPassword(input.newPassword);
     db.transaction(() => {
       users.setPassword(actor.id, hash, this.at());
-      audit.record({
-        actorUserId: actor.id,
-        action: 'password.changed',
-        entityType: 'user',
-        entityId: actor.id,
-        ip: ctx.ip,
-      });
+      audit.record(actor, 'password.changed', actor.id, ctx);
       // A notice to the owner: if it was not them, they know at once.
       mailer.queue({
         kind: 'password_changed',
@@ -183,7 +163,7 @@ export class AccountService {
   async enableTwoFactor(
     actor: Actor,
     code: string,
-    ctx: Context = {},
+    ctx: RequestContext = {},
   ): Promise<
     | { ok: true; recoveryCodes: string[] }
     | { ok: false; alreadyEnabled: true }
@@ -203,13 +183,7 @@ export class AccountService {
       // The code used to enrol cannot be used again to log in.
       users.recordTotpStep(actor.id, step);
       users.replaceRecoveryCodes(actor.id, recoveryCodes.map(hashRecoveryCode));
-      audit.record({
-        actorUserId: actor.id,
-        action: 'two_factor.enabled',
-        entityType: 'user',
-        entityId: actor.id,
-        ip: ctx.ip,
-      });
+      audit.record(actor, 'two_factor.enabled', actor.id, ctx);
     })();
     return { ok: true, recoveryCodes };
   }
@@ -221,20 +195,14 @@ export class AccountService {
   async disableTwoFactor(
     actor: Actor,
     password: string,
-    ctx: Context = {},
+    ctx: RequestContext = {},
   ): Promise<
     { ok: true } | { ok: false; refused: 'required' | 'not_enabled' } | { ok: false; problem: FieldProblem }
   > {
     const { db, users, audit, mailer, config } = this.deps;
     const user = this.userOf(actor);
     if (config.enforceTwoFactor && policy.requiresTwoFactor(actor)) {
-      audit.record({
-        actorUserId: actor.id,
-        action: 'two_factor.disable_refused',
-        entityType: 'user',
-        entityId: actor.id,
-        ip: ctx.ip,
-      });
+      audit.record(actor, 'two_factor.disable_refused', actor.id, ctx);
       return { ok: false, refused: 'required' };
     }
     if (user.totp_enabled !== 1) return { ok: false, refused: 'not_enabled' };
@@ -247,13 +215,7 @@ export class AccountService {
     db.transaction(() => {
       users.setTotp(actor.id, null, false, this.at());
       users.replaceRecoveryCodes(actor.id, []);
-      audit.record({
-        actorUserId: actor.id,
-        action: 'two_factor.disabled',
-        entityType: 'user',
-        entityId: actor.id,
-        ip: ctx.ip,
-      });
+      audit.record(actor, 'two_factor.disabled', actor.id, ctx);
       mailer.queue({
         kind: 'two_factor_disabled',
         to: user.email,
@@ -270,7 +232,7 @@ export class AccountService {
   async regenerateRecoveryCodes(
     actor: Actor,
     password: string,
-    ctx: Context = {},
+    ctx: RequestContext = {},
   ): Promise<
     | { ok: true; recoveryCodes: string[] }
     | { ok: false; refused: 'not_enabled' }
@@ -288,13 +250,7 @@ export class AccountService {
     const recoveryCodes = newRecoveryCodes();
     db.transaction(() => {
       users.replaceRecoveryCodes(actor.id, recoveryCodes.map(hashRecoveryCode));
-      audit.record({
-        actorUserId: actor.id,
-        action: 'two_factor.recovery_codes_replaced',
-        entityType: 'user',
-        entityId: actor.id,
-        ip: ctx.ip,
-      });
+      audit.record(actor, 'two_factor.recovery_codes_replaced', actor.id, ctx);
     })();
     return { ok: true, recoveryCodes };
   }

@@ -1,9 +1,8 @@
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
-import type { Actor } from '../../auth/policy.js';
 import { ConflictError } from '../../errors.js';
 import { formErrors, parseForm, submittedValues } from '../../web/forms.js';
-import { actorOf, idParam } from '../../web/guards.js';
+import { actorOf, contextOf, idParam } from '../../web/guards.js';
 import { redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import type { Who } from './admin.service.js';
 
@@ -13,7 +12,7 @@ import type { Who } from './admin.service.js';
  * (a taken name or slug), → the same page again with 422, the error summary and the input kept.
  */
 
-export const whoOf = (req: Request): Who => ({ actor: actorOf(req) as Actor, ip: req.ip });
+export const whoOf = (req: Request): Who => ({ actor: actorOf(req), ...contextOf(req) });
 
 type Locals = Record<string, unknown>;
 

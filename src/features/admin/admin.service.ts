@@ -1,10 +1,11 @@
+import type { AuditAction } from '../../audit/audit-actions.js';
+import type { AuditLog, AuditRow, RequestContext } from '../../audit/audit-log.js';
 import type { InvitationService } from '../../auth/invitations.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { UsersRepository } from '../../auth/users.repository.js';
 import type { Db } from '../../db/connection.js';
 import type { SettingsRepository } from '../../db/settings.repository.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { AuditLog, AuditRow } from '../audit/audit.repository.js';
 import type {
   AdminRepository,
   CategoryRow,
@@ -25,7 +26,7 @@ import type {
 import { slugify } from './slug.js';
 
 /** Who is acting, and from where (the address goes into the audit log). */
-export type Who = { actor: Actor; ip?: string };
+export type Who = { actor: Actor } & RequestContext;
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -71,21 +72,8 @@ export class AdminService {
     ensure(policy.isDistrictAdmin(who.actor));
   }
 
-  private record(
-    who: Who,
-    action: string,
-    entityType: string,
-    entityId: number,
-    details: Record<string, unknown>,
-  ) {
-    this.deps.audit.record({
-      actorUserId: who.actor.id,
-      action,
-      entityType,
-      entityId,
-      details,
-      ip: who.ip ?? null,
-    });
+  private record(who: Who, action: AuditAction, entityId: number, details: Record<string, unknown>) {
+    this.deps.audit.record(who.actor, action, entityId, who, details);
   }
 
   private nowIso(): string {
@@ -134,7 +122,7 @@ export class AdminService {
     return this.write(duplicate, () => {
       this.ensureMunicipalityNameFree(input.name);
       const id = this.deps.repo.createMunicipality(input.name, this.nowIso());
-      this.record(who, 'municipality.created', 'municipality', id, { name: input.name });
+      this.record(who, 'municipality.created', id, { name: input.name });
       return id;
     });
   }
@@ -146,7 +134,7 @@ export class AdminService {
       this.ensureMunicipalityNameFree(input.name, id);
       this.deps.repo.updateMunicipality(id, input.name);
       const diff = changes({ name: before.name }, { name: input.name });
-      if (Object.keys(diff).length) this.record(who, 'municipality.updated', 'municipality', id, diff);
+      if (Object.keys(diff).length) this.record(who, 'municipality.updated', id, diff);
     });
   }
 
@@ -215,7 +203,7 @@ export class AdminService {
     return this.write({ messageKey: 'admin.council.errors.slug_taken', field: 'slug' }, () => {
       const values = this.councilValues(input);
       const id = this.deps.repo.createCouncil(values, this.nowIso());
-      this.record(who, 'council.created', 'council', id, { ...values });
+      this.record(who, 'council.created', id, { ...values });
       return id;
     });
   }
@@ -238,7 +226,7 @@ export class AdminService {
         },
         values,
       );
-      if (Object.keys(diff).length) this.record(who, 'council.updated', 'council', id, diff);
+      if (Object.keys(diff).length) this.record(who, 'council.updated', id, diff);
     });
   }
 
@@ -267,7 +255,7 @@ export class AdminService {
     return this.write({ messageKey: 'admin.department.errors.name_taken', field: 'name' }, () => {
       this.ensureDepartmentNameFree(input.name);
       const id = this.deps.repo.createDepartment(input, this.nowIso());
-      this.record(who, 'department.created', 'department', id, { ...input });
+      this.record(who, 'department.created', id, { ...input });
       return id;
     });
   }
@@ -278,7 +266,7 @@ export class AdminService {
       this.ensureDepartmentNameFree(input.name, id);
       this.deps.repo.updateDepartment(id, input);
       const diff = changes({ ...before, active: before.active === 1 }, { ...input });
-      if (Object.keys(diff).length) this.record(who, 'department.updated', 'department', id, diff);
+      if (Object.keys(diff).length) this.record(who, 'department.updated', id, diff);
     });
   }
 
@@ -329,7 +317,7 @@ export class AdminService {
       }
       const values = this.categoryValues(input);
       const id = this.deps.repo.createCategory(input.slug, values, this.nowIso());
-      this.record(who, 'category.created', 'category', id, { slug: input.slug, ...values });
+      this.record(who, 'category.created', id, { slug: input.slug, ...values });
       return id;
     });
   }
@@ -350,7 +338,7 @@ export class AdminService {
         },
         values,
       );
-      if (Object.keys(diff).length) this.record(who, 'category.updated', 'category', id, diff);
+      if (Object.keys(diff).length) this.record(who, 'category.updated', id, diff);
     })();
   }
 
@@ -427,7 +415,7 @@ export class AdminService {
       );
       const { added } = this.applyAssignments(id, input.council_ids);
       invitations.issue(id, { id: who.actor.id, name: who.actor.name }, settings.get('district_name'));
-      this.record(who, 'officer.invited', 'user', id, {
+      this.record(who, 'officer.invited', id, {
         name: input.name,
         email: input.email,
         councilIds: added,
@@ -448,7 +436,7 @@ export class AdminService {
       if (user.is_officer === 1)
         throw new ConflictError('admin.officer.errors.already_officer', 'existing_email');
       users.setOfficer(user.id, true, this.nowIso());
-      this.record(who, 'officer.added', 'user', user.id, { name: user.name, email: user.email });
+      this.record(who, 'officer.added', user.id, { name: user.name, email: user.email });
       return user.id;
     })();
   }
@@ -459,7 +447,7 @@ export class AdminService {
       this.ensureCouncilsExist(councilIds);
       const { added, removed } = this.applyAssignments(officerId, councilIds);
       if (added.length || removed.length) {
-        this.record(who, 'officer.councils_changed', 'user', officerId, { added, removed });
+        this.record(who, 'officer.councils_changed', officerId, { added, removed });
       }
     })();
   }
@@ -470,7 +458,7 @@ export class AdminService {
     this.deps.db.transaction(() => {
       const { removed } = this.applyAssignments(officerId, []);
       this.deps.users.setOfficer(officerId, false, this.nowIso());
-      this.record(who, 'officer.removed', 'user', officerId, { name: officer.name, councilIds: removed });
+      this.record(who, 'officer.removed', officerId, { name: officer.name, councilIds: removed });
     })();
     return officer.name;
   }

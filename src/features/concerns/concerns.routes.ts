@@ -5,7 +5,7 @@ import type { Actor } from '../../auth/policy.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Locale } from '../../web/dates.js';
 import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
-import { actorOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
+import { actorOf, contextOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
 import { localeOf, redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import type { TemplatesService } from '../templates/templates.service.js';
@@ -222,7 +222,7 @@ function renderConcernPage(
   const actor = actorOf(req);
   const t = tOf(res);
   const locale = localeOf(res);
-  const view: ConcernView = service.view(actor, concernId, { ip: req.ip });
+  const view: ConcernView = service.view(actor, concernId, contextOf(req));
   const errors = extras.errors ?? noErrors();
   const status = extras.status ?? 200;
 
@@ -387,7 +387,7 @@ export function createConcernsRouter(deps: ConcernsRouterDeps): Router {
           occurredAt: form.data.occurred_at,
         },
         photos,
-        { ip: req.ip },
+        contextOf(req),
       );
       redirectWithFlash(res, concernUrl(id), 'concerns.flash.created', { id: String(id) });
     } catch (err) {

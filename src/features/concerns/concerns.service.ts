@@ -1,3 +1,4 @@
+import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../composition.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
@@ -61,8 +62,6 @@ export type ConcernView =
       >;
     };
 
-export type Audience = { ip?: string };
-
 /** Mail kinds sent to the reporter on public changes (DESIGN §3; honours notify_concern_updates). */
 type ReporterMail = 'reply' | 'referred' | 'closed' | 'duplicate' | 'reopened' | 'shared';
 
@@ -101,7 +100,7 @@ export class ConcernsService {
    * Logs a concern with its photos in one transaction, and queues the receipt. Throws ConflictError
    * on the field at fault (another council's id, an unknown category, a bad photo).
    */
-  create(actor: Actor, input: NewConcernInput, uploads: UploadedPhoto[], audience: Audience = {}): number {
+  create(actor: Actor, input: NewConcernInput, uploads: UploadedPhoto[], ctx: RequestContext = {}): number {
     const { db, concerns, photos, audit, mailer } = this.deps;
     if (!policy.canReportConcern(actor, input.councilId)) {
       throw new ConflictError('concerns.errors.council_invalid', 'council_id');
@@ -138,13 +137,7 @@ export class ConcernsService {
           });
         }
         concerns.insertEvent({ concernId: id, at, actorId: actor.id, type: 'created', visibility: 'public' });
-        audit.record({
-          actorUserId: actor.id,
-          action: 'concern.created',
-          entityType: 'concern',
-          entityId: id,
-          ip: audience.ip,
-        });
+        audit.record(actor, 'concern.created', id, ctx);
         // The receipt is part of logging, not an update: it goes out whatever the preferences say.
         mailer.queue({
           kind: 'concern_receipt',
@@ -213,18 +206,12 @@ export class ConcernsService {
    * The concern as this actor may see it. Staff reads are audited (DESIGN §3); a council member who
    * is not the reporter sees only a shared summary, and everyone else gets 404.
    */
-  view(actor: Actor, concernId: number, audience: Audience = {}): ConcernView {
+  view(actor: Actor, concernId: number, ctx: RequestContext = {}): ConcernView {
     const { concerns, audit } = this.deps;
     const concern = this.load(concernId);
     const scope = this.scope(concern);
     if (policy.canHandleConcern(actor, scope)) {
-      audit.record({
-        actorUserId: actor.id,
-        action: 'concern.viewed',
-        entityType: 'concern',
-        entityId: concern.id,
-        ip: audience.ip,
-      });
+      audit.record(actor, 'concern.viewed', concern.id, ctx);
       return {
         mode: 'staff',
         concern,
@@ -281,21 +268,14 @@ export class ConcernsService {
     actor: Actor,
     concernId: number,
     photoId: number,
-    audience: Audience = {},
+    ctx: RequestContext = {},
   ): { path: string; contentType: string } {
     const concern = this.load(concernId);
     ensure(policy.canViewConcern(actor, this.scope(concern)));
     const photo = this.deps.concerns.findPhoto(concernId, photoId);
     if (!photo) throw new NotFoundError();
     if (policy.canHandleConcern(actor, this.scope(concern))) {
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'concern.photo_viewed',
-        entityType: 'concern',
-        entityId: concernId,
-        details: { photoId },
-        ip: audience.ip,
-      });
+      this.deps.audit.record(actor, 'concern.photo_viewed', concernId, ctx, { photoId });
     }
     return { path: this.deps.photos.pathOf(photo.file_name), contentType: photo.content_type };
   }
@@ -364,7 +344,7 @@ export class ConcernsService {
     actor: Actor,
     concernId: number,
     input: { body: string; visibility: 'internal' | 'public' },
-    audience: Audience = {},
+    ctx: RequestContext = {},
   ): void {
     const { db, concerns, audit } = this.deps;
     db.transaction(() => {
@@ -393,13 +373,12 @@ export class ConcernsService {
         this.markResponded(concern, at);
         this.notifyReporter(concern, actor, 'reply', { reply: input.body });
       }
-      audit.record({
-        actorUserId: actor.id,
-        action: input.visibility === 'internal' ? 'concern.note_added' : 'concern.replied',
-        entityType: 'concern',
-        entityId: concernId,
-        ip: audience.ip,
-      });
+      audit.record(
+        actor,
+        input.visibility === 'internal' ? 'concern.note_added' : 'concern.replied',
+        concernId,
+        ctx,
+      );
     })();
   }
 
@@ -408,7 +387,7 @@ export class ConcernsService {
     actor: Actor,
     concernId: number,
     input: { category?: string; priority?: Priority; status?: ConcernStatus },
-    audience: Audience = {},
+    ctx: RequestContext = {},
   ): void {
     const { db, concerns, audit } = this.deps;
     db.transaction(() => {
@@ -452,14 +431,7 @@ export class ConcernsService {
         this.applyTransition(concern, input.status, actor.id);
         changes.status = input.status;
       }
-      audit.record({
-        actorUserId: actor.id,
-        action: 'concern.triaged',
-        entityType: 'concern',
-        entityId: concernId,
-        details: changes,
-        ip: audience.ip,
-      });
+      audit.record(actor, 'concern.triaged', concernId, ctx, changes);
     })();
   }
 
@@ -468,7 +440,7 @@ export class ConcernsService {
     actor: Actor,
     concernId: number,
     input: { resolution: Exclude<Resolution, 'duplicate'>; feedback: string },
-    audience: Audience = {},
+    ctx: RequestContext = {},
   ): void {
     const { db, audit } = this.deps;
     db.transaction(() => {
@@ -486,31 +458,18 @@ export class ConcernsService {
         resolution: input.resolution,
         feedback: input.feedback,
       });
-      audit.record({
-        actorUserId: actor.id,
-        action: 'concern.closed',
-        entityType: 'concern',
-        entityId: concernId,
-        details: { resolution: input.resolution },
-        ip: audience.ip,
-      });
+      audit.record(actor, 'concern.closed', concernId, ctx, { resolution: input.resolution });
     })();
   }
 
-  reopen(actor: Actor, concernId: number, audience: Audience = {}): void {
+  reopen(actor: Actor, concernId: number, ctx: RequestContext = {}): void {
     const { db, audit } = this.deps;
     db.transaction(() => {
       const concern = this.handled(actor, concernId);
       if (concern.status !== 'closed') throw new ConflictError('concerns.errors.not_closed', 'status');
       this.applyTransition(concern, 'in_progress', actor.id, { fields: { feedback: null } });
       this.notifyReporter(concern, actor, 'reopened', {});
-      audit.record({
-        actorUserId: actor.id,
-        action: 'concern.reopened',
-        entityType: 'concern',
-        entityId: concernId,
-        ip: audience.ip,
-      });
+      audit.record(actor, 'concern.reopened', concernId, ctx);
     })();
   }
 
@@ -518,7 +477,7 @@ export class ConcernsService {
    * Closes this concern as "dublet af #N". The original must be one the actor also handles; both
    * timelines link to each other, and this concern's reporter is told.
    */
-  markDuplicate(actor: Actor, concernId: number, originalId: number, audience: Audience = {}): void {
+  markDuplicate(actor: Actor, concernId: number, originalId: number, ctx: RequestContext = {}): void {
     const { db, concerns, audit } = this.deps;
     db.transaction(() => {
       const concern = this.handled(actor, concernId);
@@ -554,14 +513,7 @@ export class ConcernsService {
       });
       this.markResponded(concern, at);
       this.notifyReporter(concern, actor, 'duplicate', { original: originalId });
-      audit.record({
-        actorUserId: actor.id,
-        action: 'concern.marked_duplicate',
-        entityType: 'concern',
-        entityId: concernId,
-        details: { duplicateOf: originalId },
-        ip: audience.ip,
-      });
+      audit.record(actor, 'concern.marked_duplicate', concernId, ctx, { duplicateOf: originalId });
     })();
   }
 
@@ -569,7 +521,7 @@ export class ConcernsService {
    * Shares a written summary with the council's network: members then see that text — never the
    * original, the photos or the reporter's name. An empty summary withdraws it.
    */
-  share(actor: Actor, concernId: number, summary: string, audience: Audience = {}): void {
+  share(actor: Actor, concernId: number, summary: string, ctx: RequestContext = {}): void {
     const { db, concerns, audit } = this.deps;
     db.transaction(() => {
       const concern = this.handled(actor, concernId);
@@ -590,20 +542,14 @@ export class ConcernsService {
         data: { withdrawn },
       });
       if (!withdrawn) this.notifyReporter(concern, actor, 'shared', {});
-      audit.record({
-        actorUserId: actor.id,
-        action: withdrawn ? 'concern.unshared' : 'concern.shared',
-        entityType: 'concern',
-        entityId: concernId,
-        ip: audience.ip,
-      });
+      audit.record(actor, withdrawn ? 'concern.unshared' : 'concern.shared', concernId, ctx);
     })();
   }
 
   // ---------------------------------------------------------------- the reporter
 
   /** The reporter adds information while the concern is open; its officers see it on the timeline. */
-  addReporterInfo(actor: Actor, concernId: number, body: string, audience: Audience = {}): void {
+  addReporterInfo(actor: Actor, concernId: number, body: string, ctx: RequestContext = {}): void {
     const { db, concerns, audit } = this.deps;
     db.transaction(() => {
       const concern = this.load(concernId);
@@ -619,13 +565,7 @@ export class ConcernsService {
         body,
       });
       concerns.update(concernId, {}, at);
-      audit.record({
-        actorUserId: actor.id,
-        action: 'concern.info_added',
-        entityType: 'concern',
-        entityId: concernId,
-        ip: audience.ip,
-      });
+      audit.record(actor, 'concern.info_added', concernId, ctx);
     })();
   }
 

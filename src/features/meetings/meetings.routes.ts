@@ -3,7 +3,7 @@ import type { Actor } from '../../auth/policy.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { toLocalInputValue } from '../../web/dates.js';
 import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
-import { actorOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
+import { actorOf, contextOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import { redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import { MEETING_KINDS, meetingPolicy } from './meetings.policy.js';
 import {
@@ -92,10 +92,10 @@ export function createMeetingsRouter(service: MeetingsService): Router {
       return renderForm(res, { id }, form.errors, { ...form.values, council_ids: chosenIds(form.values) });
     try {
       if (id) {
-        service.update(actor, id, form.data, { ip: req.ip });
+        service.update(actor, id, form.data, contextOf(req));
         redirectWithFlash(res, meetingUrl(id), 'meetings.flash.updated');
       } else {
-        const newId = service.create(actor, form.data, { ip: req.ip });
+        const newId = service.create(actor, form.data, contextOf(req));
         redirectWithFlash(res, meetingUrl(newId), 'meetings.flash.created');
       }
     } catch (err) {
@@ -129,10 +129,10 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     const actor = actorOf(req);
     if (form.data.action === 'create') {
       // The secret is stored only hashed: it is shown once, on the page this redirect leads to.
-      (req.session as unknown as FeedSession).meetingFeedToken = service.createFeed(actor, { ip: req.ip });
+      (req.session as unknown as FeedSession).meetingFeedToken = service.createFeed(actor, contextOf(req));
       redirectWithFlash(res, '/meetings/feed', 'meetings.flash.feed_created');
     } else {
-      service.revokeFeed(actor, { ip: req.ip });
+      service.revokeFeed(actor, contextOf(req));
       redirectWithFlash(res, '/meetings/feed', 'meetings.flash.feed_revoked');
     }
   });
@@ -248,7 +248,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
 
   router.post('/meetings/:id/cancel', requireLogin, (req, res) => {
     const id = idParam(req.params.id);
-    service.cancel(actorOf(req), id, { ip: req.ip });
+    service.cancel(actorOf(req), id, contextOf(req));
     redirectWithFlash(res, meetingUrl(id), 'meetings.flash.cancelled');
   });
 
@@ -263,7 +263,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     if (!form.ok)
       return renderMeeting(res, id, actor, { errors: form.errors, values: form.values, status: 422 });
     try {
-      service.linkConcern(actor, id, form.data, { ip: req.ip });
+      service.linkConcern(actor, id, form.data, contextOf(req));
       redirectWithFlash(res, `${meetingUrl(id)}#concerns`, 'meetings.flash.concern_linked');
     } catch (err) {
       if (!(err instanceof ConflictError) || !err.field) throw err;
@@ -277,7 +277,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
 
   router.post('/meetings/:id/concerns/:linkId/remove', requireLogin, (req, res) => {
     const id = idParam(req.params.id);
-    service.unlinkConcern(actorOf(req), id, idParam(req.params.linkId), { ip: req.ip });
+    service.unlinkConcern(actorOf(req), id, idParam(req.params.linkId), contextOf(req));
     redirectWithFlash(res, `${meetingUrl(id)}#concerns`, 'meetings.flash.concern_unlinked');
   });
 
@@ -319,7 +319,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     const form = parseForm(minutesSchema, req.body, t);
     if (!form.ok) return renderMinutes(res, id, form.errors, form.values);
     try {
-      service.saveMinutes(actor, id, form.data.minutes, form.data.attendance, { ip: req.ip });
+      service.saveMinutes(actor, id, form.data.minutes, form.data.attendance, contextOf(req));
       redirectWithFlash(res, meetingUrl(id), 'meetings.flash.minutes_saved');
     } catch (err) {
       if (!(err instanceof ConflictError) || !err.field) throw err;

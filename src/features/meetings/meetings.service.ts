@@ -1,3 +1,4 @@
+import type { AuditLog, RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import { hashToken, newToken } from '../../auth/tokens.repository.js';
 import type { UsersRepository } from '../../auth/users.repository.js';
@@ -6,7 +7,6 @@ import type { SettingsRepository } from '../../db/settings.repository.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { formatDateTime, formatTime, type Locale, localDate } from '../../web/dates.js';
-import type { AuditLog } from '../audit/audit.repository.js';
 import { renderMarkdown } from '../newsletters/markdown.js';
 import { buildCalendar, type IcsEvent } from './ical.js';
 import { type MeetingScope, meetingPolicy } from './meetings.policy.js';
@@ -80,8 +80,6 @@ export type ConcernMeetingLinks = {
 
 /** How many open concerns the link form offers at most (newest first). */
 const LINK_OPTIONS_LIMIT = 500;
-
-type Ctx = { ip?: string };
 
 /** "Nærnet <noreply@x>" → noreply@x */
 function addressOf(from: string): string {
@@ -176,19 +174,15 @@ export class MeetingsService {
 
   // ---------------------------------------------------------------- writing
 
-  create(actor: Actor, form: MeetingForm, ctx: Ctx = {}): number {
+  create(actor: Actor, form: MeetingForm, ctx: RequestContext = {}): number {
     ensure(meetingPolicy.canOrganiseAny(actor));
     this.checkCouncils(actor, form.kind, form.council_ids);
     const now = this.deps.now().toISOString();
     return this.deps.db.transaction(() => {
       const id = this.deps.meetings.insert(this.fields(form), form.council_ids, actor.id, now);
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'meeting.created',
-        entityType: 'meeting',
-        entityId: id,
-        details: { kind: form.kind, councils: form.council_ids },
-        ip: ctx.ip,
+      this.deps.audit.record(actor, 'meeting.created', id, ctx, {
+        kind: form.kind,
+        councils: form.council_ids,
       });
       this.invite(id, now);
       return id;
@@ -201,7 +195,7 @@ export class MeetingsService {
    * councils' members as they are now: newcomers get the invitation (current SEQUENCE), and
    * invitees who are no longer part of it get a METHOD:CANCEL for the event they have.
    */
-  update(actor: Actor, id: number, form: MeetingForm, ctx: Ctx = {}): void {
+  update(actor: Actor, id: number, form: MeetingForm, ctx: RequestContext = {}): void {
     const { row } = this.managed(actor, id);
     if (row.status === 'cancelled') throw new ConflictError('meetings.errors.cancelled', 'title');
     this.checkCouncils(actor, form.kind, form.council_ids);
@@ -225,30 +219,17 @@ export class MeetingsService {
         { bumpSequence: significant, resetReminder: timeChanged },
         now,
       );
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'meeting.updated',
-        entityType: 'meeting',
-        entityId: id,
-        details: { notified: significant },
-        ip: ctx.ip,
-      });
+      this.deps.audit.record(actor, 'meeting.updated', id, ctx, { notified: significant });
       this.reconcileInvitees(id, row, councilsBefore, significant, now);
     })();
   }
 
-  cancel(actor: Actor, id: number, ctx: Ctx = {}): void {
+  cancel(actor: Actor, id: number, ctx: RequestContext = {}): void {
     this.managed(actor, id);
     const now = this.deps.now().toISOString();
     this.deps.db.transaction(() => {
       if (!this.deps.meetings.cancel(id, now)) return; // already cancelled: nothing to send again
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'meeting.cancelled',
-        entityType: 'meeting',
-        entityId: id,
-        ip: ctx.ip,
-      });
+      this.deps.audit.record(actor, 'meeting.cancelled', id, ctx);
       // Everyone who has the event, whatever became of their membership or account since.
       const row = this.deps.meetings.findById(id);
       if (!row) return;
@@ -276,7 +257,13 @@ export class MeetingsService {
   }
 
   /** The referat and attendance; the first time, the members are told the minutes are out. */
-  saveMinutes(actor: Actor, id: number, minutes: string, attendance: number | null, ctx: Ctx = {}): void {
+  saveMinutes(
+    actor: Actor,
+    id: number,
+    minutes: string,
+    attendance: number | null,
+    ctx: RequestContext = {},
+  ): void {
     const { row } = this.managed(actor, id);
     if (row.status === 'cancelled') throw new ConflictError('meetings.errors.cancelled', 'minutes');
     if (Date.parse(row.starts_at) > this.deps.now().getTime()) {
@@ -286,14 +273,7 @@ export class MeetingsService {
     this.deps.db.transaction(() => {
       const first = row.minutes_published_at === null;
       this.deps.meetings.saveMinutes(id, minutes, renderMarkdown(minutes), attendance, now);
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'meeting.minutes_saved',
-        entityType: 'meeting',
-        entityId: id,
-        details: { attendance },
-        ip: ctx.ip,
-      });
+      this.deps.audit.record(actor, 'meeting.minutes_saved', id, ctx, { attendance });
       if (first) this.mailMinutes(id);
     })();
   }
@@ -378,7 +358,7 @@ export class MeetingsService {
    * Links an open concern of one of the meeting's councils, which the actor handles, to an agenda
    * item. Refusals name the `concern_id` field; a concern the actor does not handle reads as unknown.
    */
-  linkConcern(actor: Actor, id: number, form: ConcernLinkForm, ctx: Ctx = {}): number {
+  linkConcern(actor: Actor, id: number, form: ConcernLinkForm, ctx: RequestContext = {}): number {
     const { row, scope } = this.linkable(actor, id);
     if (row.status === 'cancelled') throw new NotFoundError(); // no form on a cancelled meeting
     const concern = this.deps.meetings.concernForLink(form.concern_id);
@@ -401,13 +381,10 @@ export class MeetingsService {
           actor.id,
           this.deps.now().toISOString(),
         );
-        this.deps.audit.record({
-          actorUserId: actor.id,
-          action: 'meeting.concern_linked',
-          entityType: 'concern',
-          entityId: concern.id,
-          details: { meetingId: id, linkId, agendaItem: form.agenda_item },
-          ip: ctx.ip,
+        this.deps.audit.record(actor, 'meeting.concern_linked', concern.id, ctx, {
+          meetingId: id,
+          linkId,
+          agendaItem: form.agenda_item,
         });
         return linkId;
       })
@@ -415,7 +392,7 @@ export class MeetingsService {
   }
 
   /** Removes a link; 404 unless the actor may link on this meeting and handles the concern. */
-  unlinkConcern(actor: Actor, id: number, linkId: number, ctx: Ctx = {}): void {
+  unlinkConcern(actor: Actor, id: number, linkId: number, ctx: RequestContext = {}): void {
     this.linkable(actor, id);
     this.deps.db.transaction(() => {
       const link = this.deps.meetings.concernLink(id, linkId);
@@ -423,13 +400,9 @@ export class MeetingsService {
         throw new NotFoundError();
       }
       this.deps.meetings.deleteConcernLink(link.id);
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'meeting.concern_unlinked',
-        entityType: 'concern',
-        entityId: link.concern_id,
-        details: { meetingId: id, linkId },
-        ip: ctx.ip,
+      this.deps.audit.record(actor, 'meeting.concern_unlinked', link.concern_id, ctx, {
+        meetingId: id,
+        linkId,
       });
     })();
   }
@@ -555,31 +528,19 @@ export class MeetingsService {
   }
 
   /** A new secret address (the old one stops working). Returns the token, shown once. */
-  createFeed(actor: Actor, ctx: Ctx = {}): string {
+  createFeed(actor: Actor, ctx: RequestContext = {}): string {
     const token = newToken();
     this.deps.db.transaction(() => {
       this.deps.meetings.replaceFeed(actor.id, hashToken(token), this.deps.now().toISOString());
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'meeting.feed_created',
-        entityType: 'user',
-        entityId: actor.id,
-        ip: ctx.ip,
-      });
+      this.deps.audit.record(actor, 'meeting.feed_created', actor.id, ctx);
     })();
     return token;
   }
 
-  revokeFeed(actor: Actor, ctx: Ctx = {}): void {
+  revokeFeed(actor: Actor, ctx: RequestContext = {}): void {
     this.deps.db.transaction(() => {
       this.deps.meetings.revokeFeed(actor.id);
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'meeting.feed_revoked',
-        entityType: 'user',
-        entityId: actor.id,
-        ip: ctx.ip,
-      });
+      this.deps.audit.record(actor, 'meeting.feed_revoked', actor.id, ctx);
     })();
   }
 

@@ -119,13 +119,13 @@ export class MembersService {
       });
       if (outcome === 'added') this.queueAddedMail(actor, userId, council.name);
       else invitations.issue(userId, { id: actor.id, name: actor.name }, council.name);
-      audit.record({
-        actorUserId: actor.id,
-        action: 'membership.created',
-        entityType: 'membership',
-        entityId: membershipId,
-        details: { councilId, userId, role: input.role, title: input.title, outcome },
-      });
+      audit.record(
+        actor,
+        'membership.created',
+        membershipId,
+        {},
+        { councilId, userId, role: input.role, title: input.title, outcome },
+      );
       return { outcome, name: existing?.name ?? input.name };
     })();
   }
@@ -139,18 +139,18 @@ export class MembersService {
         this.ensureNotLastAdminLeaving(actor, member, 'members.errors.last_admin_demote', 'role');
       }
       members.updateRoleAndTitle(membershipId, input.role, input.title, now().toISOString());
-      audit.record({
-        actorUserId: actor.id,
-        action: 'membership.updated',
-        entityType: 'membership',
-        entityId: membershipId,
-        details: {
+      audit.record(
+        actor,
+        'membership.updated',
+        membershipId,
+        {},
+        {
           councilId,
           userId: member.user_id,
           from: { role: member.role, title: member.title },
           to: { role: input.role, title: input.title },
         },
-      });
+      );
       return member;
     })();
   }
@@ -183,13 +183,13 @@ export class MembersService {
         members.countActiveMemberships(member.user_id) === 0;
       if (userDeactivated) users.setStatus(member.user_id, 'deactivated', at);
       sessionStore.deleteForUser(member.user_id);
-      audit.record({
-        actorUserId: actor.id,
-        action: 'membership.deactivated',
-        entityType: 'membership',
-        entityId: membershipId,
-        details: { councilId, userId: member.user_id, userDeactivated },
-      });
+      audit.record(
+        actor,
+        'membership.deactivated',
+        membershipId,
+        {},
+        { councilId, userId: member.user_id, userDeactivated },
+      );
       return { member, userDeactivated };
     })();
   }
@@ -218,13 +218,13 @@ export class MembersService {
         reinvited = true;
       }
       if (reinvited) invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
-      audit.record({
-        actorUserId: actor.id,
-        action: 'membership.reactivated',
-        entityType: 'membership',
-        entityId: membershipId,
-        details: { councilId, userId: member.user_id, reinvited },
-      });
+      audit.record(
+        actor,
+        'membership.reactivated',
+        membershipId,
+        {},
+        { councilId, userId: member.user_id, reinvited },
+      );
       return { member, reinvited };
     })();
   }
@@ -236,13 +236,13 @@ export class MembersService {
       const { council, member } = this.memberForEdit(actor, councilId, membershipId);
       if (member.status !== 'invited') throw new ConflictError('members.errors.not_invited', 'resend');
       invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
-      audit.record({
-        actorUserId: actor.id,
-        action: 'membership.invitation_resent',
-        entityType: 'membership',
-        entityId: membershipId,
-        details: { councilId, userId: member.user_id },
-      });
+      audit.record(
+        actor,
+        'membership.invitation_resent',
+        membershipId,
+        {},
+        { councilId, userId: member.user_id },
+      );
       return member;
     })();
   }

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { Job } from '../../jobs/scheduler.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { type Messages, translator } from '../../web/i18n.js';
-import type { AuditLog } from '../audit/audit.repository.js';
 import { renderMarkdown } from './markdown.js';
 import { buildMonthlyDraft, monthName, previousCopenhagenMonth } from './monthly-draft.js';
 import type { NewslettersRepository } from './newsletters.repository.js';
@@ -61,17 +61,17 @@ export function monthlyDraftJob(deps: {
             now: at,
           });
           if (!repo.recordMonthlyDraft(council.id, month.key, newsletterId, at)) throw new AlreadyPrepared();
-          deps.audit.record({
-            actorUserId: null,
-            action: 'newsletter.monthly_draft_created',
-            entityType: 'newsletter',
-            entityId: newsletterId,
-            details: {
+          deps.audit.record(
+            null,
+            'newsletter.monthly_draft_created',
+            newsletterId,
+            {},
+            {
               councilId: council.id,
               month: month.key,
               concerns: items.slice(0, draft.included).map((i) => i.id),
             },
-          });
+          );
           const url = `${deps.baseUrl()}/newsletters/${newsletterId}`;
           for (const officer of repo.officersOf(council.id)) {
             deps.mailer.queue({

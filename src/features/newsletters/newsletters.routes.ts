@@ -3,7 +3,7 @@ import type { Actor } from '../../auth/policy.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { type Locale, toLocalInputValue } from '../../web/dates.js';
 import { type FormErrors, formErrors, noErrors, parseForm } from '../../web/forms.js';
-import { actorOf, idParam, requireLogin } from '../../web/guards.js';
+import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
 import { localeOf, redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import { isEditable } from './newsletter-state.js';
@@ -422,7 +422,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
   router.post('/unsubscribe/:token', (req, res) => {
     const value = token(req);
     const target = service.unsubscribeTarget(value);
-    service.unsubscribe(value, req.ip);
+    service.unsubscribe(value, contextOf(req));
     res.set('X-Robots-Tag', 'noindex');
     renderPage(res, 'newsletters/unsubscribed', {
       title: tOf(res)('newsletters.unsubscribe.done_title'),

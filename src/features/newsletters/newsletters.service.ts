@@ -1,3 +1,5 @@
+import type { AuditAction } from '../../audit/audit-actions.js';
+import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../composition.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
@@ -81,12 +83,7 @@ export class NewslettersService {
         councilIds: input.wholeDistrict ? [] : input.councilIds,
         now: this.at(),
       });
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'newsletter.created',
-        entityType: 'newsletter',
-        entityId: id,
-      });
+      this.deps.audit.record(actor, 'newsletter.created', id);
       return id;
     });
   }
@@ -105,12 +102,7 @@ export class NewslettersService {
         councilIds: input.wholeDistrict ? [] : input.councilIds,
         now: this.at(),
       });
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'newsletter.updated',
-        entityType: 'newsletter',
-        entityId: id,
-      });
+      this.deps.audit.record(actor, 'newsletter.updated', id);
     });
   }
 
@@ -128,13 +120,7 @@ export class NewslettersService {
         this.deps.repo.transition(id, 'draft', 'scheduled', { send_at: when, needs_confirmation: 0 }, at);
       else if (n.status === 'scheduled') this.deps.repo.setSchedule(id, when, false, at);
       else throw new ConflictError('newsletters.errors.not_editable', 'send_at');
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'newsletter.scheduled',
-        entityType: 'newsletter',
-        entityId: id,
-        details: { sendAt: when },
-      });
+      this.deps.audit.record(actor, 'newsletter.scheduled', id, {}, { sendAt: when });
     });
     if (sendAt === null) this.deps.startDue();
   }
@@ -145,12 +131,7 @@ export class NewslettersService {
     if (n.status !== 'scheduled' || n.needs_confirmation !== 1)
       throw new ConflictError('newsletters.errors.nothing_to_confirm', 'status');
     this.deps.repo.setSchedule(id, this.at(), false, this.at());
-    this.deps.audit.record({
-      actorUserId: actor.id,
-      action: 'newsletter.confirmed',
-      entityType: 'newsletter',
-      entityId: id,
-    });
+    this.deps.audit.record(actor, 'newsletter.confirmed', id);
     this.deps.startDue();
   }
 
@@ -158,14 +139,14 @@ export class NewslettersService {
     actor: Actor,
     id: number,
     to: 'draft' | 'cancelled' | 'paused' | 'sending',
-    action: string,
+    action: AuditAction,
   ): void {
     const n = this.managed(actor, id);
     this.deps.repo.transaction(() => {
       const fields: Record<string, string | number | null> =
         to === 'draft' ? { send_at: null, needs_confirmation: 0 } : {};
       this.deps.repo.transition(id, n.status, to, fields, this.at());
-      this.deps.audit.record({ actorUserId: actor.id, action, entityType: 'newsletter', entityId: id });
+      this.deps.audit.record(actor, action, id);
     });
   }
 
@@ -192,13 +173,7 @@ export class NewslettersService {
       const at = this.at();
       const count = this.deps.repo.requeueFailed(id, at);
       if (count > 0 && n.status === 'sent') this.deps.repo.reopenForRetry(id, at);
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'newsletter.retried',
-        entityType: 'newsletter',
-        entityId: id,
-        details: { count },
-      });
+      this.deps.audit.record(actor, 'newsletter.retried', id, {}, { count });
       return count;
     });
   }
@@ -218,12 +193,7 @@ export class NewslettersService {
       },
       this.at(),
     );
-    this.deps.audit.record({
-      actorUserId: actor.id,
-      action: 'newsletter.test_sent',
-      entityType: 'newsletter',
-      entityId: id,
-    });
+    this.deps.audit.record(actor, 'newsletter.test_sent', id);
   }
 
   /** The preview as mail (HTML and plain text), for the author. */
@@ -301,16 +271,10 @@ export class NewslettersService {
   }
 
   /** RFC 8058 one-click: idempotent; invitations and concern updates are not affected. */
-  unsubscribe(token: string, ip?: string): void {
+  unsubscribe(token: string, ctx: RequestContext = {}): void {
     const target = this.unsubscribeTarget(token);
     if (!target.subscribed) return;
     this.deps.repo.setNewsletterSubscription(target.userId, false, this.at());
-    this.deps.audit.record({
-      actorUserId: target.userId,
-      action: 'newsletter.unsubscribed',
-      entityType: 'user',
-      entityId: target.userId,
-      ip,
-    });
+    this.deps.audit.record({ id: target.userId }, 'newsletter.unsubscribed', target.userId, ctx);
   }
 }

@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { Actor } from '../../auth/policy.js';
 import { type FormErrors, fieldId, noErrors, parseForm, submittedValues } from '../../web/forms.js';
-import { actorOf, idParam, requireLogin } from '../../web/guards.js';
+import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
 import { localeOf, redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import { barChart, categoryLabel, figureTable } from './posts.presenter.js';
 import {
@@ -18,8 +18,6 @@ import {
   TITLE_MAX,
 } from './posts.schemas.js';
 import type { PostsService } from './posts.service.js';
-
-const audience = (req: Request) => ({ ip: req.ip });
 
 /** Which form on the post page an error belongs to: the new comment, a reply, or a hide form. */
 type PostFormState =
@@ -113,7 +111,7 @@ export function createPostsRouter(service: PostsService): Router {
       issues.sort((a, b) => rank(a.field, order) - rank(b.field, order));
       return renderForm(res, actor, submittedValues(req.body), errorsFrom(issues));
     }
-    const id = service.create(actor, form.data, figures.figures, audience(req));
+    const id = service.create(actor, form.data, figures.figures, contextOf(req));
     redirectWithFlash(res, `/posts/${id}`, 'posts.flash.created', { title: form.data.title });
   });
 
@@ -194,7 +192,7 @@ export function createPostsRouter(service: PostsService): Router {
         form.values,
       );
     }
-    service.hide(actor, postId, commentId, form.data.reason, audience(req));
+    service.hide(actor, postId, commentId, form.data.reason, contextOf(req));
     redirectWithFlash(res, `/posts/${postId}#comment-${commentId}`, 'posts.flash.hidden');
   });
 
@@ -202,7 +200,7 @@ export function createPostsRouter(service: PostsService): Router {
     const actor = actorOf(req);
     const postId = idParam(req.params.id);
     const commentId = idParam(req.params.commentId);
-    service.unhide(actor, postId, commentId, audience(req));
+    service.unhide(actor, postId, commentId, contextOf(req));
     redirectWithFlash(res, `/posts/${postId}#comment-${commentId}`, 'posts.flash.unhidden');
   });
 

@@ -1,3 +1,4 @@
+import type { RequestContext } from '../../audit/audit-log.js';
 import type { Actor } from '../../auth/policy.js';
 import { ensure } from '../../auth/policy.js';
 import type { Core } from '../../composition.js';
@@ -16,8 +17,6 @@ import type {
 import type { CommentInput, FigureInput, PostInput } from './posts.schemas.js';
 
 type Deps = Pick<Core, 'db' | 'audit' | 'mailer' | 'now' | 'baseUrl'> & { posts: PostsRepository };
-type Audience = { ip?: string };
-
 export const PAGE_SIZE = 20;
 
 /** A comment as one viewer may see it: the text of a hidden comment only for its author and moderators. */
@@ -76,7 +75,7 @@ export class PostsService {
    * Publishes the post with its figures and, in the same transaction, queues the announcement to
    * the members of its council (of every council for a district post) who want it.
    */
-  create(actor: Actor, input: PostInput, figures: FigureInput[], audience: Audience = {}): number {
+  create(actor: Actor, input: PostInput, figures: FigureInput[], ctx: RequestContext = {}): number {
     this.assertCanPublish(actor);
     if (this.councilProblem(actor, input.council_id) !== null) throw new NotFoundError();
     const { db, posts, audit, mailer } = this.deps;
@@ -110,13 +109,10 @@ export class PostsService {
           action: { labelKey: 'mail.posts.published.action', url: `${this.deps.baseUrl()}/posts/${id}` },
         });
       }
-      audit.record({
-        actorUserId: actor.id,
-        action: 'post.created',
-        entityType: 'post',
-        entityId: id,
-        details: { council_id: input.council_id, period: input.period, announced_to: recipients.length },
-        ip: audience.ip,
+      audit.record(actor, 'post.created', id, ctx, {
+        council_id: input.council_id,
+        period: input.period,
+        announced_to: recipients.length,
       });
       return id;
     })();
@@ -224,36 +220,22 @@ export class PostsService {
     return comment;
   }
 
-  hide(actor: Actor, postId: number, commentId: number, reason: string, audience: Audience = {}): void {
+  hide(actor: Actor, postId: number, commentId: number, reason: string, ctx: RequestContext = {}): void {
     const { db, posts, audit } = this.deps;
     db.transaction(() => {
       this.moderatable(actor, postId, commentId);
       posts.setHidden(commentId, { by: actor.id, reason, at: this.deps.now().toISOString() });
-      audit.record({
-        actorUserId: actor.id,
-        action: 'comment.hidden',
-        entityType: 'post_comment',
-        entityId: commentId,
-        details: { post_id: postId, reason },
-        ip: audience.ip,
-      });
+      audit.record(actor, 'comment.hidden', commentId, ctx, { post_id: postId, reason });
     })();
   }
 
-  unhide(actor: Actor, postId: number, commentId: number, audience: Audience = {}): void {
+  unhide(actor: Actor, postId: number, commentId: number, ctx: RequestContext = {}): void {
     const { db, posts, audit } = this.deps;
     db.transaction(() => {
       const comment = this.moderatable(actor, postId, commentId);
       if (comment.hidden_at === null) return;
       posts.setHidden(commentId, null);
-      audit.record({
-        actorUserId: actor.id,
-        action: 'comment.unhidden',
-        entityType: 'post_comment',
-        entityId: commentId,
-        details: { post_id: postId },
-        ip: audience.ip,
-      });
+      audit.record(actor, 'comment.unhidden', commentId, ctx, { post_id: postId });
     })();
   }
 }

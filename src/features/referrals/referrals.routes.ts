@@ -1,7 +1,7 @@
 import { type NextFunction, type Response, Router } from 'express';
 import { ConflictError } from '../../errors.js';
 import { type FormErrors, formErrors, parseForm } from '../../web/forms.js';
-import { actorOf, idParam, requireLogin } from '../../web/guards.js';
+import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
 import { localeOf, redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import { ANSWER_MAX, NOTE_MAX, referSchema, responseSchema } from './referrals.schemas.js';
 import { ReferralLinkError, type ReferralsService } from './referrals.service.js';
@@ -20,7 +20,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
     values: Record<string, unknown> | null,
   ) => {
     const t = tOf(res);
-    const form = service.formFor(actorOf(res.req), concernId, { ip: res.req.ip });
+    const form = service.formFor(actorOf(res.req), concernId, contextOf(res.req));
     const locals = {
       title: t('referrals.new.title', { id: form.concern.id }),
       concern: form.concern,
@@ -47,7 +47,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
     const form = parseForm(referSchema, req.body, t);
     if (!form.ok) return renderReferForm(res, concernId, form.errors, form.values);
     try {
-      const { department } = service.refer(actor, concernId, form.data, { ip: req.ip });
+      const { department } = service.refer(actor, concernId, form.data, contextOf(req));
       redirectWithFlash(res, caseUrl(concernId), 'referrals.flash.sent', { department });
     } catch (err) {
       if (!(err instanceof ConflictError) || !err.field) throw err;
@@ -62,7 +62,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
   router.post('/concerns/:id/referrals/:referralId/renew', requireLogin, (req, res) => {
     const concernId = idParam(req.params.id);
     const referralId = idParam(req.params.referralId);
-    const { department } = service.renew(actorOf(req), concernId, referralId, { ip: req.ip });
+    const { department } = service.renew(actorOf(req), concernId, referralId, contextOf(req));
     redirectWithFlash(res, caseUrl(concernId), 'referrals.flash.renewed', { department });
   });
 
@@ -115,7 +115,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
       const form = parseForm(responseSchema, req.body, t);
       if (!form.ok) return renderDepartmentPage(res, token, form.errors, form.values);
       if (form.data.status === 'acknowledged') {
-        const { changed } = service.acknowledge(token, { ip: req.ip });
+        const { changed } = service.acknowledge(token, contextOf(req));
         return redirectWithFlash(
           res,
           self,
@@ -123,7 +123,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
         );
       }
       try {
-        service.answer(token, form.data.answer, { ip: req.ip });
+        service.answer(token, form.data.answer, contextOf(req));
       } catch (err) {
         if (!(err instanceof ConflictError) || !err.field) throw err;
         const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);

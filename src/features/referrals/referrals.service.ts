@@ -1,9 +1,10 @@
+import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import { hashToken, newToken } from '../../auth/tokens.repository.js';
 import type { Core } from '../../composition.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Locale } from '../../web/dates.js';
-import type { Audience, ConcernsService } from '../concerns/concerns.service.js';
+import type { ConcernsService } from '../concerns/concerns.service.js';
 import { ackCutoff } from './ack-cutoff.js';
 import type {
   DepartmentRow,
@@ -87,17 +88,10 @@ export class ReferralsService {
   }
 
   /** The form for a new referral; 404 unless the actor handles the concern, 409 when it is closed. */
-  formFor(actor: Actor, concernId: number, audience: Audience = {}): ReferralForm {
+  formFor(actor: Actor, concernId: number, ctx: RequestContext = {}): ReferralForm {
     const concern = this.deps.concerns.concernToRefer(actor, concernId);
     // The form shows the concern's title: a staff read like the case page, so it is audited.
-    this.deps.audit.record({
-      actorUserId: actor.id,
-      action: 'concern.viewed',
-      entityType: 'concern',
-      entityId: concern.id,
-      details: { page: 'referral_form' },
-      ip: audience.ip,
-    });
+    this.deps.audit.record(actor, 'concern.viewed', concern.id, ctx, { page: 'referral_form' });
     return {
       concern: {
         id: concern.id,
@@ -115,7 +109,12 @@ export class ReferralsService {
    * and the reporter's mail (via ConcernsService), and the department's mail — one transaction.
    * Throws ConflictError on `department_id` for an unknown or inactive department.
    */
-  refer(actor: Actor, concernId: number, input: ReferInput, audience: Audience = {}): { department: string } {
+  refer(
+    actor: Actor,
+    concernId: number,
+    input: ReferInput,
+    ctx: RequestContext = {},
+  ): { department: string } {
     const { db, referrals, concerns, audit } = this.deps;
     return db.transaction(() => {
       const concern = concerns.concernToRefer(actor, concernId);
@@ -144,14 +143,7 @@ export class ReferralsService {
         token,
         false,
       );
-      audit.record({
-        actorUserId: actor.id,
-        action: 'referral.sent',
-        entityType: 'concern',
-        entityId: concernId,
-        details: { referralId, department: department.name },
-        ip: audience.ip,
-      });
+      audit.record(actor, 'referral.sent', concernId, ctx, { referralId, department: department.name });
       return { department: department.name };
     })();
   }
@@ -184,7 +176,7 @@ export class ReferralsService {
     actor: Actor,
     concernId: number,
     referralId: number,
-    audience: Audience = {},
+    ctx: RequestContext = {},
   ): { department: string } {
     const { db, referrals, audit } = this.deps;
     return db.transaction(() => {
@@ -207,13 +199,9 @@ export class ReferralsService {
         token,
         true,
       );
-      audit.record({
-        actorUserId: actor.id,
-        action: 'referral.renewed',
-        entityType: 'concern',
-        entityId: concernId,
-        details: { referralId, department: referral.department_name },
-        ip: audience.ip,
+      audit.record(actor, 'referral.renewed', concernId, ctx, {
+        referralId,
+        department: referral.department_name,
       });
       return { department: referral.department_name };
     })();
@@ -293,19 +281,15 @@ export class ReferralsService {
   }
 
   /** sent → acknowledged; acknowledging again (or after answering) changes nothing. */
-  acknowledge(token: string, audience: Audience = {}): { changed: boolean } {
+  acknowledge(token: string, ctx: RequestContext = {}): { changed: boolean } {
     const { db, referrals, concerns, audit } = this.deps;
     return db.transaction(() => {
       const r = this.byToken(token);
       if (!referrals.markAcknowledged(r.id, this.at())) return { changed: false };
       concerns.recordReferralAcknowledged(r.concern_id, r.department_name);
-      audit.record({
-        actorUserId: null,
-        action: 'referral.acknowledged',
-        entityType: 'concern',
-        entityId: r.concern_id,
-        details: { referralId: r.id, department: r.department_name },
-        ip: audience.ip,
+      audit.record(null, 'referral.acknowledged', r.concern_id, ctx, {
+        referralId: r.id,
+        department: r.department_name,
       });
       return { changed: true };
     })();
@@ -316,7 +300,7 @@ export class ReferralsService {
    * still open, and every officer of the council is told — the answer is for them.
    * Throws ConflictError when the referral was already answered.
    */
-  answer(token: string, answer: string, audience: Audience = {}): void {
+  answer(token: string, answer: string, ctx: RequestContext = {}): void {
     const { db, referrals, concerns, audit, mailer } = this.deps;
     db.transaction(() => {
       const r = this.byToken(token);
@@ -349,13 +333,9 @@ export class ReferralsService {
           },
         });
       }
-      audit.record({
-        actorUserId: null,
-        action: 'referral.answered',
-        entityType: 'concern',
-        entityId: r.concern_id,
-        details: { referralId: r.id, department: r.department_name },
-        ip: audience.ip,
+      audit.record(null, 'referral.answered', r.concern_id, ctx, {
+        referralId: r.id,
+        department: r.department_name,
       });
     })();
   }

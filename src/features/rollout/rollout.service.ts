@@ -1,10 +1,10 @@
+import type { AuditLog } from '../../audit/audit-log.js';
 import { ensure } from '../../auth/policy.js';
 import type { UsersRepository } from '../../auth/users.repository.js';
 import type { Db } from '../../db/connection.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { email as emailField } from '../../web/schema-helpers.js';
 import { type AdminService, sameName, type Who } from '../admin/admin.service.js';
-import type { AuditLog } from '../audit/audit.repository.js';
 import type { MembersService } from '../members/members.service.js';
 import { type ImportRow, readImportFile } from './rollout.csv.js';
 import { rolloutPolicy } from './rollout.policy.js';
@@ -168,18 +168,11 @@ export class RolloutService {
           role: 'council_admin',
         }),
       );
-      audit.record({
-        actorUserId: who.actor.id,
-        action: 'rollout.council_created',
-        entityType: 'council',
-        entityId: councilId,
-        details: {
-          municipalityId,
-          municipalityCreated,
-          officerId: input.officer_id,
-          adminEmail: input.admin_email,
-        },
-        ip: who.ip ?? null,
+      audit.record(who.actor, 'rollout.council_created', councilId, who, {
+        municipalityId,
+        municipalityCreated,
+        officerId: input.officer_id,
+        adminEmail: input.admin_email,
       });
       return { councilId, municipalityCreated };
     })();
@@ -331,18 +324,11 @@ export class RolloutService {
         councilIds.push(councilId);
       }
       if (options.officer_id !== null) this.assignOfficer(who, options.officer_id, councilIds);
-      audit.record({
-        actorUserId: who.actor.id,
-        action: 'rollout.imported',
-        entityType: 'rollout',
-        entityId: null,
-        details: {
-          count: councilIds.length,
-          councilIds,
-          officerId: options.officer_id,
-          isPilot: options.is_pilot,
-        },
-        ip: who.ip ?? null,
+      audit.record(who.actor, 'rollout.imported', null, who, {
+        count: councilIds.length,
+        councilIds,
+        officerId: options.officer_id,
+        isPilot: options.is_pilot,
       });
       return councilIds.length;
     })();

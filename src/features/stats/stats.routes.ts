@@ -3,7 +3,7 @@ import type { Actor } from '../../auth/policy.js';
 import { NotFoundError } from '../../errors.js';
 import type { Locale } from '../../web/dates.js';
 import { parseForm } from '../../web/forms.js';
-import { actorOf, requireLogin } from '../../web/guards.js';
+import { actorOf, contextOf, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
 import { renderPage } from '../../web/render.js';
 import { CSV_BOM, figuresCsv, lifecycleHeader, lifecycleLine } from './stats.csv.js';
@@ -126,7 +126,7 @@ export function createStatsRouter(service: StatsService): Router {
     withQuery(req, res, 'csv', (actor, q) => {
       const t = tOf(res);
       const locale = localeOf(res);
-      const { period, rows } = service.lifecycle(actor, q, locale, req.ip);
+      const { period, rows } = service.lifecycle(actor, q, locale, contextOf(req));
       function* lines() {
         yield lifecycleHeader(t, locale);
         for (const row of rows) yield lifecycleLine(row, t, locale);

@@ -1,3 +1,4 @@
+import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, policy } from '../../auth/policy.js';
 import type { Core } from '../../composition.js';
 import { NotFoundError } from '../../errors.js';
@@ -323,18 +324,15 @@ export class StatsService {
     actor: Actor,
     query: StatsQuery,
     locale: 'da' | 'en',
-    ip?: string,
+    ctx: RequestContext = {},
   ): { period: Period; rows: Iterable<LifecycleRow> } {
     const { selected, period: p } = this.resolve(actor, query);
     const ids = selected.filter((c) => statsPolicy.canExportConcernsOf(actor, c.id)).map((c) => c.id);
     if (ids.length === 0) throw new NotFoundError();
-    this.deps.audit.record({
-      actorUserId: actor.id,
-      action: 'stats.concerns_exported',
-      entityType: 'stats',
-      entityId: null,
-      details: { from: p.from, to: p.to, councilIds: ids },
-      ip: ip ?? null,
+    this.deps.audit.record(actor, 'stats.concerns_exported', null, ctx, {
+      from: p.from,
+      to: p.to,
+      councilIds: ids,
     });
     return { period: p, rows: this.deps.repo.lifecycle(ids, p.startIso, p.endIso, locale) };
   }

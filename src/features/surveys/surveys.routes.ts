@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { ConflictError } from '../../errors.js';
 import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
-import { actorOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
+import { actorOf, contextOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
 import { redirectWithFlash, renderPage } from '../../web/render.js';
 import { surveyPolicy } from './surveys.policy.js';
@@ -65,7 +65,7 @@ export function createSurveysRouter(service: SurveysService): Router {
     if (!form.ok)
       return renderForm(res, form.errors, { ...form.values, council_ids: chosenIds(form.values) });
     try {
-      const id = service.create(actorOf(req), form.data, { ip: req.ip });
+      const id = service.create(actorOf(req), form.data, contextOf(req));
       redirectWithFlash(res, surveyUrl(id), 'surveys.flash.created');
     } catch (err) {
       if (!(err instanceof ConflictError) || !err.field) throw err;
@@ -128,7 +128,7 @@ export function createSurveysRouter(service: SurveysService): Router {
 
   router.post('/surveys/:id/close', requireLogin, (req, res) => {
     const id = idParam(param(req, 'id'));
-    service.close(actorOf(req), id, { ip: req.ip });
+    service.close(actorOf(req), id, contextOf(req));
     redirectWithFlash(res, surveyUrl(id), 'surveys.flash.closed');
   });
 

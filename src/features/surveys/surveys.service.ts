@@ -1,9 +1,9 @@
+import type { AuditLog, RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Db } from '../../db/connection.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { formatDate, localDate } from '../../web/dates.js';
-import type { AuditLog } from '../audit/audit.repository.js';
 import { surveyPolicy } from './surveys.policy.js';
 import type {
   CouncilFigures,
@@ -83,8 +83,6 @@ export type SurveysServiceDeps = {
   now: () => Date;
   baseUrl: () => string;
 };
-
-type Ctx = { ip?: string };
 
 /** Readers who are not staff see a council's ratings and mean only from this many answers on. */
 export const MIN_ANSWERS = 5;
@@ -239,7 +237,7 @@ export class SurveysService {
   // ---------------------------------------------------------------- writing
 
   /** Opens a survey and queues one invitation per asked person, in one transaction. */
-  create(actor: Actor, form: SurveyForm, ctx: Ctx = {}): number {
+  create(actor: Actor, form: SurveyForm, ctx: RequestContext = {}): number {
     ensure(surveyPolicy.canCreateAny(actor));
     const active = this.deps.surveys.activeCouncils();
     let councilIds: number[];
@@ -266,18 +264,11 @@ export class SurveysService {
         now,
       );
       const recipients = this.deps.surveys.recipients(id);
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'survey.created',
-        entityType: 'survey',
-        entityId: id,
-        details: {
-          councils: councilIds,
-          opensOn: form.opens_on,
-          closesOn: form.closes_on,
-          invited: recipients.length,
-        },
-        ip: ctx.ip,
+      this.deps.audit.record(actor, 'survey.created', id, ctx, {
+        councils: councilIds,
+        opensOn: form.opens_on,
+        closesOn: form.closes_on,
+        invited: recipients.length,
       });
       for (const r of recipients) {
         this.deps.mailer.queue({
@@ -303,7 +294,7 @@ export class SurveysService {
   }
 
   /** Stops answering now. Closing an already closed survey changes nothing. */
-  close(actor: Actor, id: number, ctx: Ctx = {}): void {
+  close(actor: Actor, id: number, ctx: RequestContext = {}): void {
     const survey = this.deps.surveys.findById(id);
     if (!survey) throw new NotFoundError();
     ensure(surveyPolicy.canManage(actor, this.deps.surveys.councilIdsOf(id)));
@@ -311,13 +302,9 @@ export class SurveysService {
     if (status === 'ended' || status === 'closed') return;
     this.deps.db.transaction(() => {
       if (!this.deps.surveys.close(id, actor.id, this.deps.now().toISOString())) return;
-      this.deps.audit.record({
-        actorUserId: actor.id,
-        action: 'survey.closed',
-        entityType: 'survey',
-        entityId: id,
-        details: { closesOn: survey.closes_on, wasOpen: status === 'open' },
-        ip: ctx.ip,
+      this.deps.audit.record(actor, 'survey.closed', id, ctx, {
+        closesOn: survey.closes_on,
+        wasOpen: status === 'open',
       });
     })();
   }

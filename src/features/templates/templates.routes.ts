@@ -1,14 +1,13 @@
-import { type Request, type Response, Router } from 'express';
+import { type Response, Router } from 'express';
 import type { FormErrors } from '../../web/forms.js';
 import { parseForm } from '../../web/forms.js';
-import { actorOf, idParam, requireLogin } from '../../web/guards.js';
+import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
 import { redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import { BODY_MAX, TITLE_MAX, templateSchema } from './templates.schemas.js';
 import type { TemplatesService } from './templates.service.js';
 
 export function createTemplatesRouter(service: TemplatesService): Router {
   const router = Router();
-  const audience = (req: Request) => ({ ip: req.ip });
 
   router.get('/templates', requireLogin, (req, res) => {
     const templates = service.list(actorOf(req));
@@ -45,7 +44,7 @@ export function createTemplatesRouter(service: TemplatesService): Router {
     service.assertCanManage(actor);
     const form = parseForm(templateSchema, req.body, tOf(res));
     if (!form.ok) return renderForm(res, { kind: 'new' }, form.values, form.errors);
-    service.create(actor, form.data, audience(req));
+    service.create(actor, form.data, contextOf(req));
     redirectWithFlash(res, '/templates', 'templates.flash.created', { title: form.data.title });
   });
 
@@ -71,7 +70,7 @@ export function createTemplatesRouter(service: TemplatesService): Router {
         form.errors,
       );
     }
-    service.update(actor, template.id, form.data, audience(req));
+    service.update(actor, template.id, form.data, contextOf(req));
     redirectWithFlash(res, '/templates', 'templates.flash.updated', { title: form.data.title });
   });
 

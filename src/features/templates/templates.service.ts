@@ -1,3 +1,4 @@
+import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../composition.js';
 import { NotFoundError } from '../../errors.js';
@@ -5,8 +6,6 @@ import type { TemplateRow, TemplatesRepository } from './templates.repository.js
 import type { TemplateInput } from './templates.schemas.js';
 
 type Deps = Pick<Core, 'db' | 'audit' | 'now'> & { templates: TemplatesRepository };
-type Audience = { ip?: string };
-
 /**
  * Tekstskabeloner: the reply texts officers share and insert on the case page. Those who handle
  * concerns (officers, district admins) manage them — policy.canManageTemplates; for everyone
@@ -38,7 +37,7 @@ export class TemplatesService {
     return template;
   }
 
-  create(actor: Actor, input: TemplateInput, audience: Audience = {}): number {
+  create(actor: Actor, input: TemplateInput, ctx: RequestContext = {}): number {
     this.assertCanManage(actor);
     const { db, templates, audit } = this.deps;
     return db.transaction(() => {
@@ -48,19 +47,12 @@ export class TemplatesService {
         createdBy: actor.id,
         now: this.deps.now().toISOString(),
       });
-      audit.record({
-        actorUserId: actor.id,
-        action: 'template.created',
-        entityType: 'response_template',
-        entityId: id,
-        details: { title: input.title },
-        ip: audience.ip,
-      });
+      audit.record(actor, 'template.created', id, ctx, { title: input.title });
       return id;
     })();
   }
 
-  update(actor: Actor, id: number, input: TemplateInput, audience: Audience = {}): void {
+  update(actor: Actor, id: number, input: TemplateInput, ctx: RequestContext = {}): void {
     const { db, templates, audit } = this.deps;
     db.transaction(() => {
       const before = this.get(actor, id);
@@ -74,14 +66,7 @@ export class TemplatesService {
       if (before.title !== input.title) changed.title = input.title;
       if (before.body !== input.body) changed.body = 'changed';
       if ((before.active === 1) !== input.active) changed.active = input.active;
-      audit.record({
-        actorUserId: actor.id,
-        action: 'template.updated',
-        entityType: 'response_template',
-        entityId: id,
-        details: changed,
-        ip: audience.ip,
-      });
+      audit.record(actor, 'template.updated', id, ctx, changed);
     })();
   }
 }

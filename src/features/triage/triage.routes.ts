@@ -1,5 +1,5 @@
-import { type Request, Router } from 'express';
-import { actorOf, requireLogin } from '../../web/guards.js';
+import { Router } from 'express';
+import { actorOf, contextOf, requireLogin } from '../../web/guards.js';
 import { renderPage, tOf } from '../../web/render.js';
 import { PRIORITIES, STATUSES } from '../concerns/concern-state.js';
 import { type ListQuery, parseListQuery } from './triage.schemas.js';
@@ -53,11 +53,10 @@ const choices = { statuses: STATUSES, priorities: PRIORITIES };
 
 export function createTriageRouter(service: TriageService): Router {
   const router = Router();
-  const audience = (req: Request) => ({ ip: req.ip });
 
   router.get('/triage', requireLogin, (req, res) => {
     const query = parseListQuery(req.query);
-    const list = service.queue(actorOf(req), query, audience(req));
+    const list = service.queue(actorOf(req), query, contextOf(req));
     renderPage(res, 'triage/queue', {
       title: tOf(res)('triage.title'),
       list,
@@ -70,7 +69,7 @@ export function createTriageRouter(service: TriageService): Router {
 
   router.get('/concerns', requireLogin, (req, res) => {
     const query = parseListQuery(req.query);
-    const mine = service.myConcerns(actorOf(req), query, audience(req));
+    const mine = service.myConcerns(actorOf(req), query, contextOf(req));
     renderPage(res, 'triage/concerns', {
       title: tOf(res)('triage.mine.title'),
       mine,

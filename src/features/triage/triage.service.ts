@@ -1,3 +1,4 @@
+import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../composition.js';
 import { type ConcernStatus, isOpen, isOverdue, STATUSES } from '../concerns/concern-state.js';
@@ -111,7 +112,7 @@ export class TriageService {
     query: ListQuery,
     order: ListOrder,
     defaultStatus: StatusFilter,
-    audience: { ip?: string },
+    ctx: RequestContext,
   ): StaffList {
     const { triage, settings, audit } = this.deps;
     const councilIds = this.councilScope(actor, query.council);
@@ -134,13 +135,7 @@ export class TriageService {
     const rows = searchWithoutWords ? [] : triage.list(filter, order, window(query.page), nowIso, ackBefore);
     if (match) {
       // A search reads the text of concerns: staff searches are audited like case-page reads.
-      audit.record({
-        actorUserId: actor.id,
-        action: 'concern.searched',
-        entityType: 'concern',
-        details: { q: query.q },
-        ip: audience.ip,
-      });
+      audit.record(actor, 'concern.searched', null, ctx, { q: query.q });
     }
     const page = paged(rows, query.page);
     return {
@@ -162,14 +157,14 @@ export class TriageService {
   }
 
   /** The officer's queue: open concerns by default, overdue first, then new, then by due date. */
-  queue(actor: Actor, query: ListQuery, audience: { ip?: string } = {}): StaffList {
-    return this.staffList(actor, query, 'queue', 'open', audience);
+  queue(actor: Actor, query: ListQuery, ctx: RequestContext = {}): StaffList {
+    return this.staffList(actor, query, 'queue', 'open', ctx);
   }
 
   /** GET /concerns: what this person may see — their own, shared summaries, and for staff the ones they handle. */
-  myConcerns(actor: Actor, query: ListQuery, audience: { ip?: string } = {}): MyConcerns {
+  myConcerns(actor: Actor, query: ListQuery, ctx: RequestContext = {}): MyConcerns {
     const { triage } = this.deps;
-    const staff = policy.canUseTriage(actor) ? this.staffList(actor, query, 'newest', 'all', audience) : null;
+    const staff = policy.canUseTriage(actor) ? this.staffList(actor, query, 'newest', 'all', ctx) : null;
     const match = query.q ? ftsMatchExpression(query.q) : null;
     const searchWithoutWords = query.q !== '' && match === null;
     const memberCouncilIds = actor.memberships.map((m) => m.councilId);

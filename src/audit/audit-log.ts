@@ -1,13 +1,14 @@
-import type { Db } from '../../db/connection.js';
+import type { Db } from '../db/connection.js';
+import { AUDIT_ACTIONS, type AuditAction } from './audit-actions.js';
 
-export type AuditEntry = {
-  actorUserId: number | null;
-  action: string;
-  entityType: string;
-  entityId?: number | null;
-  details?: Record<string, unknown>;
-  ip?: string | null;
-};
+/**
+ * Where a request came from, handed by a route to the service it calls (`contextOf(req)` in
+ * src/web/guards.ts). The address goes into the audit log and nowhere else.
+ */
+export type RequestContext = { ip?: string };
+
+/** Who acted: a signed-in person, or null for the system and for people without an account. */
+export type AuditActor = { id: number } | null;
 
 export type AuditRow = {
   id: number;
@@ -35,15 +36,26 @@ export class AuditLog {
     );
   }
 
-  record(entry: AuditEntry): void {
+  /**
+   * One line: `actor` did `action` to the thing `entityId` (its kind follows from the action, see
+   * audit-actions.ts), from `ctx`, with `details` for the reader of /admin/audit. Call it inside the
+   * transaction of the change, so a rolled-back change leaves no line.
+   */
+  record(
+    actor: AuditActor,
+    action: AuditAction,
+    entityId: number | null,
+    ctx: RequestContext = {},
+    details: Record<string, unknown> = {},
+  ): void {
     this.insert.run(
       this.now().toISOString(),
-      entry.actorUserId,
-      entry.action,
-      entry.entityType,
-      entry.entityId ?? null,
-      JSON.stringify(entry.details ?? {}),
-      entry.ip ?? null,
+      actor?.id ?? null,
+      action,
+      AUDIT_ACTIONS[action],
+      entityId,
+      JSON.stringify(details),
+      ctx.ip ?? null,
     );
   }
 

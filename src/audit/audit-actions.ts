@@ -1,0 +1,98 @@
+/**
+ * Every action the audit log records, with the kind of thing it is about. A new action is added
+ * here first; the compiler then refuses any other string, and test/unit/audit-actions.test.ts
+ * refuses an action or entity without its Danish and English label for /admin/audit
+ * (`admin.action.<action>`, `admin.entity.<entity>`).
+ */
+export const AUDIT_ACTIONS = {
+  // Sign-in and the person's own account
+  'login.succeeded': 'user',
+  'login.failed': 'user',
+  'login.blocked': 'user',
+  'login.second_factor_failed': 'user',
+  logout: 'user',
+  'password.reset_requested': 'user',
+  'password.reset': 'user',
+  'password.changed': 'user',
+  'password.change_failed': 'user',
+  'two_factor.enabled': 'user',
+  'two_factor.disabled': 'user',
+  'two_factor.disable_refused': 'user',
+  'two_factor.recovery_codes_replaced': 'user',
+  'account.preferences_updated': 'user',
+  'invitation.sent': 'user',
+  'invitation.accepted': 'user',
+  // The district administration
+  'municipality.created': 'municipality',
+  'municipality.updated': 'municipality',
+  'council.created': 'council',
+  'council.updated': 'council',
+  'department.created': 'department',
+  'department.updated': 'department',
+  'category.created': 'category',
+  'category.updated': 'category',
+  'officer.invited': 'user',
+  'officer.added': 'user',
+  'officer.councils_changed': 'user',
+  'officer.removed': 'user',
+  'rollout.council_created': 'council',
+  'rollout.imported': 'rollout',
+  // Council members
+  'membership.created': 'membership',
+  'membership.updated': 'membership',
+  'membership.deactivated': 'membership',
+  'membership.reactivated': 'membership',
+  'membership.invitation_resent': 'membership',
+  // Concerns: every staff read and every change
+  'concern.created': 'concern',
+  'concern.viewed': 'concern',
+  'concern.photo_viewed': 'concern',
+  'concern.searched': 'concern',
+  'concern.triaged': 'concern',
+  'concern.note_added': 'concern',
+  'concern.replied': 'concern',
+  'concern.closed': 'concern',
+  'concern.reopened': 'concern',
+  'concern.marked_duplicate': 'concern',
+  'concern.shared': 'concern',
+  'concern.unshared': 'concern',
+  'concern.info_added': 'concern',
+  'referral.sent': 'concern',
+  'referral.renewed': 'concern',
+  'referral.acknowledged': 'concern',
+  'referral.answered': 'concern',
+  'template.created': 'response_template',
+  'template.updated': 'response_template',
+  // Newsletters
+  'newsletter.created': 'newsletter',
+  'newsletter.updated': 'newsletter',
+  'newsletter.scheduled': 'newsletter',
+  'newsletter.confirmed': 'newsletter',
+  'newsletter.unscheduled': 'newsletter',
+  'newsletter.cancelled': 'newsletter',
+  'newsletter.paused': 'newsletter',
+  'newsletter.resumed': 'newsletter',
+  'newsletter.retried': 'newsletter',
+  'newsletter.test_sent': 'newsletter',
+  'newsletter.monthly_draft_created': 'newsletter',
+  'newsletter.unsubscribed': 'user',
+  // Meetings and the crime picture
+  'meeting.created': 'meeting',
+  'meeting.updated': 'meeting',
+  'meeting.cancelled': 'meeting',
+  'meeting.minutes_saved': 'meeting',
+  'meeting.concern_linked': 'concern',
+  'meeting.concern_unlinked': 'concern',
+  'meeting.feed_created': 'user',
+  'meeting.feed_revoked': 'user',
+  'post.created': 'post',
+  'comment.hidden': 'post_comment',
+  'comment.unhidden': 'post_comment',
+  // Evaluation
+  'survey.created': 'survey',
+  'survey.closed': 'survey',
+  'stats.concerns_exported': 'stats',
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+export type AuditEntity = (typeof AUDIT_ACTIONS)[AuditAction];
