@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { policy } from './auth/policy.js';
-import type { Composition } from './composition.js';
+import type { SqliteSessionStore } from './auth/session-store.js';
+import type { Core } from './core.js';
 import { DKFDS_DIST, PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { csrfProtection } from './web/csrf.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
@@ -16,8 +17,16 @@ export const SESSION_COOKIE = 'naernet.sid';
 /** Paths a signed-in officer or admin without two-factor may still use in production. */
 const ENROLMENT_PATHS = ['/account/two-factor', '/logout', '/language'];
 
-/** createApp(deps): middleware in a fixed order, the feature routers, 404 and errors (DESIGN §6). */
-export function createApp(deps: Composition): express.Express {
+/** What the HTTP layer uses: the plumbing it mounts, the authenticator and the feature routers. */
+export type AppDeps = Pick<Core, 'config' | 'logger' | 'db' | 'messages' | 'settings'> & {
+  sessionStore: SqliteSessionStore;
+  passport: { initialize(): express.RequestHandler; session(): express.RequestHandler };
+  /** Mounted in this order, before the 404 and error handlers. */
+  routers: readonly Router[];
+};
+
+/** createApp(deps): middleware in a fixed order, the feature routers, 404 and errors (docs/architecture.md). */
+export function createApp(deps: AppDeps): express.Express {
   const { config, logger, db, sessionStore, passport, messages, settings } = deps;
   const app = express();
   app.set('views', VIEWS_DIR);

@@ -1,15 +1,12 @@
-import { type Request, type Response, Router } from 'express';
-import { formErrors, parseForm } from '../web/forms.js';
+import { type Request, Router } from 'express';
+import { handleForm, refuse, showView } from '../web/form-post.js';
 import { safeNextUrl } from '../web/guards.js';
-import type { Translate } from '../web/i18n.js';
-import { redirectWithFlash, renderFormErrors, renderPage } from '../web/render.js';
+import { renderPage, tOf } from '../web/render.js';
+import type {} from '../web/session.js';
 import { forgotSchema, loginSchema, newPasswordSchema, secondFactorSchema } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 import type { SqliteSessionStore } from './session-store.js';
 
-type AuthSession = { pendingUserId?: number; pendingNext?: string };
-
-const tOf = (res: Response) => res.locals.t as Translate;
 const ipOf = (req: Request) => req.ip ?? 'unknown';
 
 /** Signs the user in: a new session id (passport regenerates it) so a fixed id cannot be reused. */
@@ -31,58 +28,54 @@ export function createAuthRouter(deps: { auth: AuthService; sessions: SqliteSess
     });
   });
 
-  router.post('/login', async (req, res) => {
-    const t = tOf(res);
-    const form = parseForm(loginSchema, req.body, t);
-    if (!form.ok)
-      return renderFormErrors(res, 'auth/login', form.errors, form.values, { title: t('login.title') });
-    const outcome = await auth.login(form.data.email, form.data.password, ipOf(req));
-    const next = safeNextUrl(form.data.next);
-    if (outcome.result === 'invalid') {
-      // One message for unknown email and wrong password: the form must not reveal who has an account.
-      const errors = formErrors(t, [{ field: 'email', messageKey: 'login.errors.invalid' }]);
-      return renderFormErrors(
-        res,
-        'auth/login',
-        errors,
-        { email: form.data.email, next },
-        { title: t('login.title') },
-        401,
-      );
-    }
-    if (outcome.result === 'second_factor') {
-      await new Promise<void>((resolve, reject) =>
-        req.session.regenerate((err) => (err ? reject(err) : resolve())),
-      );
-      const session = req.session as unknown as AuthSession;
-      session.pendingUserId = outcome.userId;
-      session.pendingNext = next;
-      return res.redirect(303, '/login/two-factor');
-    }
-    await signIn(req, outcome.userId);
-    res.redirect(303, next);
-  });
+  router.post('/login', (req, res) =>
+    handleForm(req, res, {
+      schema: loginSchema,
+      show: showView(res, 'auth/login', { title: tOf(res)('login.title') }),
+      submit: async (data) => {
+        const outcome = await auth.login(data.email, data.password, ipOf(req));
+        const next = safeNextUrl(data.next);
+        if (outcome.result === 'invalid') {
+          // One message for unknown email and wrong password: the form must not reveal who has an account.
+          return refuse('email', 'login.errors.invalid', {
+            status: 401,
+            values: { email: data.email, next },
+          });
+        }
+        if (outcome.result === 'second_factor') {
+          await new Promise<void>((resolve, reject) =>
+            req.session.regenerate((err) => (err ? reject(err) : resolve())),
+          );
+          req.session.pendingUserId = outcome.userId;
+          req.session.pendingNext = next;
+          return { redirect: '/login/two-factor' };
+        }
+        await signIn(req, outcome.userId);
+        return { redirect: next };
+      },
+    }),
+  );
 
   router.get('/login/two-factor', (req, res) => {
-    if (!(req.session as unknown as AuthSession).pendingUserId) return res.redirect(303, '/login');
+    if (!req.session.pendingUserId) return res.redirect(303, '/login');
     renderPage(res, 'auth/two-factor', { title: tOf(res)('login.two_factor.title') });
   });
 
-  router.post('/login/two-factor', async (req, res) => {
-    const t = tOf(res);
-    const session = req.session as unknown as AuthSession;
-    const userId = session.pendingUserId;
+  router.post('/login/two-factor', (req, res) => {
+    const userId = req.session.pendingUserId;
     if (!userId) return res.redirect(303, '/login');
-    const form = parseForm(secondFactorSchema, req.body, t);
-    const title = t('login.two_factor.title');
-    if (!form.ok) return renderFormErrors(res, 'auth/two-factor', form.errors, form.values, { title });
-    if (!(await auth.verifySecondFactor(userId, form.data.code, ipOf(req)))) {
-      const errors = formErrors(t, [{ field: 'code', messageKey: 'login.errors.code_invalid' }]);
-      return renderFormErrors(res, 'auth/two-factor', errors, {}, { title }, 401);
-    }
-    const next = session.pendingNext ?? '/';
-    await signIn(req, userId);
-    res.redirect(303, next);
+    return handleForm(req, res, {
+      schema: secondFactorSchema,
+      show: showView(res, 'auth/two-factor', { title: tOf(res)('login.two_factor.title') }),
+      submit: async (data) => {
+        if (!(await auth.verifySecondFactor(userId, data.code, ipOf(req)))) {
+          return refuse('code', 'login.errors.code_invalid', { status: 401, values: {} });
+        }
+        const next = req.session.pendingNext ?? '/';
+        await signIn(req, userId);
+        return { redirect: next };
+      },
+    });
   });
 
   router.post('/logout', (req, res, next) => {
@@ -102,14 +95,17 @@ export function createAuthRouter(deps: { auth: AuthService; sessions: SqliteSess
   });
 
   router.post('/password/forgot', (req, res) => {
-    const t = tOf(res);
-    const form = parseForm(forgotSchema, req.body, t);
-    if (!form.ok)
-      return renderFormErrors(res, 'auth/forgot', form.errors, form.values, {
-        title: t('password.forgot.title'),
-      });
-    auth.requestPasswordReset(form.data.email, ipOf(req));
-    renderPage(res, 'auth/forgot-sent', { title: t('password.forgot.title'), email: form.data.email });
+    const title = tOf(res)('password.forgot.title');
+    return handleForm(req, res, {
+      schema: forgotSchema,
+      show: showView(res, 'auth/forgot', { title }),
+      submit: (data) => {
+        auth.requestPasswordReset(data.email, ipOf(req));
+        // The same page whether or not the address has an account.
+        renderPage(res, 'auth/forgot-sent', { title, email: data.email });
+        return undefined;
+      },
+    });
   });
 
   router.get('/password/reset/:token', (req, res) => {
@@ -120,23 +116,22 @@ export function createAuthRouter(deps: { auth: AuthService; sessions: SqliteSess
     renderPage(res, 'auth/reset', { title: t('password.reset.title'), token: req.params.token });
   });
 
-  router.post('/password/reset/:token', async (req, res) => {
+  router.post('/password/reset/:token', (req, res) => {
     const t = tOf(res);
-    const title = t('password.reset.title');
     const token = req.params.token;
-    const form = parseForm(newPasswordSchema, req.body, t);
-    if (!form.ok) return renderFormErrors(res, 'auth/reset', form.errors, form.values, { title, token });
-    const result = await auth.resetPassword(token, form.data.password, (userId) =>
-      deps.sessions.deleteForUser(userId),
-    );
-    if (!result.ok) {
-      if (result.problem === 'invalid_link') {
-        return renderPage(res, 'auth/link-invalid', { title: t('password.link_invalid.title') }, 410);
-      }
-      const errors = formErrors(t, [{ field: 'password', messageKey: result.problem }]);
-      return renderFormErrors(res, 'auth/reset', errors, {}, { title, token });
-    }
-    redirectWithFlash(res, '/login', 'password.reset.done');
+    return handleForm(req, res, {
+      schema: newPasswordSchema,
+      show: showView(res, 'auth/reset', { title: t('password.reset.title'), token }),
+      submit: async (data) => {
+        const result = await auth.resetPassword(token, data.password, (userId) =>
+          deps.sessions.deleteForUser(userId),
+        );
+        if (result.ok) return { redirect: '/login', flash: 'password.reset.done' };
+        if (result.problem !== 'invalid_link') return refuse('password', result.problem, { values: {} });
+        renderPage(res, 'auth/link-invalid', { title: t('password.link_invalid.title') }, 410);
+        return undefined;
+      },
+    });
   });
 
   return router;

@@ -1,8 +1,7 @@
 import { type Response, Router } from 'express';
 import { z } from 'zod';
-import { formErrors, parseForm } from '../web/forms.js';
-import type { Translate } from '../web/i18n.js';
-import { redirectWithFlash, renderFormErrors, renderPage } from '../web/render.js';
+import { handleForm, refuse, showView } from '../web/form-post.js';
+import { renderPage, tOf } from '../web/render.js';
 import { checkbox } from '../web/schema-helpers.js';
 import { newPasswordSchema } from './auth.schemas.js';
 import type { InvitationService } from './invitations.js';
@@ -10,8 +9,6 @@ import type { InvitationService } from './invitations.js';
 const acceptSchema = newPasswordSchema.and(
   z.object({ accept_privacy: checkbox.refine((v) => v, 'invitation.errors.privacy_required') }),
 );
-
-const tOf = (res: Response) => res.locals.t as Translate;
 
 /** The page an invitation mail links to: choose a password, accept the privacy notice. */
 export function createInvitationsRouter(invitations: InvitationService): Router {
@@ -35,16 +32,19 @@ export function createInvitationsRouter(invitations: InvitationService): Router 
     const token = req.params.token;
     const invitee = invitations.findInvitee(token);
     if (!invitee) return invalid(res);
-    const locals = { title: t('invitation.title'), invitee, token };
-    const form = parseForm(acceptSchema, req.body, t);
-    if (!form.ok) return renderFormErrors(res, 'auth/invitation', form.errors, form.values, locals);
-    const result = await invitations.accept(token, form.data.password);
-    if (!result.ok) {
-      if (result.problem === 'invalid_link') return invalid(res);
-      const errors = formErrors(t, [{ field: 'password', messageKey: result.problem }]);
-      return renderFormErrors(res, 'auth/invitation', errors, { accept_privacy: '1' }, locals);
-    }
-    redirectWithFlash(res, '/login', 'invitation.done');
+    return handleForm(req, res, {
+      schema: acceptSchema,
+      show: showView(res, 'auth/invitation', { title: t('invitation.title'), invitee, token }),
+      submit: async (data) => {
+        const result = await invitations.accept(token, data.password);
+        if (result.ok) return { redirect: '/login', flash: 'invitation.done' };
+        if (result.problem !== 'invalid_link') {
+          return refuse('password', result.problem, { values: { accept_privacy: '1' } });
+        }
+        invalid(res);
+        return undefined;
+      },
+    });
   });
 
   return router;

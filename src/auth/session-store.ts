@@ -46,7 +46,7 @@ export class SqliteSessionStore extends session.Store {
 
   override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
     try {
-      const userId = (sess as { passport?: { user?: number } }).passport?.user ?? null;
+      const userId = sess.passport?.user ?? null;
       this.setStmt.run({ sid, userId, data: JSON.stringify(sess), expiresAt: this.expiry() });
       callback?.();
     } catch (err) {

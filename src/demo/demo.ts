@@ -56,14 +56,26 @@ const COUNCILS = [
   },
 ];
 
+export type DemoOptions = {
+  /**
+   * The stored hash of DEMO_PASSWORD for every demo account. Tests pass one made once at a low
+   * argon2id cost, so each of their logins does not pay for 64 MiB; the server and the demo leave
+   * it out and get the production cost.
+   */
+  passwordHash?: string;
+};
+
 /**
  * The pilot of DESIGN §1/§5 with fictional people. One transaction: a failed load leaves the
  * database empty, so the next start tries again.
  */
-export async function loadDemo(deps: Pick<Composition, 'db' | 'now'>): Promise<DemoLogin[]> {
+export async function loadDemo(
+  deps: Pick<Composition, 'db' | 'now'>,
+  options: DemoOptions = {},
+): Promise<DemoLogin[]> {
   const { db } = deps;
   const now = deps.now().toISOString();
-  const hash = await hashPassword(DEMO_PASSWORD);
+  const hash = options.passwordHash ?? (await hashPassword(DEMO_PASSWORD));
 
   db.transaction(() => {
     const insertMunicipality = db.prepare('INSERT INTO municipalities (name, created_at) VALUES (?, ?)');

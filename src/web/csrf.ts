@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { ForbiddenError } from '../errors.js';
+import type {} from './session.js';
 
 /**
  * Synchroniser-token CSRF protection: one random token per session, rendered into every form as
@@ -10,9 +11,8 @@ import { ForbiddenError } from '../errors.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function sessionCsrfToken(req: Request): string {
-  const session = req.session as unknown as { csrfToken?: string };
-  if (!session.csrfToken) session.csrfToken = randomBytes(32).toString('base64url');
-  return session.csrfToken;
+  req.session.csrfToken ??= randomBytes(32).toString('base64url');
+  return req.session.csrfToken;
 }
 
 function same(a: string, b: string): boolean {
@@ -25,7 +25,7 @@ export function csrfProtection(options: { exempt?: (req: Request) => boolean } =
   return (req: Request, res: Response, next: NextFunction) => {
     res.locals.csrfToken = sessionCsrfToken(req);
     if (SAFE_METHODS.has(req.method) || options.exempt?.(req)) return next();
-    const expected = (req.session as unknown as { csrfToken?: string }).csrfToken;
+    const expected = req.session.csrfToken;
     const isMultipart = req.is('multipart/form-data') === 'multipart/form-data';
     const body = req.body as Record<string, unknown> | undefined;
     const sent = isMultipart ? req.query._csrf : (body?._csrf ?? req.get('x-csrf-token'));

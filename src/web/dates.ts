@@ -69,17 +69,27 @@ export function formatNumber(value: number, locale: Locale = 'da', fractionDigit
   }).format(value);
 }
 
-type Parts = { year: number; month: number; day: number; hour: number; minute: number };
+/** A Copenhagen wall-clock time, field by field. */
+export type WallClock = {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+};
 
-function copenhagenParts(date: Date): Parts {
+/** The Copenhagen wall-clock time of an instant: the one conversion forms, pages and .ics files share. */
+export function copenhagenWallClock(value: string | Date): WallClock {
   const parts = formatter('en', {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(date);
+  }).formatToParts(toDate(value));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return {
     year: get('year'),
@@ -87,6 +97,7 @@ function copenhagenParts(date: Date): Parts {
     day: get('day'),
     hour: get('hour'),
     minute: get('minute'),
+    second: get('second'),
   };
 }
 
@@ -94,7 +105,7 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** The value for an <input type="datetime-local">: "2015-02-24T17:30" in Copenhagen time. */
 export function toLocalInputValue(value: string | Date): string {
-  const p = copenhagenParts(toDate(value));
+  const p = copenhagenWallClock(value);
   return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
@@ -117,7 +128,7 @@ export function parseLocalDateTime(input: string): string | null {
   // Copenhagen is UTC+1 or UTC+2: try both offsets, keep those that read back as the entered wall time.
   for (const offsetHours of [2, 1]) {
     const candidate = new Date(asUtc - offsetHours * 3_600_000);
-    const p = copenhagenParts(candidate);
+    const p = copenhagenWallClock(candidate);
     if (p.year === year && p.month === month && p.day === day && p.hour === hour && p.minute === minute) {
       return candidate.toISOString();
     }

@@ -44,6 +44,12 @@ export function submittedValues(body: unknown): Record<string, unknown> {
   return values;
 }
 
+/** A repeated field (checkboxes) as the strings the form compares with, also when only one was sent. */
+export const checkedValues = (values: Record<string, unknown>, name: string): string[] => {
+  const v = values[name];
+  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+};
+
 export function parseForm<S extends z.ZodType>(
   schema: S,
   body: unknown,

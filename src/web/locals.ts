@@ -12,6 +12,7 @@ import {
 } from './dates.js';
 import { fieldId } from './forms.js';
 import { isLocale, type Messages, translator } from './i18n.js';
+import type {} from './session.js';
 
 export type NavItem = { href: string; key: string; current: boolean };
 
@@ -49,7 +50,7 @@ export function navigationFor(actor: Actor | undefined, path: string): NavItem[]
 export function localeOf(req: Request): Locale {
   const actor = req.user as Actor | undefined;
   if (actor) return actor.locale;
-  const chosen = (req.session as unknown as { locale?: string } | undefined)?.locale;
+  const chosen = req.session?.locale;
   return isLocale(chosen) ? chosen : 'da';
 }
 
@@ -58,7 +59,6 @@ export function viewLocals(messages: Messages, settings: SettingsRepository) {
   return (req: Request, res: Response, next: NextFunction) => {
     const locale = localeOf(req);
     const actor = req.user as Actor | undefined;
-    const session = req.session as unknown as { flash?: { key: string; params?: Record<string, string> } };
     const t = translator(messages, locale);
     res.locals.locale = locale;
     res.locals.t = t;
@@ -78,9 +78,10 @@ export function viewLocals(messages: Messages, settings: SettingsRepository) {
       phone: settings.get('authority_phone'),
       address: settings.get('authority_address'),
     };
-    if (session?.flash) {
-      res.locals.flash = t(session.flash.key, session.flash.params);
-      delete session.flash;
+    const flash = req.session?.flash;
+    if (flash) {
+      res.locals.flash = t(flash.key, flash.params);
+      delete req.session.flash;
     }
     res.set('Content-Language', locale);
     next();

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { Locale } from './dates.js';
 import { type FormErrors, noErrors } from './forms.js';
 import type { Translate } from './i18n.js';
+import type {} from './session.js';
 
 /** The request's translator, set by viewLocals (src/web/locals.ts). */
 export const tOf = (res: Response): Translate => res.locals.t as Translate;
@@ -45,7 +46,6 @@ export function redirectWithFlash(
   messageKey: string,
   params?: Record<string, string>,
 ) {
-  const session = res.req.session as unknown as { flash?: { key: string; params?: Record<string, string> } };
-  session.flash = { key: messageKey, params };
+  res.req.session.flash = { key: messageKey, params };
   res.redirect(303, url);
 }

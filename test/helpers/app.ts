@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.js';
 import { type ComposeOptions, type Composition, compose } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import { loadDemo } from '../../src/demo/demo.js';
+import { testPasswordHash } from './passwords.js';
 import { TestSmtpServer } from './smtp.js';
 
 export type TestApp = {
@@ -49,9 +50,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const deps = compose(config, { logger: pino({ level: 'silent' }), ...options, now });
-  if (options.demo !== false) await loadDemo(deps);
-  deps.routers.push(...(options.extraRouters ?? []));
-  const app = createApp(deps);
+  // The demo accounts get a cheap hash of the demo password (test/helpers/passwords.ts).
+  if (options.demo !== false) await loadDemo(deps, { passwordHash: await testPasswordHash() });
+  const app = createApp({ ...deps, routers: [...deps.routers, ...(options.extraRouters ?? [])] });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -233,8 +233,10 @@ describe('referrals to departments', () => {
     await department.post(link, { status: 'answered', answer: 'Første svar' });
     await department.get(link);
     const again = await department.post(link, { status: 'answered', answer: 'Andet svar' });
-    assert.equal(again.status, 409);
+    // Refused on its form (422) with the second text kept, so nothing typed is lost.
+    assert.equal(again.status, 422);
     assert.match(textOf(again.text), /allerede besvaret/);
+    assert.match(textOf(again.text), /ikke gemt.*Andet svar/);
     const ackAfter = await department.post(link, { status: 'acknowledged' });
     assert.equal(ackAfter.status, 303);
     assert.equal(referral(concernId).answer, 'Første svar');

@@ -1,8 +1,8 @@
 import { type Request, type Response, Router } from 'express';
-import { type FormErrors, formErrors, noErrors, parseForm } from '../../web/forms.js';
+import { handleForm, showView } from '../../web/form-post.js';
+import { type FormErrors, noErrors } from '../../web/forms.js';
 import { actorOf, contextOf, requireLogin } from '../../web/guards.js';
-import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import { renderPage, tOf } from '../../web/render.js';
 import {
   changePasswordSchema,
   confirmPasswordSchema,
@@ -11,8 +11,6 @@ import {
   totpCodeSchema,
 } from './account.schemas.js';
 import type { AccountProfile, AccountService } from './account.service.js';
-
-const tOf = (res: Response) => res.locals.t as Translate;
 
 /** The form's starting values from the stored profile (checkboxes as "1" when on). */
 function profileValues(profile: AccountProfile): Record<string, string> {
@@ -53,52 +51,54 @@ export function createAccountRouter(service: AccountService): Router {
   });
 
   router.post('/account', (req, res) => {
-    const t = tOf(res);
     const actor = actorOf(req);
-    const form = parseForm(preferencesSchema, req.body, t);
-    if (!form.ok) {
-      return renderFormErrors(res, 'account/index', form.errors, form.values, {
-        title: t('account.title'),
+    return handleForm(req, res, {
+      schema: preferencesSchema,
+      show: showView(res, 'account/index', {
+        title: tOf(res)('account.title'),
         profile: service.profile(actor),
-      });
-    }
-    const d = form.data;
-    service.updatePreferences(
-      actor,
-      {
-        name: d.name,
-        phone: d.phone,
-        locale: d.locale,
-        notifyConcernUpdates: d.notify_concern_updates,
-        notifyNewsletters: d.notify_newsletters,
-        notifyMeetings: d.notify_meetings,
-        notifyPosts: d.notify_posts,
+      }),
+      submit: (d) => {
+        service.updatePreferences(
+          actor,
+          {
+            name: d.name,
+            phone: d.phone,
+            locale: d.locale,
+            notifyConcernUpdates: d.notify_concern_updates,
+            notifyNewsletters: d.notify_newsletters,
+            notifyMeetings: d.notify_meetings,
+            notifyPosts: d.notify_posts,
+          },
+          contextOf(req),
+        );
+        return { redirect: '/account', flash: 'account.saved' };
       },
-      contextOf(req),
-    );
-    redirectWithFlash(res, '/account', 'account.saved');
+    });
   });
 
   router.get('/account/password', (_req, res) => {
     renderPage(res, 'account/password', { title: tOf(res)('account.password.title') });
   });
 
-  router.post('/account/password', async (req, res) => {
-    const t = tOf(res);
-    const title = t('account.password.title');
-    const form = parseForm(changePasswordSchema, req.body, t);
-    // Passwords are never echoed back into the form.
-    if (!form.ok) return renderFormErrors(res, 'account/password', form.errors, {}, { title });
-    const result = await service.changePassword(
-      actorOf(req),
-      { currentPassword: form.data.current_password, newPassword: form.data.password },
-      req.sessionID,
-      contextOf(req),
-    );
-    if (!result.ok)
-      return renderFormErrors(res, 'account/password', formErrors(t, [result.problem]), {}, { title });
-    redirectWithFlash(res, '/account', 'account.password.changed');
-  });
+  router.post('/account/password', (req, res) =>
+    handleForm(req, res, {
+      schema: changePasswordSchema,
+      show: showView(res, 'account/password', { title: tOf(res)('account.password.title') }),
+      // Passwords are never echoed back into the form.
+      values: {},
+      submit: async (data) => {
+        const result = await service.changePassword(
+          actorOf(req),
+          { currentPassword: data.current_password, newPassword: data.password },
+          req.sessionID,
+          contextOf(req),
+        );
+        if (!result.ok) return { refused: [result.problem] };
+        return { redirect: '/account', flash: 'account.password.changed' };
+      },
+    }),
+  );
 
   /** The two-factor page in every state; errors and status for the re-rendered forms. */
   async function renderTwoFactor(req: Request, res: Response, errors: FormErrors = noErrors(), status = 200) {
@@ -131,43 +131,62 @@ export function createAccountRouter(service: AccountService): Router {
 
   router.get('/account/two-factor', (req, res) => renderTwoFactor(req, res));
 
-  router.post('/account/two-factor', async (req, res) => {
-    const t = tOf(res);
-    const form = parseForm(totpCodeSchema, req.body, t);
-    if (!form.ok) return renderTwoFactor(req, res, form.errors, 422);
-    const result = await service.enableTwoFactor(actorOf(req), form.data.code, contextOf(req));
-    if (result.ok) return renderRecoveryCodes(res, result.recoveryCodes, true);
-    if ('alreadyEnabled' in result) {
-      return redirectWithFlash(res, '/account/two-factor', 'account.two_factor.already_enabled');
-    }
-    return renderTwoFactor(req, res, formErrors(t, [result.problem]), 422);
-  });
+  const showTwoFactor =
+    (req: Request, res: Response) => (errors: FormErrors, _values: unknown, status: number) =>
+      renderTwoFactor(req, res, errors, status);
 
-  router.post('/account/two-factor/disable', async (req, res) => {
-    const t = tOf(res);
-    const form = parseForm(confirmPasswordSchema, req.body, t);
-    if (!form.ok) return renderTwoFactor(req, res, form.errors, 422);
-    const result = await service.disableTwoFactor(actorOf(req), form.data.password, contextOf(req));
-    if (result.ok) return redirectWithFlash(res, '/account', 'account.two_factor.disabled');
-    if ('problem' in result) return renderTwoFactor(req, res, formErrors(t, [result.problem]), 422);
-    if (result.refused === 'not_enabled') return res.redirect(303, '/account/two-factor');
-    const text = t('account.two_factor.errors.required');
-    return renderTwoFactor(req, res, { summary: [{ href: '#two-factor-status', text }], fields: {} }, 403);
-  });
+  router.post('/account/two-factor', (req, res) =>
+    handleForm(req, res, {
+      schema: totpCodeSchema,
+      show: showTwoFactor(req, res),
+      submit: async (data) => {
+        const result = await service.enableTwoFactor(actorOf(req), data.code, contextOf(req));
+        if ('alreadyEnabled' in result) {
+          return { redirect: '/account/two-factor', flash: 'account.two_factor.already_enabled' };
+        }
+        if (!result.ok) return { refused: [result.problem] };
+        renderRecoveryCodes(res, result.recoveryCodes, true);
+        return undefined;
+      },
+    }),
+  );
 
-  router.post('/account/two-factor/recovery-codes', async (req, res) => {
-    const t = tOf(res);
-    const form = parseForm(confirmRecoveryPasswordSchema, req.body, t);
-    if (!form.ok) return renderTwoFactor(req, res, form.errors, 422);
-    const result = await service.regenerateRecoveryCodes(
-      actorOf(req),
-      form.data.recovery_password,
-      contextOf(req),
-    );
-    if (result.ok) return renderRecoveryCodes(res, result.recoveryCodes, false);
-    if ('problem' in result) return renderTwoFactor(req, res, formErrors(t, [result.problem]), 422);
-    return res.redirect(303, '/account/two-factor');
-  });
+  router.post('/account/two-factor/disable', (req, res) =>
+    handleForm(req, res, {
+      schema: confirmPasswordSchema,
+      show: showTwoFactor(req, res),
+      submit: async (data) => {
+        const result = await service.disableTwoFactor(actorOf(req), data.password, contextOf(req));
+        if (result.ok) return { redirect: '/account', flash: 'account.two_factor.disabled' };
+        if ('problem' in result) return { refused: [result.problem] };
+        if (result.refused === 'not_enabled') return { redirect: '/account/two-factor' };
+        // Officers and admins may not switch it off: a refusal of the account's rules, not of the input.
+        const text = tOf(res)('account.two_factor.errors.required');
+        await renderTwoFactor(req, res, { summary: [{ href: '#two-factor-status', text }], fields: {} }, 403);
+        return undefined;
+      },
+    }),
+  );
+
+  router.post('/account/two-factor/recovery-codes', (req, res) =>
+    handleForm(req, res, {
+      schema: confirmRecoveryPasswordSchema,
+      show: showTwoFactor(req, res),
+      submit: async (data) => {
+        const result = await service.regenerateRecoveryCodes(
+          actorOf(req),
+          data.recovery_password,
+          contextOf(req),
+        );
+        if (result.ok) {
+          renderRecoveryCodes(res, result.recoveryCodes, false);
+          return undefined;
+        }
+        if ('problem' in result) return { refused: [result.problem] };
+        return { redirect: '/account/two-factor' };
+      },
+    }),
+  );
 
   return router;
 }

@@ -10,7 +10,7 @@ import {
   verifyTotpStep,
 } from '../../auth/totp.js';
 import type { Preferences, UserRow } from '../../auth/users.repository.js';
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { NotFoundError } from '../../errors.js';
 
 export type AccountDeps = Pick<Core, 'db' | 'users' | 'sessionStore' | 'audit' | 'mailer' | 'now' | 'config'>;

@@ -1,10 +1,9 @@
-import type { Core } from '../../composition.js';
-import { createAccountRouter } from './account.routes.js';
+import type { Core } from '../../core.js';
 import { AccountService } from './account.service.js';
+
+export { createAccountRouter } from './account.routes.js';
 
 /** The signed-in person's own account: profile, notifications, password and two-factor (/account). */
 export function createAccountFeature(core: Core) {
-  const service = new AccountService(core);
-  const router = createAccountRouter(service);
-  return { router, service };
+  return { service: new AccountService(core) };
 }

@@ -1,48 +1,13 @@
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
-import { ConflictError } from '../../errors.js';
-import { formErrors, parseForm, submittedValues } from '../../web/forms.js';
+import { handleForm, showView } from '../../web/form-post.js';
 import { actorOf, contextOf, idParam } from '../../web/guards.js';
-import { redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
+import { renderPage, tOf } from '../../web/render.js';
 import type { Who } from './admin.service.js';
-
-/**
- * The one form pattern of the administration: parse with a zod schema → call the service →
- * 303 with a flash; invalid input, or a clash the service reports as a ConflictError with a field
- * (a taken name or slug), → the same page again with 422, the error summary and the input kept.
- */
 
 export const whoOf = (req: Request): Who => ({ actor: actorOf(req), ...contextOf(req) });
 
 type Locals = Record<string, unknown>;
-
-export function handleForm<S extends z.ZodType>(
-  req: Request,
-  res: Response,
-  form: {
-    schema: S;
-    view: string;
-    /** The page's locals (title, options, action), also used when the form is shown again. */
-    locals: Locals;
-    /** Runs the change; returns where to go and the flash key. */
-    submit: (data: z.output<S>) => { redirect: string; flash: string; params?: Record<string, string> };
-  },
-): void {
-  const t = tOf(res);
-  const parsed = parseForm(form.schema, req.body, t);
-  if (!parsed.ok) {
-    renderFormErrors(res, form.view, parsed.errors, parsed.values, form.locals);
-    return;
-  }
-  try {
-    const done = form.submit(parsed.data);
-    redirectWithFlash(res, done.redirect, done.flash, done.params);
-  } catch (err) {
-    if (!(err instanceof ConflictError) || !err.field) throw err;
-    const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
-    renderFormErrors(res, form.view, errors, submittedValues(req.body), form.locals);
-  }
-}
 
 /**
  * List, new and edit pages of one kind of thing, mounted under `base`:
@@ -105,17 +70,16 @@ export function mountResource<C extends z.ZodType, U extends z.ZodType>(
     renderPage(res, spec.formView, { ...locals, values: spec.newValues?.(whoOf(req)) ?? {} });
   });
 
-  router.post(spec.base, (req, res) => {
+  router.post(spec.base, (req, res) =>
     handleForm(req, res, {
       schema: spec.createSchema,
-      view: spec.formView,
-      locals: newLocals(req, res),
+      show: showView(res, spec.formView, newLocals(req, res)),
       submit: (data) => {
         spec.create(whoOf(req), data);
         return { redirect: spec.base, flash: spec.createdFlashKey };
       },
-    });
-  });
+    }),
+  );
 
   router.get(`${spec.base}/:id/edit`, (req, res) => {
     const { storedValues, ...locals } = editLocals(req, res, idParam(req.params.id));
@@ -125,10 +89,9 @@ export function mountResource<C extends z.ZodType, U extends z.ZodType>(
   router.post(`${spec.base}/:id`, (req, res) => {
     const id = idParam(req.params.id);
     const { storedValues: _stored, ...locals } = editLocals(req, res, id);
-    handleForm(req, res, {
+    return handleForm(req, res, {
       schema: spec.updateSchema,
-      view: spec.formView,
-      locals,
+      show: showView(res, spec.formView, locals),
       submit: (data) => {
         spec.update(whoOf(req), id, data);
         return { redirect: spec.base, flash: spec.updatedFlashKey };

@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { policy } from '../../auth/policy.js';
 import { ConflictError } from '../../errors.js';
+import { handleForm, showView } from '../../web/form-post.js';
 import { formErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { idParam, requireRole } from '../../web/guards.js';
 import { redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
@@ -16,7 +17,7 @@ import {
   promoteOfficerSchema,
 } from './admin.schemas.js';
 import type { AdminService } from './admin.service.js';
-import { asCheckbox, asFormValue, handleForm, mountResource, whoOf } from './admin-forms.js';
+import { asCheckbox, asFormValue, mountResource, whoOf } from './admin-forms.js';
 
 /** A filter from the query string: a positive id, or nothing (a bad value is simply ignored). */
 const queryId = (value: unknown): number | undefined =>
@@ -158,10 +159,9 @@ export function createAdminRouter(service: AdminService): Router {
   });
 
   router.post('/admin/officers', (req, res) => {
-    handleForm(req, res, {
+    return handleForm(req, res, {
       schema: inviteOfficerSchema,
-      view: 'admin/officers/new',
-      locals: newOfficerLocals(req, res),
+      show: showView(res, 'admin/officers/new', newOfficerLocals(req, res)),
       submit: (data) => {
         const id = service.inviteOfficer(whoOf(req), data);
         return {
@@ -174,10 +174,9 @@ export function createAdminRouter(service: AdminService): Router {
   });
 
   router.post('/admin/officers/promote', (req, res) => {
-    handleForm(req, res, {
+    return handleForm(req, res, {
       schema: promoteOfficerSchema,
-      view: 'admin/officers/new',
-      locals: newOfficerLocals(req, res),
+      show: showView(res, 'admin/officers/new', newOfficerLocals(req, res)),
       submit: (data) => {
         const id = service.promoteOfficer(whoOf(req), data.existing_email);
         return { redirect: `/admin/officers/${id}`, flash: 'admin.officers.promoted' };
@@ -206,10 +205,9 @@ export function createAdminRouter(service: AdminService): Router {
 
   router.post('/admin/officers/:id/councils', (req, res) => {
     const id = idParam(req.params.id);
-    handleForm(req, res, {
+    return handleForm(req, res, {
       schema: assignCouncilsSchema,
-      view: 'admin/officers/show',
-      locals: officerLocals(req, id),
+      show: showView(res, 'admin/officers/show', officerLocals(req, id)),
       submit: (data) => {
         service.setOfficerCouncils(whoOf(req), id, data.council_ids);
         return { redirect: `/admin/officers/${id}`, flash: 'admin.officers.councils_saved' };

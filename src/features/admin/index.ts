@@ -1,7 +1,8 @@
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { AdminRepository } from './admin.repository.js';
-import { createAdminRouter } from './admin.routes.js';
 import { AdminService } from './admin.service.js';
+
+export { createAdminRouter } from './admin.routes.js';
 
 /** The district administration under /admin (see README.md). */
 export function createAdminFeature(core: Core) {
@@ -14,5 +15,5 @@ export function createAdminFeature(core: Core) {
     settings: core.settings,
     now: core.now,
   });
-  return { router: createAdminRouter(service), service };
+  return { service };
 }

@@ -38,8 +38,8 @@ export const isOpen = (status: ConcernStatus) => status !== 'closed';
 
 /**
  * The overdue rule (DESIGN §4): open, no first response yet, the clock not paused, and past the
- * due date. Pure, so the case page and the lists (which must not load each concern) share it; the
- * SQL forms in triage.repository.ts and referrals/digest.repository.ts state the same rule.
+ * due date. Pure, so the case page and the lists (which must not load each concern) share it;
+ * overdueSql below is the same rule for SQL. Change the two together.
  */
 export function isOverdue(
   c: {
@@ -57,4 +57,22 @@ export function isOverdue(
     c.due_at !== null &&
     c.due_at < nowIso
   );
+}
+
+/**
+ * isOverdue as a SQL condition, the only one: the triage queue and its counts, the officers'
+ * digest and /stats use it, so no list can disagree with the case page. `alias` is the concerns
+ * table's alias in the query, `now` the parameter bound to the same ISO string as `nowIso`
+ * ('@now'). The first three terms repeat the WHERE of the partial index concerns_unanswered
+ * (migrations/0006_triage.sql) word for word, so that SQLite may use it. A NULL due_at needs no
+ * term of its own: `NULL < now` is never true. test/unit/features/concerns/overdue.test.ts holds
+ * this and isOverdue to the same rows.
+ */
+export function overdueSql(alias: string, now: string): string {
+  // Both are spliced into SQL: only an identifier and a parameter name, never a value.
+  if (!/^[A-Za-z_]\w*$/.test(alias) || !/^([@:$][A-Za-z_]\w*|\?)$/.test(now)) {
+    throw new Error(`overdueSql: not an alias and a parameter: ${alias}, ${now}`);
+  }
+  const c = alias;
+  return `(${c}.status != 'closed' AND ${c}.first_response_at IS NULL AND ${c}.paused_at IS NULL AND ${c}.due_at < ${now})`;
 }

@@ -1,16 +1,17 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Actor } from '../../auth/policy.js';
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { safeNextUrl } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
 import { renderPage } from '../../web/render.js';
+import type {} from '../../web/session.js';
 
 const languageSchema = z.object({ locale: z.enum(['da', 'en']), next: z.string().optional() });
 
 /**
  * What the start page shows a signed-in person, gathered from the features that own it (each
- * already applies the policy). Given as functions because those features are built after this one.
+ * already applies the policy).
  */
 export type DashboardSources = {
   openConcerns?: (actor: Actor) => { id: number; title: string; status: string; last_public_at: string }[];
@@ -28,9 +29,11 @@ export type DashboardSources = {
 };
 
 /** The start page, the statutory pages (accessibility statement, privacy) and the language switch. */
-export function createHomeFeature(core: Core, sources: DashboardSources = {}) {
+export function createHomeRouter(
+  core: Pick<Core, 'settings' | 'users' | 'now'>,
+  sources: DashboardSources,
+): Router {
   const router = Router();
-  // composition.ts does not pass this source (yet); the surveys feature offers a read-only default.
 
   router.get('/', (req, res) => {
     const t = res.locals.t as Translate;
@@ -64,10 +67,10 @@ export function createHomeFeature(core: Core, sources: DashboardSources = {}) {
     if (parsed.success) {
       const actor = req.user as Actor | undefined;
       if (actor) core.users.setLocale(actor.id, parsed.data.locale, core.now().toISOString());
-      (req.session as unknown as { locale?: string }).locale = parsed.data.locale;
+      req.session.locale = parsed.data.locale;
     }
     res.redirect(303, next);
   });
 
-  return { router };
+  return router;
 }

@@ -1,4 +1,4 @@
-import { parseLocalDateTime, TIME_ZONE } from '../../web/dates.js';
+import { copenhagenWallClock, parseLocalDateTime, TIME_ZONE, toLocalInputValue } from '../../web/dates.js';
 
 /**
  * A small iCalendar (RFC 5545) writer for meetings: one VTIMEZONE for Europe/Copenhagen and one
@@ -87,38 +87,18 @@ export function utcStamp(date: Date): string {
   );
 }
 
-const wallClock = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** The Copenhagen wall-clock time of an instant, as "YYYY-MM-DDTHH:MM" and iCalendar's 20261025T013000. */
-function copenhagenWallTime(date: Date): { input: string; ical: string } {
-  const parts = Object.fromEntries(wallClock.formatToParts(date).map((p) => [p.type, p.value]));
-  const { year, month, day, hour, minute, second } = parts as Record<string, string>;
-  return {
-    input: `${year}-${month}-${day}T${hour}:${minute}`,
-    ical: `${year}${month}${day}T${hour}${minute}${second}`,
-  };
-}
-
 /**
  * DTSTART/DTEND as Copenhagen local time with TZID. A local time in the repeated autumn hour
  * means its first (summer-time) occurrence (RFC 5545 §3.3.5), so the second occurrence is
  * written in UTC instead — the only form that names it unambiguously.
  */
 function dateTimeProperty(name: 'DTSTART' | 'DTEND', date: Date): string {
-  const wall = copenhagenWallTime(date);
-  const firstOccurrence = parseLocalDateTime(wall.input);
+  const firstOccurrence = parseLocalDateTime(toLocalInputValue(date));
   const minute = Math.floor(date.getTime() / 60_000) * 60_000;
   if (firstOccurrence === null || Date.parse(firstOccurrence) !== minute) return `${name}:${utcStamp(date)}`;
-  return `${name};TZID=${TIME_ZONE}:${wall.ical}`;
+  const w = copenhagenWallClock(date);
+  const local = `${w.year}${pad(w.month)}${pad(w.day)}T${pad(w.hour)}${pad(w.minute)}${pad(w.second)}`;
+  return `${name};TZID=${TIME_ZONE}:${local}`;
 }
 
 /** Europe/Copenhagen since 1996: summer time from the last Sunday of March to the last Sunday of October. */

@@ -1,10 +1,12 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Actor } from '../../auth/policy.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import { toLocalInputValue } from '../../web/dates.js';
-import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
+import { handleForm } from '../../web/form-post.js';
+import { checkedValues, type FormErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { actorOf, contextOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import { redirectWithFlash, renderPage, tOf } from '../../web/render.js';
+import type {} from '../../web/session.js';
 import { MEETING_KINDS, meetingPolicy } from './meetings.policy.js';
 import {
   concernLinkSchema,
@@ -20,8 +22,6 @@ const meetingUrl = (id: number) => `/meetings/${id}`;
 
 const requireOrganiser = requireRole((actor) => meetingPolicy.canOrganiseAny(actor));
 const requireMeetingsUser = requireRole((actor) => meetingPolicy.usesMeetings(actor));
-
-type FeedSession = { meetingFeedToken?: string };
 
 export function createMeetingsRouter(service: MeetingsService): Router {
   const router = Router();
@@ -53,6 +53,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     mode: { id?: number },
     errors: FormErrors | null,
     values: Record<string, unknown>,
+    status = 422,
   ) => {
     const t = tOf(res);
     const actor = actorOf(res.req);
@@ -68,14 +69,8 @@ export function createMeetingsRouter(service: MeetingsService): Router {
         councilGroups: service.organiserCouncils(actor),
         limits: LIMITS,
       },
-      errors ? 422 : 200,
+      errors ? status : 200,
     );
-  };
-
-  /** council_ids as the strings the checkboxes compare with. */
-  const chosenIds = (values: Record<string, unknown>): string[] => {
-    const v = values.council_ids;
-    return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
   };
 
   router.get('/meetings/new', requireLogin, requireOrganiser, (req, res) => {
@@ -85,27 +80,21 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   });
 
   function submit(req: Request, res: Response, id?: number) {
-    const t = tOf(res);
     const actor = actorOf(req);
-    const form = parseForm(meetingSchema(id ? null : service.now()), req.body, t);
-    if (!form.ok)
-      return renderForm(res, { id }, form.errors, { ...form.values, council_ids: chosenIds(form.values) });
-    try {
-      if (id) {
-        service.update(actor, id, form.data, contextOf(req));
-        redirectWithFlash(res, meetingUrl(id), 'meetings.flash.updated');
-      } else {
-        const newId = service.create(actor, form.data, contextOf(req));
-        redirectWithFlash(res, meetingUrl(newId), 'meetings.flash.created');
-      }
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      const values = submittedValues(req.body);
-      renderForm(res, { id }, formErrors(t, [{ field: err.field, messageKey: err.messageKey }]), {
-        ...values,
-        council_ids: chosenIds(values),
-      });
-    }
+    const values = submittedValues(req.body);
+    return handleForm(req, res, {
+      schema: meetingSchema(id ? null : service.now()),
+      values: { ...values, council_ids: checkedValues(values, 'council_ids') },
+      show: (errors, values, status) => renderForm(res, { id }, errors, values, status),
+      submit: (data) => {
+        if (id) {
+          service.update(actor, id, data, contextOf(req));
+          return { redirect: meetingUrl(id), flash: 'meetings.flash.updated' };
+        }
+        const newId = service.create(actor, data, contextOf(req));
+        return { redirect: meetingUrl(newId), flash: 'meetings.flash.created' };
+      },
+    });
   }
 
   router.post('/meetings', requireLogin, requireOrganiser, (req, res) => submit(req, res));
@@ -113,9 +102,8 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   // ---------------------------------------------------------------- personal calendar feed
 
   router.get('/meetings/feed', requireLogin, requireMeetingsUser, (req, res) => {
-    const session = req.session as unknown as FeedSession;
-    const token = session.meetingFeedToken;
-    delete session.meetingFeedToken;
+    const token = req.session.meetingFeedToken;
+    delete req.session.meetingFeedToken;
     renderPage(res, 'meetings/feed', {
       title: tOf(res)('meetings.feed.title'),
       createdAt: service.feedStatus(actorOf(req)).createdAt,
@@ -129,7 +117,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     const actor = actorOf(req);
     if (form.data.action === 'create') {
       // The secret is stored only hashed: it is shown once, on the page this redirect leads to.
-      (req.session as unknown as FeedSession).meetingFeedToken = service.createFeed(actor, contextOf(req));
+      req.session.meetingFeedToken = service.createFeed(actor, contextOf(req));
       redirectWithFlash(res, '/meetings/feed', 'meetings.flash.feed_created');
     } else {
       service.revokeFeed(actor, contextOf(req));
@@ -208,21 +196,14 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     const actor = actorOf(req);
     const view = service.view(actor, id); // 404 before any validation message
     if (!view.canRespond) throw new NotFoundError();
-    const t = tOf(res);
-    const form = parseForm(rsvpSchema, req.body, t);
-    if (!form.ok)
-      return renderMeeting(res, id, actor, { errors: form.errors, values: form.values, status: 422 });
-    try {
-      service.respond(actor, id, form.data.response);
-      redirectWithFlash(res, meetingUrl(id), 'meetings.flash.answered');
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      renderMeeting(res, id, actor, {
-        errors: formErrors(t, [{ field: err.field, messageKey: err.messageKey }]),
-        values: submittedValues(req.body),
-        status: 409,
-      });
-    }
+    return handleForm(req, res, {
+      schema: rsvpSchema,
+      show: (errors, values, status) => renderMeeting(res, id, actor, { errors, values, status }),
+      submit: (data) => {
+        service.respond(actor, id, data.response);
+        return { redirect: meetingUrl(id), flash: 'meetings.flash.answered' };
+      },
+    });
   });
 
   router.get('/meetings/:id/edit', requireLogin, (req, res) => {
@@ -243,7 +224,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   router.post('/meetings/:id/edit', requireLogin, (req, res) => {
     const id = idParam(req.params.id);
     service.editable(actorOf(req), id); // 404 first
-    submit(req, res, id);
+    return submit(req, res, id);
   });
 
   router.post('/meetings/:id/cancel', requireLogin, (req, res) => {
@@ -258,21 +239,14 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     const id = idParam(req.params.id);
     const actor = actorOf(req);
     service.linkable(actor, id); // 404 before any validation message
-    const t = tOf(res);
-    const form = parseForm(concernLinkSchema, req.body, t);
-    if (!form.ok)
-      return renderMeeting(res, id, actor, { errors: form.errors, values: form.values, status: 422 });
-    try {
-      service.linkConcern(actor, id, form.data, contextOf(req));
-      redirectWithFlash(res, `${meetingUrl(id)}#concerns`, 'meetings.flash.concern_linked');
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      renderMeeting(res, id, actor, {
-        errors: formErrors(t, [{ field: err.field, messageKey: err.messageKey }]),
-        values: submittedValues(req.body),
-        status: 422,
-      });
-    }
+    return handleForm(req, res, {
+      schema: concernLinkSchema,
+      show: (errors, values, status) => renderMeeting(res, id, actor, { errors, values, status }),
+      submit: (data) => {
+        service.linkConcern(actor, id, data, contextOf(req));
+        return { redirect: `${meetingUrl(id)}#concerns`, flash: 'meetings.flash.concern_linked' };
+      },
+    });
   });
 
   router.post('/meetings/:id/concerns/:linkId/remove', requireLogin, (req, res) => {
@@ -286,6 +260,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     id: number,
     errors: FormErrors | null,
     values: Record<string, unknown>,
+    status = 422,
   ) => {
     const view = service.view(actorOf(res.req), id);
     renderPage(
@@ -298,7 +273,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
         values,
         limits: LIMITS,
       },
-      errors ? 422 : 200,
+      errors ? status : 200,
     );
   };
 
@@ -315,21 +290,14 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     const id = idParam(req.params.id);
     const actor = actorOf(req);
     service.editable(actor, id);
-    const t = tOf(res);
-    const form = parseForm(minutesSchema, req.body, t);
-    if (!form.ok) return renderMinutes(res, id, form.errors, form.values);
-    try {
-      service.saveMinutes(actor, id, form.data.minutes, form.data.attendance, contextOf(req));
-      redirectWithFlash(res, meetingUrl(id), 'meetings.flash.minutes_saved');
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      renderMinutes(
-        res,
-        id,
-        formErrors(t, [{ field: err.field, messageKey: err.messageKey }]),
-        submittedValues(req.body),
-      );
-    }
+    return handleForm(req, res, {
+      schema: minutesSchema,
+      show: (errors, values, status) => renderMinutes(res, id, errors, values, status),
+      submit: (data) => {
+        service.saveMinutes(actor, id, data.minutes, data.attendance, contextOf(req));
+        return { redirect: meetingUrl(id), flash: 'meetings.flash.minutes_saved' };
+      },
+    });
   });
 
   return router;

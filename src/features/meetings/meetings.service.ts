@@ -1,40 +1,28 @@
-import type { AuditLog, RequestContext } from '../../audit/audit-log.js';
+import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
-import { hashToken, newToken } from '../../auth/tokens.repository.js';
-import type { UsersRepository } from '../../auth/users.repository.js';
-import type { Db } from '../../db/connection.js';
-import type { SettingsRepository } from '../../db/settings.repository.js';
+import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { Mailer } from '../../mail/mailer.js';
-import { formatDateTime, formatTime, type Locale, localDate } from '../../web/dates.js';
 import { renderMarkdown } from '../newsletters/markdown.js';
-import { buildCalendar, type IcsEvent } from './ical.js';
+import type { MeetingCalendar } from './meeting-calendar.js';
+import type { MeetingMail } from './meeting-mail.js';
 import { type MeetingScope, meetingPolicy } from './meetings.policy.js';
 import type {
   ConcernMeetingRow,
   CouncilOption,
-  Invitee,
   MeetingCouncil,
   MeetingFields,
   MeetingListRow,
   MeetingResponse,
   MeetingRow,
   MeetingsRepository,
-  Recipient,
   ResponseRow,
 } from './meetings.repository.js';
 import type { ConcernLinkForm, MeetingForm } from './meetings.schemas.js';
 
-export type MeetingsServiceDeps = {
-  db: Db;
+export type MeetingsServiceDeps = Pick<Core, 'db' | 'audit' | 'now'> & {
   meetings: MeetingsRepository;
-  users: UsersRepository;
-  mailer: Mailer;
-  audit: AuditLog;
-  now: () => Date;
-  baseUrl: () => string;
-  mailFrom: string;
-  settings: SettingsRepository;
+  calendar: MeetingCalendar;
+  mail: MeetingMail;
 };
 
 export type MeetingView = {
@@ -81,15 +69,11 @@ export type ConcernMeetingLinks = {
 /** How many open concerns the link form offers at most (newest first). */
 const LINK_OPTIONS_LIMIT = 500;
 
-/** "Nærnet <noreply@x>" → noreply@x */
-function addressOf(from: string): string {
-  return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
-}
-
 /**
  * Meetings: planning (organisers), visibility (public borgermøder, council-only network and joint
- * meetings), invitations/updates/cancellations/reminders with .ics through the outbox, answers
- * with capacity, minutes, and the personal calendar feed.
+ * meetings), answers with capacity, minutes and concerns on the agenda. Every access check is made
+ * here; the mails go through MeetingMail and the .ics and the calendar feed through MeetingCalendar,
+ * which trust the rows they are given.
  */
 export class MeetingsService {
   constructor(private readonly deps: MeetingsServiceDeps) {}
@@ -184,7 +168,7 @@ export class MeetingsService {
         kind: form.kind,
         councils: form.council_ids,
       });
-      this.invite(id, now);
+      this.deps.mail.invite(id, now);
       return id;
     })();
   }
@@ -211,7 +195,7 @@ export class MeetingsService {
     const significant = timeChanged || row.location !== form.location || row.title !== form.title;
     const now = this.deps.now().toISOString();
     this.deps.db.transaction(() => {
-      const councilsBefore = this.councilNames(id);
+      const councilsBefore = this.deps.mail.councilNames(id);
       this.deps.meetings.update(
         id,
         this.fields(form),
@@ -220,7 +204,7 @@ export class MeetingsService {
         now,
       );
       this.deps.audit.record(actor, 'meeting.updated', id, ctx, { notified: significant });
-      this.reconcileInvitees(id, row, councilsBefore, significant, now);
+      this.deps.mail.reconcileInvitees(id, row, councilsBefore, significant, now);
     })();
   }
 
@@ -230,11 +214,7 @@ export class MeetingsService {
     this.deps.db.transaction(() => {
       if (!this.deps.meetings.cancel(id, now)) return; // already cancelled: nothing to send again
       this.deps.audit.record(actor, 'meeting.cancelled', id, ctx);
-      // Everyone who has the event, whatever became of their membership or account since.
-      const row = this.deps.meetings.findById(id);
-      if (!row) return;
-      const invitees = this.deps.meetings.invitees(id).filter((i) => i.notify_meetings === 1);
-      this.mailCalendar(row, invitees, 'CANCEL', 'cancellation');
+      this.deps.mail.cancellation(id);
     })();
   }
 
@@ -274,7 +254,7 @@ export class MeetingsService {
       const first = row.minutes_published_at === null;
       this.deps.meetings.saveMinutes(id, minutes, renderMarkdown(minutes), attendance, now);
       this.deps.audit.record(actor, 'meeting.minutes_saved', id, ctx, { attendance });
-      if (first) this.mailMinutes(id);
+      if (first) this.deps.mail.minutes(id);
     })();
   }
 
@@ -488,256 +468,43 @@ export class MeetingsService {
     return result;
   }
 
-  // ---------------------------------------------------------------- iCalendar
+  // ---------------------------------------------------------------- .ics and the calendar feed
 
-  private host(): string {
-    return new URL(this.deps.baseUrl()).hostname || 'localhost';
-  }
-
-  meetingUrl(id: number): string {
-    return `${this.deps.baseUrl()}/meetings/${id}`;
-  }
-
-  private icsEvent(row: MeetingRow, attendee?: Recipient): IcsEvent {
-    return {
-      uid: `meeting-${row.id}@${this.host()}`,
-      sequence: row.sequence,
-      start: new Date(row.starts_at),
-      end: new Date(row.ends_at),
-      stamp: this.deps.now(),
-      summary: row.title,
-      location: row.location,
-      description: [row.agenda_markdown, this.meetingUrl(row.id)].filter(Boolean).join('\n\n'),
-      status: row.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
-      url: this.meetingUrl(row.id),
-      organizer: { name: 'Nærnet', email: addressOf(this.deps.mailFrom) },
-      attendee: attendee ? { name: attendee.name, email: attendee.email } : undefined,
-    };
-  }
+  // The router knows only this service: these check access where needed and pass on to MeetingCalendar.
 
   /** GET /meetings/:id.ics: a download (METHOD:PUBLISH) for whoever may see the meeting. */
   icsFor(actor: Actor | undefined, id: number): string {
-    const { row } = this.visible(actor, id);
-    return buildCalendar({ method: 'PUBLISH', events: [this.icsEvent(row)] });
+    return this.deps.calendar.download(this.visible(actor, id).row);
   }
-
-  // ---------------------------------------------------------------- personal calendar feed
 
   feedStatus(actor: Actor): { createdAt: string | null } {
-    return { createdAt: this.deps.meetings.feedCreatedAt(actor.id) };
+    return this.deps.calendar.feedStatus(actor);
   }
 
-  /** A new secret address (the old one stops working). Returns the token, shown once. */
   createFeed(actor: Actor, ctx: RequestContext = {}): string {
-    const token = newToken();
-    this.deps.db.transaction(() => {
-      this.deps.meetings.replaceFeed(actor.id, hashToken(token), this.deps.now().toISOString());
-      this.deps.audit.record(actor, 'meeting.feed_created', actor.id, ctx);
-    })();
-    return token;
+    return this.deps.calendar.createFeed(actor, ctx);
   }
 
   revokeFeed(actor: Actor, ctx: RequestContext = {}): void {
-    this.deps.db.transaction(() => {
-      this.deps.meetings.revokeFeed(actor.id);
-      this.deps.audit.record(actor, 'meeting.feed_revoked', actor.id, ctx);
-    })();
+    this.deps.calendar.revokeFeed(actor, ctx);
   }
 
   feedUrl(token: string): string {
-    return `${this.deps.baseUrl()}/calendar/${token}.ics`;
+    return this.deps.calendar.feedUrl(token);
   }
 
   /** GET /calendar/<token>.ics: the meetings the token's owner may see, as they are now. */
   feedCalendar(token: string): string {
-    const userId = /^[A-Za-z0-9_-]{20,64}$/.test(token)
-      ? this.deps.meetings.feedOwner(hashToken(token))
-      : undefined;
-    const actor = userId === undefined ? undefined : this.deps.users.loadActor(userId);
-    if (!actor) throw new NotFoundError();
+    const actor = this.deps.calendar.feedOwner(token);
     // No per-meeting canView check is needed: `list` returns only meetings of councils the actor is a
     // member of or covers as an officer (all for district admins), and meetingPolicy.canView allows
     // each of those (isMemberOf, or isStaffFor).
     const { upcoming, past } = this.list(actor);
-    const events = [...upcoming, ...past].map((m) => this.icsEvent(m));
-    return buildCalendar({ name: `Nærnet – ${actor.name}`, events });
+    return this.deps.calendar.feed(actor, [...upcoming, ...past]);
   }
 
-  // ---------------------------------------------------------------- mail
-
-  private when(row: MeetingRow, locale: Locale): string {
-    const sameDay = localDate(row.starts_at) === localDate(row.ends_at);
-    return sameDay
-      ? `${formatDateTime(row.starts_at, locale)}–${formatTime(row.ends_at, locale).replace(/^kl\. /, '')}`
-      : `${formatDateTime(row.starts_at, locale)} – ${formatDateTime(row.ends_at, locale)}`;
-  }
-
-  /** `councils` is the meeting's council names (councilNames), worked out once per meeting. */
-  private mailParams(row: MeetingRow, locale: Locale, councils: string): Record<string, string> {
-    return {
-      title: row.title,
-      when: this.when(row, locale),
-      location: row.location,
-      councils,
-      agenda: row.agenda_markdown || '–',
-    };
-  }
-
-  private councilNames(id: number): string {
-    return this.deps.meetings
-      .councilsOf(id)
-      .map((c) => c.name)
-      .join(', ');
-  }
-
-  /**
-   * One mail per person with the .ics (REQUEST or CANCEL) as the meeting is in `row`. Called
-   * inside the change's transaction.
-   */
-  private mailCalendar(
-    row: MeetingRow,
-    people: Recipient[],
-    method: 'REQUEST' | 'CANCEL',
-    purpose: 'invitation' | 'update' | 'cancellation',
-  ): void {
-    if (people.length === 0) return;
-    const councils = this.councilNames(row.id);
-    for (const r of people) {
-      const ics = buildCalendar({ method, events: [this.icsEvent(row, r)] });
-      this.deps.mailer.queue({
-        kind: `meeting_${purpose}`,
-        to: r.email,
-        locale: r.locale,
-        subjectKey: `meetings.mail.${purpose}.subject`,
-        params: this.mailParams(row, r.locale, councils),
-        paragraphKeys: [`meetings.mail.${purpose}.intro`, 'meetings.mail.details', 'meetings.mail.agenda'],
-        action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(row.id) },
-        extras: { icalEvent: { method, filename: `moede-${row.id}.ics`, content: ics } },
-      });
-    }
-  }
-
-  /** The invitation to the councils' members who want meeting mail, recorded as invitees. */
-  private invite(id: number, now: string): void {
-    const row = this.deps.meetings.findById(id);
-    if (!row) return;
-    const people = this.deps.meetings.recipients(id);
-    this.mailCalendar(row, people, 'REQUEST', 'invitation');
-    this.deps.meetings.addInvitees(id, people, now);
-  }
-
-  /**
-   * After an edit (inside its transaction; `before` is the meeting as it was):
-   * - invitees who are still part of the meeting get the update, if the change was significant;
-   * - members who were never invited (joined since, turned meeting mail on, or their council was
-   *   added) get the invitation with the current SEQUENCE and become invitees;
-   * - invitees who are no longer part of it (membership ended, account deactivated, council taken
-   *   off the meeting) get a METHOD:CANCEL for the event as they knew it — never the new details —
-   *   and are forgotten. One who does not want meeting mail stays an invitee: we could not tell them.
-   * Newcomers and leavers are only dealt with while the meeting has not ended.
-   */
-  private reconcileInvitees(
-    id: number,
-    before: MeetingRow,
-    councilsBefore: string,
-    significant: boolean,
-    now: string,
-  ): void {
-    const row = this.deps.meetings.findById(id);
-    if (!row) return;
-    const invitees = this.deps.meetings.invitees(id);
-    const invited = new Set(invitees.map((i) => i.id));
-    const wantsMail = (i: Invitee) => i.notify_meetings === 1;
-    if (significant) {
-      this.mailCalendar(
-        row,
-        invitees.filter((i) => i.member === 1 && wantsMail(i)),
-        'REQUEST',
-        'update',
-      );
-    }
-    // Once the meeting is over nobody new is invited to it, and nobody needs it taken away.
-    if (Date.parse(row.ends_at) <= this.deps.now().getTime()) return;
-    const newcomers = this.deps.meetings.recipients(id).filter((r) => !invited.has(r.id));
-    this.mailCalendar(row, newcomers, 'REQUEST', 'invitation');
-    this.deps.meetings.addInvitees(id, newcomers, now);
-
-    const leavers = invitees.filter((i) => i.member === 0 && wantsMail(i));
-    // The event as they have it, at the current SEQUENCE so calendar apps accept the CANCEL.
-    const known: MeetingRow = { ...before, sequence: row.sequence, status: 'cancelled' };
-    for (const r of leavers) {
-      const ics = buildCalendar({ method: 'CANCEL', events: [this.icsEvent(known, r)] });
-      this.deps.mailer.queue({
-        kind: 'meeting_removed',
-        to: r.email,
-        locale: r.locale,
-        subjectKey: 'meetings.mail.removed.subject',
-        params: this.mailParams(known, r.locale, councilsBefore),
-        paragraphKeys: ['meetings.mail.removed.intro', 'meetings.mail.details'],
-        extras: { icalEvent: { method: 'CANCEL', filename: `moede-${id}.ics`, content: ics } },
-      });
-    }
-    this.deps.meetings.removeInvitees(
-      id,
-      leavers.map((i) => i.id),
-    );
-  }
-
-  private mailMinutes(id: number): void {
-    const row = this.deps.meetings.findById(id);
-    if (!row) return;
-    const councils = this.councilNames(id);
-    for (const r of this.deps.meetings.recipients(id)) {
-      this.deps.mailer.queue({
-        kind: 'meeting_minutes',
-        to: r.email,
-        locale: r.locale,
-        subjectKey: 'meetings.mail.minutes.subject',
-        params: this.mailParams(row, r.locale, councils),
-        paragraphKeys: ['meetings.mail.minutes.intro'],
-        action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(id) },
-      });
-    }
-  }
-
-  /** Hours before the start that the reminder goes out (setting `meeting_reminder_hours`, default 24). */
-  private reminderHours(): number {
-    const hours = this.deps.settings.getNumber('meeting_reminder_hours');
-    return Number.isFinite(hours) && hours > 0 ? hours : 24;
-  }
-
-  /**
-   * The reminder job: meetings starting within the reminder window get one reminder each. The
-   * marker and the mails commit together, so a crash or restart neither loses nor repeats it.
-   */
-  sendDueReminders(limit = 20): number {
-    const now = this.deps.now();
-    const until = new Date(now.getTime() + this.reminderHours() * 3_600_000);
-    let sent = 0;
-    for (const row of this.deps.meetings.dueForReminder(now.toISOString(), until.toISOString(), limit)) {
-      this.deps.db
-        .transaction(() => {
-          if (!this.deps.meetings.markReminderSent(row.id, now.toISOString())) return;
-          // Those invited who are still part of the meeting, want meeting mail and did not say no.
-          const due = this.deps.meetings
-            .invitees(row.id)
-            .filter((i) => i.member === 1 && i.notify_meetings === 1 && i.declined === 0);
-          const councils = due.length > 0 ? this.councilNames(row.id) : '';
-          for (const r of due) {
-            this.deps.mailer.queue({
-              kind: 'meeting_reminder',
-              to: r.email,
-              locale: r.locale,
-              subjectKey: 'meetings.mail.reminder.subject',
-              params: this.mailParams(row, r.locale, councils),
-              paragraphKeys: ['meetings.mail.reminder.intro', 'meetings.mail.details'],
-              action: { labelKey: 'meetings.mail.open', url: this.meetingUrl(row.id) },
-            });
-          }
-          sent++;
-        })
-        .immediate();
-    }
-    return sent;
+  /** The reminder job's run (see MeetingMail.sendDueReminders). */
+  sendDueReminders(limit?: number): number {
+    return this.deps.mail.sendDueReminders(limit);
   }
 }

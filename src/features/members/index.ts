@@ -1,11 +1,10 @@
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { MembersRepository } from './members.repository.js';
-import { createMembersRouter } from './members.routes.js';
 import { MembersService } from './members.service.js';
+
+export { createMembersRouter } from './members.routes.js';
 
 /** Council membership: the member lists, invitations by email, role changes, deactivation. */
 export function createMembersFeature(core: Core) {
-  const members = new MembersRepository(core.db);
-  const service = new MembersService({ ...core, members });
-  return { router: createMembersRouter(service), service };
+  return { service: new MembersService({ ...core, members: new MembersRepository(core.db) }) };
 }

@@ -1,14 +1,13 @@
 import { type Request, type Response, Router } from 'express';
 import { policy } from '../../auth/policy.js';
-import { ConflictError } from '../../errors.js';
-import { type FormErrors, formErrors, parseForm } from '../../web/forms.js';
+import { handleAction, handleForm } from '../../web/form-post.js';
+import type { FormErrors } from '../../web/forms.js';
 import { actorOf, idParam, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderFormErrors, renderPage } from '../../web/render.js';
+import { renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import { editSchema, inviteSchema, MEMBERSHIP_ROLES } from './members.schemas.js';
 import type { MembersService, MemberView } from './members.service.js';
 
-const tOf = (res: Response) => res.locals.t as Translate;
 const membersUrl = (councilId: number) => `/councils/${councilId}/members`;
 
 const roleOptions = (t: Translate) =>
@@ -52,6 +51,7 @@ export function createMembersRouter(service: MembersService): Router {
     councilId: number,
     form: FormErrors | null,
     values: Record<string, unknown>,
+    status = 422,
   ) => {
     const t = tOf(res);
     const council = service.manageableCouncil(actorOf(res.req), councilId);
@@ -60,7 +60,7 @@ export function createMembersRouter(service: MembersService): Router {
       council,
       roleOptions: roleOptions(t),
     };
-    if (form) return renderFormErrors(res, 'members/new', form, values, locals);
+    if (form) return renderFormErrors(res, 'members/new', form, values, locals, status);
     renderPage(res, 'members/new', { ...locals, values });
   };
 
@@ -69,25 +69,22 @@ export function createMembersRouter(service: MembersService): Router {
   });
 
   router.post('/councils/:id/members', requireLogin, (req, res) => {
-    const t = tOf(res);
     const actor = actorOf(req);
     const { councilId } = ids(req);
     // Access first: someone who may not manage this council sees a 404, never a validation message.
     const council = service.manageableCouncil(actor, councilId);
-    const form = parseForm(inviteSchema, req.body, t);
-    if (!form.ok) return renderInviteForm(res, councilId, form.errors, form.values);
-    try {
-      const { outcome, name } = service.invite(actor, councilId, form.data);
-      redirectWithFlash(res, membersUrl(councilId), `members.flash.${outcome}`, {
-        name,
-        email: form.data.email,
-        council: council.name,
-      });
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
-      renderInviteForm(res, councilId, errors, { ...form.data });
-    }
+    return handleForm(req, res, {
+      schema: inviteSchema,
+      show: (errors, values, status) => renderInviteForm(res, councilId, errors, values, status),
+      submit: (data) => {
+        const { outcome, name } = service.invite(actor, councilId, data);
+        return {
+          redirect: membersUrl(councilId),
+          flash: `members.flash.${outcome}`,
+          params: { name, email: data.email, council: council.name },
+        };
+      },
+    });
   });
 
   /** The edit page also carries the access actions (resend, deactivate, reactivate) and their errors. */
@@ -117,20 +114,21 @@ export function createMembersRouter(service: MembersService): Router {
   });
 
   router.post('/councils/:id/members/:membershipId/edit', requireLogin, (req, res) => {
-    const t = tOf(res);
     const actor = actorOf(req);
     const { councilId, membershipId } = ids(req);
     const { council, member } = service.memberForEdit(actor, councilId, membershipId);
-    const form = parseForm(editSchema, req.body, t);
-    if (!form.ok) return renderEditPage(res, member, council.name, form.errors, form.values);
-    try {
-      service.update(actor, councilId, membershipId, form.data);
-      redirectWithFlash(res, membersUrl(councilId), 'members.flash.updated', { name: member.name });
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
-      renderEditPage(res, member, council.name, errors, { ...form.data });
-    }
+    return handleForm(req, res, {
+      schema: editSchema,
+      show: (errors, values, status) => renderEditPage(res, member, council.name, errors, values, status),
+      submit: (data) => {
+        service.update(actor, councilId, membershipId, data);
+        return {
+          redirect: membersUrl(councilId),
+          flash: 'members.flash.updated',
+          params: { name: member.name },
+        };
+      },
+    });
   });
 
   /** Runs an access action; a refused one (last admin, not invited) shows the edit page with the reason. */
@@ -138,15 +136,23 @@ export function createMembersRouter(service: MembersService): Router {
     (run: (req: Request) => { key: string; params: Record<string, string> }) =>
     (req: Request, res: Response) => {
       const { councilId, membershipId } = ids(req);
-      try {
-        const { key, params } = run(req);
-        redirectWithFlash(res, membersUrl(councilId), key, params);
-      } catch (err) {
-        if (!(err instanceof ConflictError) || !err.field) throw err;
-        const { council, member } = service.memberForEdit(actorOf(req), councilId, membershipId);
-        const errors = formErrors(tOf(res), [{ field: err.field, messageKey: err.messageKey }]);
-        renderEditPage(res, member, council.name, errors, { title: member.title, role: member.role }, 409);
-      }
+      handleAction(res, {
+        run: () => {
+          const { key, params } = run(req);
+          return { redirect: membersUrl(councilId), flash: key, params };
+        },
+        refused: (errors, status) => {
+          const { council, member } = service.memberForEdit(actorOf(req), councilId, membershipId);
+          renderEditPage(
+            res,
+            member,
+            council.name,
+            errors,
+            { title: member.title, role: member.role },
+            status,
+          );
+        },
+      });
     };
 
   router.post(

@@ -1,5 +1,5 @@
 import { type Actor, ensure, policy } from '../../auth/policy.js';
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { CouncilRow, CouncilSummary, MemberRow, MembersRepository } from './members.repository.js';
 import type { EditInput, InviteInput } from './members.schemas.js';

@@ -1,13 +1,14 @@
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import type { MailTransport } from '../../mail/transport.js';
 import { VIEWS_DIR } from '../../paths.js';
 import { type DeliveryOptions, newsletterDeliveryJob } from './delivery.job.js';
 import { monthlyDraftJob } from './monthly-draft.job.js';
 import { NewsletterMailer } from './newsletter-mail.js';
 import { NewslettersRepository } from './newsletters.repository.js';
-import { createNewslettersRouter } from './newsletters.routes.js';
 import { NewslettersService } from './newsletters.service.js';
 import { UnsubscribeTokens } from './unsubscribe.js';
+
+export { createNewslettersRouter } from './newsletters.routes.js';
 
 /**
  * Newsletters get their own transport (an SMTP pool, or .eml files) so a long send never holds up
@@ -53,7 +54,6 @@ export function createNewslettersFeature(core: Core, deps: { transport: MailTran
   });
   const service = new NewslettersService({ ...core, repo, mail, tokens, startDue: () => job.startDue() });
   return {
-    router: createNewslettersRouter({ service }),
     service,
     jobs: [job, monthlyDraft],
     monthlyDraft,

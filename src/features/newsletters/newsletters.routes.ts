@@ -2,10 +2,11 @@ import { type Request, type Response, Router } from 'express';
 import type { Actor } from '../../auth/policy.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { type Locale, toLocalInputValue } from '../../web/dates.js';
-import { type FormErrors, formErrors, noErrors, parseForm } from '../../web/forms.js';
+import { handleAction, handleForm } from '../../web/form-post.js';
+import { type FormErrors, noErrors } from '../../web/forms.js';
 import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
-import { localeOf, redirectWithFlash, renderPage, tOf } from '../../web/render.js';
+import { localeOf, renderPage, tOf } from '../../web/render.js';
 import { isEditable } from './newsletter-state.js';
 import type { NewsletterRow, Progress } from './newsletters.repository.js';
 import { BODY_MAX, newsletterSchema, scheduleSchema, TITLE_MAX } from './newsletters.schemas.js';
@@ -109,6 +110,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
     mode: FormMode,
     values: Record<string, unknown>,
     errors: FormErrors | null,
+    status = 422,
   ) => {
     const t = tOf(res);
     const { groups } = audience(actor);
@@ -130,7 +132,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
         values,
         errors: errors ?? noErrors(),
       },
-      errors ? 422 : 200,
+      errors ? status : 200,
     );
   };
 
@@ -142,10 +144,37 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
     whole_district: d.wholeDistrict ? '1' : '',
   });
 
-  /** The service's form-level refusals (no councils, a council not covered) become that field's error. */
-  const conflictOnForm = (res: Response, err: unknown, show: (errors: FormErrors) => void): void => {
-    if (!(err instanceof ConflictError) || !err.field) throw err;
-    show(formErrors(tOf(res), [{ field: err.field, messageKey: err.messageKey }]));
+  /** The compose form, new or edit: the audience the actor may choose from is checked in the service. */
+  const submitForm = (req: Request, res: Response, mode: FormMode) => {
+    const actor = actorOf(req);
+    // Access first: someone who may not write newsletters gets a 404, never a validation message.
+    const { ids: allowed } = audience(actor);
+    return handleForm(req, res, {
+      schema: newsletterSchema,
+      show: (errors, values, status) => renderForm(res, actor, mode, values, errors, status),
+      submit: (data) => {
+        const input = {
+          title: data.title,
+          body: data.body,
+          councilIds: data.council_ids,
+          wholeDistrict: data.whole_district,
+        };
+        if (mode.kind === 'edit') {
+          service.update(actor, mode.id, input, allowed);
+          return {
+            redirect: newsletterUrl(mode.id),
+            flash: 'newsletters.flash.updated',
+            params: { title: data.title },
+          };
+        }
+        const id = service.create(actor, input, allowed);
+        return {
+          redirect: newsletterUrl(id),
+          flash: 'newsletters.flash.created',
+          params: { title: data.title },
+        };
+      },
+    });
   };
 
   router.get('/newsletters/new', requireLogin, (req, res) => {
@@ -153,27 +182,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
     renderForm(res, actor, { kind: 'new' }, {}, null);
   });
 
-  router.post('/newsletters', requireLogin, (req, res) => {
-    const actor = actorOf(req);
-    // Access first: someone who may not write newsletters gets a 404, never a validation message.
-    const { ids: allowed } = audience(actor);
-    const form = parseForm(newsletterSchema, req.body, tOf(res));
-    if (!form.ok) return renderForm(res, actor, { kind: 'new' }, form.values, form.errors);
-    const input = {
-      title: form.data.title,
-      body: form.data.body,
-      councilIds: form.data.council_ids,
-      wholeDistrict: form.data.whole_district,
-    };
-    try {
-      const id = service.create(actor, input, allowed);
-      redirectWithFlash(res, newsletterUrl(id), 'newsletters.flash.created', { title: input.title });
-    } catch (err) {
-      conflictOnForm(res, err, (errors) =>
-        renderForm(res, actor, { kind: 'new' }, formValues(input), errors),
-      );
-    }
-  });
+  router.post('/newsletters', requireLogin, (req, res) => submitForm(req, res, { kind: 'new' }));
 
   /** The management view of a newsletter, or 404 for anyone who may not manage it. */
   const managedView = (actor: Actor, id: number, page = 0): NewsletterView => {
@@ -196,24 +205,8 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
   });
 
   router.post('/newsletters/:id/edit', requireLogin, (req, res) => {
-    const actor = actorOf(req);
-    const { newsletter: n } = managedView(actor, idParam(req.params.id));
-    const mode: FormMode = { kind: 'edit', id: n.id, title: n.title };
-    const { ids: allowed } = audience(actor);
-    const form = parseForm(newsletterSchema, req.body, tOf(res));
-    if (!form.ok) return renderForm(res, actor, mode, form.values, form.errors);
-    const input = {
-      title: form.data.title,
-      body: form.data.body,
-      councilIds: form.data.council_ids,
-      wholeDistrict: form.data.whole_district,
-    };
-    try {
-      service.update(actor, n.id, input, allowed);
-      redirectWithFlash(res, newsletterUrl(n.id), 'newsletters.flash.updated', { title: input.title });
-    } catch (err) {
-      conflictOnForm(res, err, (errors) => renderForm(res, actor, mode, formValues(input), errors));
-    }
+    const { newsletter: n } = managedView(actorOf(req), idParam(req.params.id));
+    return submitForm(req, res, { kind: 'edit', id: n.id, title: n.title });
   });
 
   // ------------------------------------------------------------------ the newsletter page
@@ -270,25 +263,19 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
     const actor = actorOf(req);
     const id = idParam(req.params.id);
     managedView(actor, id);
-    const t = tOf(res);
-    const form = parseForm(scheduleSchema, req.body, t);
-    if (!form.ok) return renderShow(req, res, id, { errors: form.errors, values: form.values, status: 422 });
-    try {
-      service.schedule(actor, id, form.data.send_at);
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
-      const values = { send_at: typeof req.body?.send_at === 'string' ? req.body.send_at : '' };
-      return renderShow(req, res, id, {
-        errors,
-        values,
-        status: err.messageKey === 'newsletters.errors.send_at_past' ? 422 : 409,
-      });
-    }
-    if (form.data.send_at === null)
-      return redirectWithFlash(res, newsletterUrl(id), 'newsletters.flash.sending_now');
-    redirectWithFlash(res, newsletterUrl(id), 'newsletters.flash.scheduled', {
-      when: res.locals.formatDateTime(form.data.send_at),
+    return handleForm(req, res, {
+      schema: scheduleSchema,
+      show: (errors, values, status) => renderShow(req, res, id, { errors, values, status }),
+      submit: (data) => {
+        service.schedule(actor, id, data.send_at);
+        if (data.send_at === null)
+          return { redirect: newsletterUrl(id), flash: 'newsletters.flash.sending_now' };
+        return {
+          redirect: newsletterUrl(id),
+          flash: 'newsletters.flash.scheduled',
+          params: { when: res.locals.formatDateTime(data.send_at) },
+        };
+      },
     });
   });
 
@@ -299,16 +286,14 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
   const action =
     (run: (actor: Actor, id: number, res: Response) => { key: string; params?: Record<string, string> }) =>
     (req: Request, res: Response) => {
-      const actor = actorOf(req);
       const id = idParam(req.params.id);
-      try {
-        const { key, params } = run(actor, id, res);
-        redirectWithFlash(res, newsletterUrl(id), key, params);
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        const errors = formErrors(tOf(res), [{ field: err.field ?? 'status', messageKey: err.messageKey }]);
-        renderShow(req, res, id, { errors, status: 409 });
-      }
+      handleAction(res, {
+        run: () => {
+          const { key, params } = run(actorOf(req), id, res);
+          return { redirect: newsletterUrl(id), flash: key, params };
+        },
+        refused: (errors, status) => renderShow(req, res, id, { errors, status }),
+      });
     };
 
   router.post(

@@ -1,7 +1,7 @@
 import type { AuditAction } from '../../audit/audit-actions.js';
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { renderMarkdown } from './markdown.js';
 import type { NewsletterMailer } from './newsletter-mail.js';

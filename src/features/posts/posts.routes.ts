@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { Actor } from '../../auth/policy.js';
+import { handleForm } from '../../web/form-post.js';
 import { type FormErrors, fieldId, noErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
 import { localeOf, redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
@@ -121,6 +122,7 @@ export function createPostsRouter(service: PostsService): Router {
     state: PostFormState = { form: 'comment' },
     errors: FormErrors = noErrors(),
     values: Record<string, unknown> = {},
+    status = 422,
   ) => {
     const actor = actorOf(req);
     const t = tOf(res);
@@ -142,7 +144,7 @@ export function createPostsRouter(service: PostsService): Router {
         errors,
         values,
       },
-      errors.summary.length > 0 ? 422 : 200,
+      errors.summary.length > 0 ? status : 200,
     );
   };
 
@@ -153,27 +155,26 @@ export function createPostsRouter(service: PostsService): Router {
     const postId = idParam(req.params.id);
     // Access first (404), then validation.
     service.get(actor, postId);
-    const form = parseForm(commentSchema, req.body, tOf(res));
-    if (!form.ok) {
-      const parent = /^[1-9]\d{0,11}$/.test(String(form.values.parent_id ?? ''))
-        ? Number(form.values.parent_id)
-        : null;
-      if (parent === null) return renderPost(req, res, { form: 'comment' }, form.errors, form.values);
-      const text = form.errors.fields.body ?? form.errors.summary[0]?.text ?? '';
-      return renderPost(
-        req,
-        res,
-        { form: 'reply', commentId: parent },
-        { summary: [{ href: `#${replyFieldId(parent)}`, text }], fields: { body: text } },
-        form.values,
-      );
-    }
-    service.comment(actor, postId, form.data);
-    redirectWithFlash(
-      res,
-      `/posts/${postId}#comments`,
-      form.data.parent_id === null ? 'posts.flash.commented' : 'posts.flash.replied',
-    );
+    return handleForm(req, res, {
+      schema: commentSchema,
+      show: (errors, values, status) => {
+        const parent = /^[1-9]\d{0,11}$/.test(String(values.parent_id ?? ''))
+          ? Number(values.parent_id)
+          : null;
+        if (parent === null) return renderPost(req, res, { form: 'comment' }, errors, values, status);
+        // A reply's error belongs to the reply box under its comment.
+        const text = errors.fields.body ?? errors.summary[0]?.text ?? '';
+        const replyErrors = { summary: [{ href: `#${replyFieldId(parent)}`, text }], fields: { body: text } };
+        renderPost(req, res, { form: 'reply', commentId: parent }, replyErrors, values, status);
+      },
+      submit: (data) => {
+        service.comment(actor, postId, data);
+        return {
+          redirect: `/posts/${postId}#comments`,
+          flash: data.parent_id === null ? 'posts.flash.commented' : 'posts.flash.replied',
+        };
+      },
+    });
   });
 
   router.post('/posts/:id/comments/:commentId/hide', requireLogin, (req, res) => {
@@ -181,19 +182,21 @@ export function createPostsRouter(service: PostsService): Router {
     const postId = idParam(req.params.id);
     const commentId = idParam(req.params.commentId);
     service.moderatable(actor, postId, commentId);
-    const form = parseForm(hideSchema, req.body, tOf(res));
-    if (!form.ok) {
-      const text = form.errors.fields.reason ?? '';
-      return renderPost(
-        req,
-        res,
-        { form: 'hide', commentId },
-        { summary: [{ href: `#${hideFieldId(commentId)}`, text }], fields: { reason: text } },
-        form.values,
-      );
-    }
-    service.hide(actor, postId, commentId, form.data.reason, contextOf(req));
-    redirectWithFlash(res, `/posts/${postId}#comment-${commentId}`, 'posts.flash.hidden');
+    return handleForm(req, res, {
+      schema: hideSchema,
+      show: (errors, values, status) => {
+        const text = errors.fields.reason ?? '';
+        const hideErrors = {
+          summary: [{ href: `#${hideFieldId(commentId)}`, text }],
+          fields: { reason: text },
+        };
+        renderPost(req, res, { form: 'hide', commentId }, hideErrors, values, status);
+      },
+      submit: (data) => {
+        service.hide(actor, postId, commentId, data.reason, contextOf(req));
+        return { redirect: `/posts/${postId}#comment-${commentId}`, flash: 'posts.flash.hidden' };
+      },
+    });
   });
 
   router.post('/posts/:id/comments/:commentId/unhide', requireLogin, (req, res) => {

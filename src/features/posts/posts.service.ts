@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../audit/audit-log.js';
 import type { Actor } from '../../auth/policy.js';
 import { ensure } from '../../auth/policy.js';
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { NotFoundError } from '../../errors.js';
 import { renderMarkdown } from '../newsletters/markdown.js';
 import { postsPolicy } from './posts.policy.js';

@@ -1,4 +1,4 @@
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import type { Job } from '../../jobs/scheduler.js';
 import { localDate, toLocalInputValue } from '../../web/dates.js';
 import {

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { overdueSql } from '../concerns/concern-state.js';
 
 export type DigestOfficer = { id: number; name: string; email: string; locale: 'da' | 'en' };
 
@@ -34,11 +35,10 @@ export class DigestRepository {
         WHERE a.officer_id = @officerId AND c.status = 'new'
         ORDER BY c.created_at, c.id LIMIT @limit`,
     );
-    // The same rule as isOverdue in concerns/concern-state.ts: open, no first response, clock not paused, past due.
+    // isOverdue of concerns/concern-state.ts, in SQL.
     this.overdueConcerns = db.prepare<{ officerId: number; now: string; limit: number }, DigestConcern>(
       `SELECT c.id, c.title, co.name AS council_name ${scoped}
-        WHERE a.officer_id = @officerId AND c.status IN ('new', 'in_progress', 'awaiting_department')
-          AND c.first_response_at IS NULL AND c.paused_at IS NULL AND c.due_at < @now
+        WHERE a.officer_id = @officerId AND ${overdueSql('c', '@now')}
         ORDER BY c.due_at, c.id LIMIT @limit`,
     );
     this.answeredConcerns = db.prepare<{ officerId: number; since: string; limit: number }, DigestConcern>(

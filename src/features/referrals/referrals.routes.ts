@@ -1,6 +1,6 @@
 import { type NextFunction, type Response, Router } from 'express';
-import { ConflictError } from '../../errors.js';
-import { type FormErrors, formErrors, parseForm } from '../../web/forms.js';
+import { handleForm } from '../../web/form-post.js';
+import type { FormErrors } from '../../web/forms.js';
 import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
 import { localeOf, redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import { ANSWER_MAX, NOTE_MAX, referSchema, responseSchema } from './referrals.schemas.js';
@@ -18,6 +18,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
     concernId: number,
     errors: FormErrors | null,
     values: Record<string, unknown> | null,
+    status = 422,
   ) => {
     const t = tOf(res);
     const form = service.formFor(actorOf(res.req), concernId, contextOf(res.req));
@@ -27,7 +28,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
       departmentOptions: form.departments.map((d) => ({ value: d.id, label: d.name })),
       noteMax: NOTE_MAX,
     };
-    if (errors) return renderFormErrors(res, 'referrals/new', errors, values ?? {}, locals);
+    if (errors) return renderFormErrors(res, 'referrals/new', errors, values ?? {}, locals, status);
     renderPage(res, 'referrals/new', {
       ...locals,
       values: { department_id: form.suggestedDepartmentId ?? '', note: '' },
@@ -39,24 +40,18 @@ export function createReferralsRouter(service: ReferralsService): Router {
   });
 
   router.post('/concerns/:id/referrals', requireLogin, (req, res) => {
-    const t = tOf(res);
     const actor = actorOf(req);
     const concernId = idParam(req.params.id);
     // Access first: whoever may not handle the concern gets 404, never a validation message.
     service.ensureCanRefer(actor, concernId);
-    const form = parseForm(referSchema, req.body, t);
-    if (!form.ok) return renderReferForm(res, concernId, form.errors, form.values);
-    try {
-      const { department } = service.refer(actor, concernId, form.data, contextOf(req));
-      redirectWithFlash(res, caseUrl(concernId), 'referrals.flash.sent', { department });
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
-      renderReferForm(res, concernId, errors, {
-        department_id: String(form.data.department_id),
-        note: form.data.note,
-      });
-    }
+    return handleForm(req, res, {
+      schema: referSchema,
+      show: (errors, values, status) => renderReferForm(res, concernId, errors, values, status),
+      submit: (data) => {
+        const { department } = service.refer(actor, concernId, data, contextOf(req));
+        return { redirect: caseUrl(concernId), flash: 'referrals.flash.sent', params: { department } };
+      },
+    });
   });
 
   router.post('/concerns/:id/referrals/:referralId/renew', requireLogin, (req, res) => {
@@ -104,32 +99,28 @@ export function createReferralsRouter(service: ReferralsService): Router {
     }
   });
 
-  router.post('/referrals/:token', (req, res, next) => {
-    const t = tOf(res);
+  router.post('/referrals/:token', async (req, res, next) => {
     const token = req.params.token ?? '';
     const self = `/referrals/${token}`;
     try {
       res.set('Cache-Control', 'no-store');
       res.set('Referrer-Policy', 'no-referrer');
       service.forDepartment(token, 'da');
-      const form = parseForm(responseSchema, req.body, t);
-      if (!form.ok) return renderDepartmentPage(res, token, form.errors, form.values);
-      if (form.data.status === 'acknowledged') {
-        const { changed } = service.acknowledge(token, contextOf(req));
-        return redirectWithFlash(
-          res,
-          self,
-          changed ? 'referrals.flash.acknowledged' : 'referrals.flash.unchanged',
-        );
-      }
-      try {
-        service.answer(token, form.data.answer, contextOf(req));
-      } catch (err) {
-        if (!(err instanceof ConflictError) || !err.field) throw err;
-        const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
-        return renderDepartmentPage(res, token, errors, {}, 409);
-      }
-      redirectWithFlash(res, self, 'referrals.flash.answered');
+      await handleForm(req, res, {
+        schema: responseSchema,
+        show: (errors, values, status) => renderDepartmentPage(res, token, errors, values, status),
+        submit: (data) => {
+          if (data.status === 'acknowledged') {
+            const { changed } = service.acknowledge(token, contextOf(req));
+            return {
+              redirect: self,
+              flash: changed ? 'referrals.flash.acknowledged' : 'referrals.flash.unchanged',
+            };
+          }
+          service.answer(token, data.answer, contextOf(req));
+          return { redirect: self, flash: 'referrals.flash.answered' };
+        },
+      });
     } catch (err) {
       linkErrors(err, res, next);
     }

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import { hashToken, newToken } from '../../auth/tokens.repository.js';
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { Locale } from '../../web/dates.js';
 import type { ConcernsService } from '../concerns/concerns.service.js';

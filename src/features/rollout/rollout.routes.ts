@@ -1,6 +1,7 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import multer from 'multer';
 import { ConflictError } from '../../errors.js';
+import { handleForm, showView } from '../../web/form-post.js';
 import { type FormErrors, fieldId, formErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { idParam, requireRole } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
@@ -76,23 +77,20 @@ export function createRolloutRouter(service: RolloutService): Router {
     renderPage(res, 'rollout/new', newLocals(req, res));
   });
 
-  router.post('/admin/rollout', (req, res) => {
-    const t = tOf(res);
-    const parsed = parseForm(newCouncilSchema, req.body, t);
-    if (!parsed.ok)
-      return renderFormErrors(res, 'rollout/new', parsed.errors, parsed.values, newLocals(req, res));
-    try {
-      const { councilId } = service.createCouncil(whoOf(req), parsed.data);
-      redirectWithFlash(res, `/admin/rollout/councils/${councilId}`, 'rollout.new.created', {
-        name: parsed.data.name,
-        email: parsed.data.admin_email,
-      });
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
-      renderFormErrors(res, 'rollout/new', errors, submittedValues(req.body), newLocals(req, res));
-    }
-  });
+  router.post('/admin/rollout', (req, res) =>
+    handleForm(req, res, {
+      schema: newCouncilSchema,
+      show: showView(res, 'rollout/new', newLocals(req, res)),
+      submit: (data) => {
+        const { councilId } = service.createCouncil(whoOf(req), data);
+        return {
+          redirect: `/admin/rollout/councils/${councilId}`,
+          flash: 'rollout.new.created',
+          params: { name: data.name, email: data.admin_email },
+        };
+      },
+    }),
+  );
 
   router.get('/admin/rollout/councils/:id', (req, res) => {
     const summary = service.councilSummary(whoOf(req), idParam(req.params.id));

@@ -1,6 +1,8 @@
 import { formatDate, formatMonth, formatNumber, type Locale } from '../../web/dates.js';
 import type { Translate } from '../../web/i18n.js';
-import { type KeyFigures, RESOLUTIONS, STATUSES, type StatsReport } from './stats.service.js';
+import { RESOLUTIONS, STATUSES } from '../concerns/concern-state.js';
+import { MEETING_KINDS } from '../meetings/meetings.policy.js';
+import type { KeyFigures, StatsReport } from './stats.service.js';
 
 /**
  * Turns a StatsReport into what /stats and the printed report show: formatted numbers, durations
@@ -380,7 +382,7 @@ export function presentStats(report: StatsReport, t: Translate, locale: Locale):
     })),
     meetings: [
       { label: t('stats.csv.held'), value: num(m.held) },
-      ...(['borgermoede', 'netvaerksmoede', 'faellesmoede'] as const).map((k) => ({
+      ...MEETING_KINDS.map((k) => ({
         label: t(`meetings.kind.${k}`),
         value: num(m.byKind[k]),
       })),

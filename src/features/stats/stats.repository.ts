@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { overdueSql } from '../concerns/concern-state.js';
 
 export type StatsCouncil = {
   id: number;
@@ -84,11 +85,11 @@ export class StatsRepository {
           WHERE c.council_id IN ${IN_COUNCILS} AND c.created_at >= @start AND c.created_at < @end
           GROUP BY c.council_id, c.category_id, c.status, c.resolution`,
       ),
-      // Overdue is "now" and needs due_at: the partial index concerns_unanswered finds the few.
+      // Overdue now (isOverdue of concerns/concern-state.ts) of the concerns created in the period.
       overdue: db.prepare<Record<string, string>, { council_id: number; n: number }>(
         `SELECT c.council_id, count(*) AS n FROM concerns c
-          WHERE c.council_id IN ${IN_COUNCILS} AND c.status != 'closed' AND c.first_response_at IS NULL
-            AND c.paused_at IS NULL AND c.due_at < @now AND c.created_at >= @start AND c.created_at < @end
+          WHERE c.council_id IN ${IN_COUNCILS} AND ${overdueSql('c', '@now')}
+            AND c.created_at >= @start AND c.created_at < @end
           GROUP BY c.council_id`,
       ),
       // Reads only the index concerns_council_created.

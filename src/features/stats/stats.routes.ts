@@ -1,18 +1,13 @@
 import { type Request, type Response, Router } from 'express';
 import type { Actor } from '../../auth/policy.js';
 import { NotFoundError } from '../../errors.js';
-import type { Locale } from '../../web/dates.js';
 import { parseForm } from '../../web/forms.js';
 import { actorOf, contextOf, requireLogin } from '../../web/guards.js';
-import type { Translate } from '../../web/i18n.js';
-import { renderPage } from '../../web/render.js';
+import { localeOf, renderPage, tOf } from '../../web/render.js';
 import { CSV_BOM, figuresCsv, lifecycleHeader, lifecycleLine } from './stats.csv.js';
 import { presentStats } from './stats.presenter.js';
 import { type StatsQuery, statsQuerySchema } from './stats.schemas.js';
 import type { StatsService } from './stats.service.js';
-
-const tOf = (res: Response) => res.locals.t as Translate;
-const localeOf = (res: Response) => res.locals.locale as Locale;
 
 /** The query string as the forms and links repeat it (period and councils). */
 function queryString(report: {

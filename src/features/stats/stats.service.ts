@@ -1,8 +1,10 @@
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, policy } from '../../auth/policy.js';
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { NotFoundError } from '../../errors.js';
-import type { SurveyReportQuery, SurveyResult } from '../surveys/index.js';
+import { type ConcernStatus, RESOLUTIONS, type Resolution, STATUSES } from '../concerns/concern-state.js';
+import { MEETING_KINDS, type MeetingKind } from '../meetings/meetings.policy.js';
+import type { SurveyReportQuery, SurveyResult } from '../surveys/surveys.service.js';
 import { type DurationSummary, share, summarise } from './figures.js';
 import { defaultPeriod, monthsOf, type Period, period, previousPeriod, startOfLocalDay } from './period.js';
 import { statsPolicy } from './stats.policy.js';
@@ -17,13 +19,7 @@ import type {
 } from './stats.repository.js';
 import type { StatsQuery } from './stats.schemas.js';
 
-export const STATUSES = ['new', 'in_progress', 'awaiting_department', 'closed'] as const;
-export const RESOLUTIONS = ['resolved', 'referred_closed', 'not_police', 'duplicate'] as const;
-const MEETING_KINDS = ['borgermoede', 'netvaerksmoede', 'faellesmoede'] as const;
 const ACTIVE_DAYS = 90;
-
-export type Status = (typeof STATUSES)[number];
-export type Resolution = (typeof RESOLUTIONS)[number];
 
 export type DepartmentFigures = {
   id: number;
@@ -42,7 +38,7 @@ export type ConcernFigures = {
   byMonth: { month: string; count: number }[];
   byCategory: (StatsCategory & { count: number })[];
   byCouncil: (StatsCouncil & { count: number })[];
-  byStatus: Record<Status, number>;
+  byStatus: Record<ConcernStatus, number>;
   byResolution: Record<Resolution, number>;
   firstResponse: DurationSummary;
   closing: DurationSummary;
@@ -58,7 +54,7 @@ export type ConcernFigures = {
 
 export type MeetingFigures = {
   held: number;
-  byKind: Record<(typeof MEETING_KINDS)[number], number>;
+  byKind: Record<MeetingKind, number>;
   attendees: number;
   /** Held meetings whose minutes record an attendance. */
   withAttendance: number;
@@ -273,14 +269,14 @@ export class StatsService {
     const { byKind, answers } = this.deps.repo.meetings(councilIds, p.startIso, p.endIso, now);
     const figures: MeetingFigures = {
       held: 0,
-      byKind: { borgermoede: 0, netvaerksmoede: 0, faellesmoede: 0 },
+      byKind: Object.fromEntries(MEETING_KINDS.map((k) => [k, 0])) as Record<MeetingKind, number>,
       attendees: 0,
       withAttendance: 0,
       answers: { yes: 0, no: 0, maybe: 0 },
     };
     for (const row of byKind) {
       figures.held += row.meetings;
-      figures.byKind[row.kind as keyof MeetingFigures['byKind']] = row.meetings;
+      figures.byKind[row.kind as MeetingKind] = row.meetings;
       figures.attendees += row.attendees;
       figures.withAttendance += row.with_attendance;
     }
@@ -369,7 +365,7 @@ function concernFigures(
 ): ConcernFigures {
   const perCategory = new Map<number, number>();
   const perCouncil = new Map<number, number>();
-  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ConcernStatus, number>;
   const byResolution = Object.fromEntries(RESOLUTIONS.map((s) => [s, 0])) as Record<Resolution, number>;
   let total = 0;
   let closedWithFeedback = 0;
@@ -379,7 +375,7 @@ function concernFigures(
     total += row.n;
     perCategory.set(row.category_id, (perCategory.get(row.category_id) ?? 0) + row.n);
     perCouncil.set(row.council_id, (perCouncil.get(row.council_id) ?? 0) + row.n);
-    byStatus[row.status as Status] += row.n;
+    byStatus[row.status as ConcernStatus] += row.n;
     if (row.status === 'closed' && row.resolution) byResolution[row.resolution as Resolution] += row.n;
     closedWithFeedback += row.feedback;
   }

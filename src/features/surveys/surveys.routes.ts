@@ -1,14 +1,12 @@
 import { type Request, type Response, Router } from 'express';
-import { ConflictError } from '../../errors.js';
-import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
+import { handleForm } from '../../web/form-post.js';
+import { checkedValues, type FormErrors, noErrors, submittedValues } from '../../web/forms.js';
 import { actorOf, contextOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
-import type { Translate } from '../../web/i18n.js';
-import { redirectWithFlash, renderPage } from '../../web/render.js';
+import { redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import { surveyPolicy } from './surveys.policy.js';
 import { LIMITS, responseSchema, surveySchema } from './surveys.schemas.js';
 import type { SurveysService } from './surveys.service.js';
 
-const tOf = (res: Response) => res.locals.t as Translate;
 const param = (req: Request, name: string) => {
   const value = (req.params as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
@@ -17,12 +15,6 @@ const surveyUrl = (id: number) => `/surveys/${id}`;
 
 const requireCreator = requireRole((actor) => surveyPolicy.canCreateAny(actor));
 const requireListUser = requireRole((actor) => surveyPolicy.usesSurveyList(actor));
-
-/** council_ids as the strings the checkboxes compare with. */
-const chosenIds = (values: Record<string, unknown>): string[] => {
-  const v = values.council_ids;
-  return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
-};
 
 export function createSurveysRouter(service: SurveysService): Router {
   const router = Router();
@@ -36,7 +28,12 @@ export function createSurveysRouter(service: SurveysService): Router {
     });
   });
 
-  const renderForm = (res: Response, errors: FormErrors | null, values: Record<string, unknown>) => {
+  const renderForm = (
+    res: Response,
+    errors: FormErrors | null,
+    values: Record<string, unknown>,
+    status = 422,
+  ) => {
     const actor = actorOf(res.req);
     renderPage(
       res,
@@ -49,7 +46,7 @@ export function createSurveysRouter(service: SurveysService): Router {
         canAskWholeDistrict: actor.isDistrictAdmin,
         limits: LIMITS,
       },
-      errors ? 422 : 200,
+      errors ? status : 200,
     );
   };
 
@@ -60,21 +57,16 @@ export function createSurveysRouter(service: SurveysService): Router {
   });
 
   router.post('/surveys', requireLogin, requireCreator, (req, res) => {
-    const t = tOf(res);
-    const form = parseForm(surveySchema(service.today()), req.body, t);
-    if (!form.ok)
-      return renderForm(res, form.errors, { ...form.values, council_ids: chosenIds(form.values) });
-    try {
-      const id = service.create(actorOf(req), form.data, contextOf(req));
-      redirectWithFlash(res, surveyUrl(id), 'surveys.flash.created');
-    } catch (err) {
-      if (!(err instanceof ConflictError) || !err.field) throw err;
-      const values = submittedValues(req.body);
-      renderForm(res, formErrors(t, [{ field: err.field, messageKey: err.messageKey }]), {
-        ...values,
-        council_ids: chosenIds(values),
-      });
-    }
+    const values = submittedValues(req.body);
+    return handleForm(req, res, {
+      schema: surveySchema(service.today()),
+      values: { ...values, council_ids: checkedValues(values, 'council_ids') },
+      show: (errors, values, status) => renderForm(res, errors, values, status),
+      submit: (data) => {
+        const id = service.create(actorOf(req), data, contextOf(req));
+        return { redirect: surveyUrl(id), flash: 'surveys.flash.created' };
+      },
+    });
   });
 
   const renderSurvey = (
@@ -106,24 +98,16 @@ export function createSurveysRouter(service: SurveysService): Router {
     const id = idParam(param(req, 'id'));
     // 404 before any validation message: no such survey, not asked, or not open (respond checks again).
     service.answerableCouncilIds(actorOf(req), id);
-    const t = tOf(res);
-    const form = parseForm(responseSchema, req.body, t);
-    if (!form.ok) return renderSurvey(res, id, { errors: form.errors, values: form.values, status: 422 });
-    try {
-      service.respond(actorOf(req), id, form.data);
-      redirectWithFlash(res, surveyUrl(id), 'surveys.flash.answered');
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err;
-      if (err.field) {
-        return renderSurvey(res, id, {
-          errors: formErrors(t, [{ field: err.field, messageKey: err.messageKey }]),
-          values: submittedValues(req.body),
-          status: 422,
-        });
-      }
+    return handleForm(req, res, {
+      schema: responseSchema,
+      show: (errors, values, status) => renderSurvey(res, id, { errors, values, status }),
+      submit: (data) => {
+        service.respond(actorOf(req), id, data);
+        return { redirect: surveyUrl(id), flash: 'surveys.flash.answered' };
+      },
       // A second submit (double click, back button): the first answer stands.
-      renderSurvey(res, id, { notice: t(err.messageKey), status: 409 });
-    }
+      conflict: (messageKey) => renderSurvey(res, id, { notice: tOf(res)(messageKey), status: 409 }),
+    });
   });
 
   router.post('/surveys/:id/close', requireLogin, (req, res) => {

@@ -1,11 +1,10 @@
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { TemplatesRepository } from './templates.repository.js';
-import { createTemplatesRouter } from './templates.routes.js';
 import { TemplatesService } from './templates.service.js';
+
+export { createTemplatesRouter } from './templates.routes.js';
 
 /** Tekstskabeloner: reply texts officers and district admins manage at /templates. */
 export function createTemplatesFeature(core: Core) {
-  const templates = new TemplatesRepository(core.db);
-  const service = new TemplatesService({ ...core, templates });
-  return { router: createTemplatesRouter(service), service };
+  return { service: new TemplatesService({ ...core, templates: new TemplatesRepository(core.db) }) };
 }

@@ -1,8 +1,8 @@
 import { type Response, Router } from 'express';
+import { handleForm } from '../../web/form-post.js';
 import type { FormErrors } from '../../web/forms.js';
-import { parseForm } from '../../web/forms.js';
 import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
-import { redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
+import { renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import { BODY_MAX, TITLE_MAX, templateSchema } from './templates.schemas.js';
 import type { TemplatesService } from './templates.service.js';
 
@@ -19,6 +19,7 @@ export function createTemplatesRouter(service: TemplatesService): Router {
     mode: { kind: 'new' } | { kind: 'edit'; id: number; title: string },
     values: Record<string, unknown>,
     errors: FormErrors | null,
+    status = 422,
   ) => {
     const t = tOf(res);
     const locals = {
@@ -29,7 +30,7 @@ export function createTemplatesRouter(service: TemplatesService): Router {
       titleMax: TITLE_MAX,
       bodyMax: BODY_MAX,
     };
-    if (errors) return renderFormErrors(res, 'templates/form', errors, values, locals);
+    if (errors) return renderFormErrors(res, 'templates/form', errors, values, locals, status);
     renderPage(res, 'templates/form', { ...locals, values });
   };
 
@@ -42,10 +43,14 @@ export function createTemplatesRouter(service: TemplatesService): Router {
     const actor = actorOf(req);
     // Access first: someone who may not manage templates sees a 404, never a validation message.
     service.assertCanManage(actor);
-    const form = parseForm(templateSchema, req.body, tOf(res));
-    if (!form.ok) return renderForm(res, { kind: 'new' }, form.values, form.errors);
-    service.create(actor, form.data, contextOf(req));
-    redirectWithFlash(res, '/templates', 'templates.flash.created', { title: form.data.title });
+    return handleForm(req, res, {
+      schema: templateSchema,
+      show: (errors, values, status) => renderForm(res, { kind: 'new' }, values, errors, status),
+      submit: (data) => {
+        service.create(actor, data, contextOf(req));
+        return { redirect: '/templates', flash: 'templates.flash.created', params: { title: data.title } };
+      },
+    });
   });
 
   router.get('/templates/:id/edit', requireLogin, (req, res) => {
@@ -61,17 +66,15 @@ export function createTemplatesRouter(service: TemplatesService): Router {
   router.post('/templates/:id', requireLogin, (req, res) => {
     const actor = actorOf(req);
     const template = service.get(actor, idParam(req.params.id));
-    const form = parseForm(templateSchema, req.body, tOf(res));
-    if (!form.ok) {
-      return renderForm(
-        res,
-        { kind: 'edit', id: template.id, title: template.title },
-        form.values,
-        form.errors,
-      );
-    }
-    service.update(actor, template.id, form.data, contextOf(req));
-    redirectWithFlash(res, '/templates', 'templates.flash.updated', { title: form.data.title });
+    const mode = { kind: 'edit' as const, id: template.id, title: template.title };
+    return handleForm(req, res, {
+      schema: templateSchema,
+      show: (errors, values, status) => renderForm(res, mode, values, errors, status),
+      submit: (data) => {
+        service.update(actor, template.id, data, contextOf(req));
+        return { redirect: '/templates', flash: 'templates.flash.updated', params: { title: data.title } };
+      },
+    });
   });
 
   return router;

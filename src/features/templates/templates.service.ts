@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { NotFoundError } from '../../errors.js';
 import type { TemplateRow, TemplatesRepository } from './templates.repository.js';
 import type { TemplateInput } from './templates.schemas.js';

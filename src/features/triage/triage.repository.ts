@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/connection.js';
-import type { ConcernStatus, Priority } from '../concerns/concern-state.js';
+import { type ConcernStatus, overdueSql, type Priority } from '../concerns/concern-state.js';
 
 /**
  * The lists of concerns: the officer's queue, the staff search, a reporter's own concerns and the
@@ -71,13 +71,8 @@ export type SharedRow = {
 
 export type CategoryCount = { slug: string; label_da: string; label_en: string; n: number };
 
-/**
- * The same rule as isOverdue in concerns/concern-state.ts, in SQL. The first three terms are those of the
- * partial index concerns_unanswered (migrations/0006_triage.sql), word for word, so that SQLite
- * may use it.
- */
-const UNANSWERED_SQL = `c.status != 'closed' AND c.first_response_at IS NULL AND c.paused_at IS NULL`;
-const OVERDUE_SQL = `(${UNANSWERED_SQL} AND c.due_at < @now)`;
+/** isOverdue of concerns/concern-state.ts in SQL; every query that uses it binds @now. */
+const OVERDUE_SQL = overdueSql('c', '@now');
 
 const ORDER_SQL: Record<ListOrder, string> = {
   // Overdue first, then new, then the nearest due date, then the oldest.

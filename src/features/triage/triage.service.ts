@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
-import type { Core } from '../../composition.js';
+import type { Core } from '../../core.js';
 import { type ConcernStatus, isOpen, isOverdue, STATUSES } from '../concerns/concern-state.js';
 import { ackCutoff } from '../referrals/ack-cutoff.js';
 import { ftsMatchExpression } from './fts-query.js';
