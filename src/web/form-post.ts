@@ -96,11 +96,14 @@ function redirectAfter(res: Response, done: FormDone): void {
   else res.redirect(303, done.redirect);
 }
 
-/** A `show` for a form that is a page of its own: the view with its locals, errors and values. */
+/**
+ * A `show` for a form that is a page of its own: the view with its locals, errors and values.
+ * Pass the locals as a function when they cost a query, so they are built only when shown.
+ */
 export const showView =
-  (res: Response, view: string, locals: Record<string, unknown> = {}) =>
+  (res: Response, view: string, locals: Record<string, unknown> | (() => Record<string, unknown>) = {}) =>
   (errors: FormErrors, values: Record<string, unknown>, status: number): void =>
-    renderFormErrors(res, view, errors, values, locals, status);
+    renderFormErrors(res, view, errors, values, typeof locals === 'function' ? locals() : locals, status);
 
 /**
  * A button that sends no input (pause, resend, deactivate): run it and redirect with a flash; a

@@ -10,17 +10,13 @@ export const whoOf = (req: Request): Who => ({ actor: actorOf(req), ...contextOf
 type Locals = Record<string, unknown>;
 
 /**
- * List, new and edit pages of one kind of thing, mounted under `base`:
- * GET base, GET base/new, POST base, GET base/:id/edit, POST base/:id.
+ * List, new and edit pages of one kind of thing, mounted under /admin/<kind>:
+ * GET base, GET base/new, POST base, GET base/:id/edit, POST base/:id. The views are
+ * admin/<kind>/{list,form}.ejs and the texts admin.<kind>.{title,new_title,edit_title,created,updated}.
  */
 export type ResourceSpec<C extends z.ZodType, U extends z.ZodType> = {
-  base: string;
-  listView: string;
-  listTitleKey: string;
+  kind: string;
   list: (who: Who, req: Request) => Locals;
-  formView: string;
-  newTitleKey: string;
-  editTitleKey: string;
   createSchema: C;
   updateSchema: U;
   /** Options for selects etc., shown on both new and edit. */
@@ -31,14 +27,24 @@ export type ResourceSpec<C extends z.ZodType, U extends z.ZodType> = {
   load: (who: Who, id: number) => { values: Locals; locals?: Locals };
   create: (who: Who, data: z.output<C>) => unknown;
   update: (who: Who, id: number, data: z.output<U>) => unknown;
-  createdFlashKey: string;
-  updatedFlashKey: string;
 };
 
 export function mountResource<C extends z.ZodType, U extends z.ZodType>(
   router: Router,
-  spec: ResourceSpec<C, U>,
+  resource: ResourceSpec<C, U>,
 ): void {
+  const { kind } = resource;
+  const spec = {
+    ...resource,
+    base: `/admin/${kind}`,
+    listView: `admin/${kind}/list`,
+    formView: `admin/${kind}/form`,
+    listTitleKey: `admin.${kind}.title`,
+    newTitleKey: `admin.${kind}.new_title`,
+    editTitleKey: `admin.${kind}.edit_title`,
+    createdFlashKey: `admin.${kind}.created`,
+    updatedFlashKey: `admin.${kind}.updated`,
+  };
   const newLocals = (req: Request, res: Response): Locals => ({
     title: tOf(res)(spec.newTitleKey),
     mode: 'new',

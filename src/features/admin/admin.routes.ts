@@ -37,33 +37,21 @@ export function createAdminRouter(service: AdminService): Router {
   });
 
   mountResource(router, {
-    base: '/admin/municipalities',
-    listView: 'admin/municipalities/list',
-    listTitleKey: 'admin.municipalities.title',
+    kind: 'municipalities',
     list: (who) => ({ municipalities: service.listMunicipalities(who) }),
-    formView: 'admin/municipalities/form',
-    newTitleKey: 'admin.municipalities.new_title',
-    editTitleKey: 'admin.municipalities.edit_title',
     createSchema: municipalitySchema,
     updateSchema: municipalitySchema,
     load: (who, id) => ({ values: { name: service.getMunicipality(who, id).name } }),
     create: (who, data) => service.createMunicipality(who, data),
     update: (who, id, data) => service.updateMunicipality(who, id, data),
-    createdFlashKey: 'admin.municipalities.created',
-    updatedFlashKey: 'admin.municipalities.updated',
   });
 
   mountResource(router, {
-    base: '/admin/councils',
-    listView: 'admin/councils/list',
-    listTitleKey: 'admin.councils.title',
+    kind: 'councils',
     list: (who, req) => {
       const municipalityId = queryId(req.query.municipality_id);
       return { ...service.listCouncils(who, municipalityId), municipalityId };
     },
-    formView: 'admin/councils/form',
-    newTitleKey: 'admin.councils.new_title',
-    editTitleKey: 'admin.councils.edit_title',
     createSchema: councilSchema,
     updateSchema: councilSchema,
     formLocals: (who) => ({ municipalityOptions: service.municipalityOptions(who) }),
@@ -84,18 +72,11 @@ export function createAdminRouter(service: AdminService): Router {
     },
     create: (who, data) => service.createCouncil(who, data),
     update: (who, id, data) => service.updateCouncil(who, id, data),
-    createdFlashKey: 'admin.councils.created',
-    updatedFlashKey: 'admin.councils.updated',
   });
 
   mountResource(router, {
-    base: '/admin/departments',
-    listView: 'admin/departments/list',
-    listTitleKey: 'admin.departments.title',
+    kind: 'departments',
     list: (who) => ({ departments: service.listDepartments(who) }),
-    formView: 'admin/departments/form',
-    newTitleKey: 'admin.departments.new_title',
-    editTitleKey: 'admin.departments.edit_title',
     createSchema: departmentSchema,
     updateSchema: departmentSchema,
     newValues: () => ({ active: '1' }),
@@ -105,18 +86,11 @@ export function createAdminRouter(service: AdminService): Router {
     },
     create: (who, data) => service.createDepartment(who, data),
     update: (who, id, data) => service.updateDepartment(who, id, data),
-    createdFlashKey: 'admin.departments.created',
-    updatedFlashKey: 'admin.departments.updated',
   });
 
   mountResource(router, {
-    base: '/admin/categories',
-    listView: 'admin/categories/list',
-    listTitleKey: 'admin.categories.title',
+    kind: 'categories',
     list: (who) => ({ categories: service.listCategories(who) }),
-    formView: 'admin/categories/form',
-    newTitleKey: 'admin.categories.new_title',
-    editTitleKey: 'admin.categories.edit_title',
     createSchema: categoryCreateSchema,
     updateSchema: categoryUpdateSchema,
     formLocals: (who) => ({ departmentOptions: service.departmentOptions(who) }),
@@ -136,8 +110,6 @@ export function createAdminRouter(service: AdminService): Router {
     },
     create: (who, data) => service.createCategory(who, data),
     update: (who, id, data) => service.updateCategory(who, id, data),
-    createdFlashKey: 'admin.categories.created',
-    updatedFlashKey: 'admin.categories.updated',
   });
 
   // ---- Officers: invite or promote, then councils; not a plain list/new/edit, but the same forms ----

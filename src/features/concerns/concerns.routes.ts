@@ -3,8 +3,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import type { Actor } from '../../auth/policy.js';
 import { NotFoundError } from '../../errors.js';
-import { handleForm } from '../../web/form-post.js';
-import { type FormErrors, noErrors } from '../../web/forms.js';
+import { handleForm, showView } from '../../web/form-post.js';
 import { actorOf, contextOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import { localeOf, renderPage, tOf } from '../../web/render.js';
 import { type CasePageDeps, categoryLabel, concernUrl, renderConcernPage } from './concerns.presenter.js';
@@ -67,36 +66,23 @@ export function createConcernsRouter(deps: ConcernsRouterDeps): Router {
 
   // ---------------------------------------------------------------- logging a concern
 
-  const renderNewForm = (
-    res: Response,
-    errors: FormErrors | null,
-    values: Record<string, unknown>,
-    options: { status?: number; photosDropped?: boolean } = {},
-  ) => {
-    const t = tOf(res);
+  const newPage = (res: Response, photosDropped = false) => {
     const locale = localeOf(res);
     const { councils, categories } = service.formOptions(actorOf(res.req));
-    renderPage(
-      res,
-      'concerns/new',
-      {
-        title: t('concerns.new.title'),
-        errors: errors ?? noErrors(),
-        values,
-        councilOptions: councils.map((c) => ({ value: c.id, label: c.name })),
-        categoryOptions: categories.map((c) => ({ value: c.slug, label: categoryLabel(c, locale) })),
-        limits: LIMITS,
-        maxPhotos: MAX_PHOTOS,
-        photosDropped: options.photosDropped ?? false,
-      },
-      errors ? (options.status ?? 422) : 200,
-    );
+    return {
+      title: tOf(res)('concerns.new.title'),
+      councilOptions: councils.map((c) => ({ value: c.id, label: c.name })),
+      categoryOptions: categories.map((c) => ({ value: c.slug, label: categoryLabel(c, locale) })),
+      limits: LIMITS,
+      maxPhotos: MAX_PHOTOS,
+      photosDropped,
+    };
   };
 
   router.get('/concerns/new', requireLogin, requireMember, (req, res) => {
     const councils = service.formOptions(actorOf(req)).councils;
     const only = councils.length === 1 ? councils[0] : undefined;
-    renderNewForm(res, null, only ? { council_id: String(only.id) } : {});
+    renderPage(res, 'concerns/new', { ...newPage(res), values: only ? { council_id: String(only.id) } : {} });
   });
 
   router.post('/concerns', requireLogin, requireMember, receivePhotos, (req, res) => {
@@ -108,7 +94,7 @@ export function createConcernsRouter(deps: ConcernsRouterDeps): Router {
     return handleForm(req, res, {
       schema: newConcernSchema(service.now()),
       earlier: uploadError && { field: 'photos', messageKey: uploadError.key, status: uploadError.status },
-      show: (errors, values, status) => renderNewForm(res, errors, values, { status, photosDropped }),
+      show: showView(res, 'concerns/new', () => newPage(res, photosDropped)),
       submit: (data) => {
         const id = service.create(
           actor,

@@ -2,7 +2,7 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Actor } from '../../auth/policy.js';
 import { NotFoundError } from '../../errors.js';
 import { toLocalInputValue } from '../../web/dates.js';
-import { handleForm } from '../../web/form-post.js';
+import { handleForm, showView } from '../../web/form-post.js';
 import { checkedValues, type FormErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { actorOf, contextOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import { redirectWithFlash, renderPage, tOf } from '../../web/render.js';
@@ -48,35 +48,25 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     });
   });
 
-  const renderForm = (
-    res: Response,
-    mode: { id?: number },
-    errors: FormErrors | null,
-    values: Record<string, unknown>,
-    status = 422,
-  ) => {
+  /** The plan form's page, new (no id) or edit. */
+  const formPage = (res: Response, id?: number) => {
     const t = tOf(res);
-    const actor = actorOf(res.req);
-    renderPage(
-      res,
-      'meetings/form',
-      {
-        title: t(mode.id ? 'meetings.edit.title' : 'meetings.new.title'),
-        meetingId: mode.id,
-        errors: errors ?? noErrors(),
-        values,
-        kindOptions: MEETING_KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}`) })),
-        councilGroups: service.organiserCouncils(actor),
-        limits: LIMITS,
-      },
-      errors ? status : 200,
-    );
+    return {
+      title: t(id ? 'meetings.edit.title' : 'meetings.new.title'),
+      meetingId: id,
+      kindOptions: MEETING_KINDS.map((k) => ({ value: k, label: t(`meetings.kind.${k}`) })),
+      councilGroups: service.organiserCouncils(actorOf(res.req)),
+      limits: LIMITS,
+    };
   };
 
   router.get('/meetings/new', requireLogin, requireOrganiser, (req, res) => {
     const groups = service.organiserCouncils(actorOf(req));
     const only = groups.length === 1 && groups[0]?.councils.length === 1 ? groups[0].councils[0] : undefined;
-    renderForm(res, {}, null, { kind: 'netvaerksmoede', council_ids: only ? [String(only.id)] : [] });
+    renderPage(res, 'meetings/form', {
+      ...formPage(res),
+      values: { kind: 'netvaerksmoede', council_ids: only ? [String(only.id)] : [] },
+    });
   });
 
   function submit(req: Request, res: Response, id?: number) {
@@ -85,7 +75,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     return handleForm(req, res, {
       schema: meetingSchema(id ? null : service.now()),
       values: { ...values, council_ids: checkedValues(values, 'council_ids') },
-      show: (errors, values, status) => renderForm(res, { id }, errors, values, status),
+      show: showView(res, 'meetings/form', () => formPage(res, id)),
       submit: (data) => {
         if (id) {
           service.update(actor, id, data, contextOf(req));
@@ -209,15 +199,18 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   router.get('/meetings/:id/edit', requireLogin, (req, res) => {
     const id = idParam(req.params.id);
     const { row, councilIds } = service.editable(actorOf(req), id);
-    renderForm(res, { id }, null, {
-      kind: row.kind,
-      title: row.title,
-      council_ids: councilIds.map(String),
-      starts_at: toLocalInputValue(row.starts_at),
-      ends_at: toLocalInputValue(row.ends_at),
-      location: row.location,
-      agenda: row.agenda_markdown,
-      capacity: row.capacity === null ? '' : String(row.capacity),
+    renderPage(res, 'meetings/form', {
+      ...formPage(res, id),
+      values: {
+        kind: row.kind,
+        title: row.title,
+        council_ids: councilIds.map(String),
+        starts_at: toLocalInputValue(row.starts_at),
+        ends_at: toLocalInputValue(row.ends_at),
+        location: row.location,
+        agenda: row.agenda_markdown,
+        capacity: row.capacity === null ? '' : String(row.capacity),
+      },
     });
   });
 
@@ -255,34 +248,20 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     redirectWithFlash(res, `${meetingUrl(id)}#concerns`, 'meetings.flash.concern_unlinked');
   });
 
-  const renderMinutes = (
-    res: Response,
-    id: number,
-    errors: FormErrors | null,
-    values: Record<string, unknown>,
-    status = 422,
-  ) => {
+  const minutesPage = (res: Response, id: number) => {
     const view = service.view(actorOf(res.req), id);
-    renderPage(
-      res,
-      'meetings/minutes',
-      {
-        title: tOf(res)('meetings.minutes.title', { title: view.meeting.title }),
-        view,
-        errors: errors ?? noErrors(),
-        values,
-        limits: LIMITS,
-      },
-      errors ? status : 200,
-    );
+    return { title: tOf(res)('meetings.minutes.title', { title: view.meeting.title }), view, limits: LIMITS };
   };
 
   router.get('/meetings/:id/minutes', requireLogin, (req, res) => {
     const id = idParam(req.params.id);
     const { row } = service.editable(actorOf(req), id);
-    renderMinutes(res, id, null, {
-      minutes: row.minutes_markdown ?? '',
-      attendance: row.attendance === null ? '' : String(row.attendance),
+    renderPage(res, 'meetings/minutes', {
+      ...minutesPage(res, id),
+      values: {
+        minutes: row.minutes_markdown ?? '',
+        attendance: row.attendance === null ? '' : String(row.attendance),
+      },
     });
   });
 
@@ -292,7 +271,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     service.editable(actor, id);
     return handleForm(req, res, {
       schema: minutesSchema,
-      show: (errors, values, status) => renderMinutes(res, id, errors, values, status),
+      show: showView(res, 'meetings/minutes', () => minutesPage(res, id)),
       submit: (data) => {
         service.saveMinutes(actor, id, data.minutes, data.attendance, contextOf(req));
         return { redirect: meetingUrl(id), flash: 'meetings.flash.minutes_saved' };

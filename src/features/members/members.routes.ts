@@ -1,12 +1,11 @@
 import { type Request, type Response, Router } from 'express';
-import { policy } from '../../auth/policy.js';
-import { handleAction, handleForm } from '../../web/form-post.js';
-import type { FormErrors } from '../../web/forms.js';
+import { type Actor, policy } from '../../auth/policy.js';
+import { handleAction, handleForm, showView } from '../../web/form-post.js';
 import { actorOf, idParam, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
-import { renderFormErrors, renderPage, tOf } from '../../web/render.js';
+import { renderPage, tOf } from '../../web/render.js';
 import { editSchema, inviteSchema, MEMBERSHIP_ROLES } from './members.schemas.js';
-import type { MembersService, MemberView } from './members.service.js';
+import type { MembersService } from './members.service.js';
 
 const membersUrl = (councilId: number) => `/councils/${councilId}/members`;
 
@@ -46,150 +45,115 @@ export function createMembersRouter(service: MembersService): Router {
     });
   });
 
-  const renderInviteForm = (
-    res: Response,
-    councilId: number,
-    form: FormErrors | null,
-    values: Record<string, unknown>,
-    status = 422,
-  ) => {
+  const invitePage = (res: Response, councilId: number) => {
     const t = tOf(res);
     const council = service.manageableCouncil(actorOf(res.req), councilId);
-    const locals = {
+    return {
       title: t('members.new.title', { council: council.name }),
       council,
       roleOptions: roleOptions(t),
     };
-    if (form) return renderFormErrors(res, 'members/new', form, values, locals, status);
-    renderPage(res, 'members/new', { ...locals, values });
   };
 
   router.get('/councils/:id/members/new', requireLogin, (req, res) => {
-    renderInviteForm(res, ids(req).councilId, null, { role: 'network_person' });
+    renderPage(res, 'members/new', {
+      ...invitePage(res, ids(req).councilId),
+      values: { role: 'network_person' },
+    });
   });
 
   router.post('/councils/:id/members', requireLogin, (req, res) => {
     const actor = actorOf(req);
     const { councilId } = ids(req);
     // Access first: someone who may not manage this council sees a 404, never a validation message.
-    const council = service.manageableCouncil(actor, councilId);
+    const page = invitePage(res, councilId);
     return handleForm(req, res, {
       schema: inviteSchema,
-      show: (errors, values, status) => renderInviteForm(res, councilId, errors, values, status),
+      show: showView(res, 'members/new', page),
       submit: (data) => {
         const { outcome, name } = service.invite(actor, councilId, data);
         return {
           redirect: membersUrl(councilId),
           flash: `members.flash.${outcome}`,
-          params: { name, email: data.email, council: council.name },
+          params: { name, email: data.email, council: page.council.name },
         };
       },
     });
   });
 
   /** The edit page also carries the access actions (resend, deactivate, reactivate) and their errors. */
-  const renderEditPage = (
-    res: Response,
-    member: MemberView,
-    councilName: string,
-    errors: FormErrors | null,
-    values: Record<string, unknown>,
-    status = 422,
-  ) => {
+  const editPage = (req: Request, res: Response) => {
+    const { councilId, membershipId } = ids(req);
+    const { council, member } = service.memberForEdit(actorOf(req), councilId, membershipId);
     const t = tOf(res);
-    const locals = {
+    return {
       title: t('members.edit.title', { name: member.name }),
-      council: { id: member.council_id, name: councilName },
+      council: { id: member.council_id, name: council.name },
       member,
       roleOptions: roleOptions(t),
+      stored: { title: member.title, role: member.role },
     };
-    if (errors) return renderFormErrors(res, 'members/edit', errors, values, locals, status);
-    renderPage(res, 'members/edit', { ...locals, values });
   };
 
   router.get('/councils/:id/members/:membershipId/edit', requireLogin, (req, res) => {
-    const { councilId, membershipId } = ids(req);
-    const { council, member } = service.memberForEdit(actorOf(req), councilId, membershipId);
-    renderEditPage(res, member, council.name, null, { title: member.title, role: member.role });
+    const { stored, ...page } = editPage(req, res);
+    renderPage(res, 'members/edit', { ...page, values: stored });
   });
 
   router.post('/councils/:id/members/:membershipId/edit', requireLogin, (req, res) => {
-    const actor = actorOf(req);
     const { councilId, membershipId } = ids(req);
-    const { council, member } = service.memberForEdit(actor, councilId, membershipId);
+    const { stored: _stored, ...page } = editPage(req, res);
     return handleForm(req, res, {
       schema: editSchema,
-      show: (errors, values, status) => renderEditPage(res, member, council.name, errors, values, status),
+      show: showView(res, 'members/edit', page),
       submit: (data) => {
-        service.update(actor, councilId, membershipId, data);
+        service.update(actorOf(req), councilId, membershipId, data);
         return {
           redirect: membersUrl(councilId),
           flash: 'members.flash.updated',
-          params: { name: member.name },
+          params: { name: page.member.name },
         };
       },
     });
   });
 
-  /** Runs an access action; a refused one (last admin, not invited) shows the edit page with the reason. */
-  const action =
-    (run: (req: Request) => { key: string; params: Record<string, string> }) =>
-    (req: Request, res: Response) => {
+  /** The access actions: each returns its flash; a refused one (last admin, not invited) shows the edit page. */
+  const actions: Record<
+    string,
+    (
+      actor: Actor,
+      councilId: number,
+      membershipId: number,
+    ) => { flash: string; params: Record<string, string> }
+  > = {
+    deactivate: (actor, councilId, membershipId) => {
+      const { member, userDeactivated } = service.deactivate(actor, councilId, membershipId);
+      const flash = userDeactivated ? 'members.flash.deactivated_user' : 'members.flash.deactivated';
+      return { flash, params: { name: member.name } };
+    },
+    reactivate: (actor, councilId, membershipId) => {
+      const { member, reinvited } = service.reactivate(actor, councilId, membershipId);
+      const flash = reinvited ? 'members.flash.reactivated_invited' : 'members.flash.reactivated';
+      return { flash, params: { name: member.name, email: member.email } };
+    },
+    resend: (actor, councilId, membershipId) => {
+      const member = service.resendInvitation(actor, councilId, membershipId);
+      return { flash: 'members.flash.resent', params: { name: member.name, email: member.email } };
+    },
+  };
+
+  for (const [name, run] of Object.entries(actions)) {
+    router.post(`/councils/:id/members/:membershipId/${name}`, requireLogin, (req, res) => {
       const { councilId, membershipId } = ids(req);
       handleAction(res, {
-        run: () => {
-          const { key, params } = run(req);
-          return { redirect: membersUrl(councilId), flash: key, params };
-        },
+        run: () => ({ redirect: membersUrl(councilId), ...run(actorOf(req), councilId, membershipId) }),
         refused: (errors, status) => {
-          const { council, member } = service.memberForEdit(actorOf(req), councilId, membershipId);
-          renderEditPage(
-            res,
-            member,
-            council.name,
-            errors,
-            { title: member.title, role: member.role },
-            status,
-          );
+          const { stored, ...page } = editPage(req, res);
+          showView(res, 'members/edit', page)(errors, stored, status);
         },
       });
-    };
-
-  router.post(
-    '/councils/:id/members/:membershipId/deactivate',
-    requireLogin,
-    action((req) => {
-      const { councilId, membershipId } = ids(req);
-      const { member, userDeactivated } = service.deactivate(actorOf(req), councilId, membershipId);
-      return {
-        key: userDeactivated ? 'members.flash.deactivated_user' : 'members.flash.deactivated',
-        params: { name: member.name },
-      };
-    }),
-  );
-
-  router.post(
-    '/councils/:id/members/:membershipId/reactivate',
-    requireLogin,
-    action((req) => {
-      const { councilId, membershipId } = ids(req);
-      const { member, reinvited } = service.reactivate(actorOf(req), councilId, membershipId);
-      return {
-        key: reinvited ? 'members.flash.reactivated_invited' : 'members.flash.reactivated',
-        params: { name: member.name, email: member.email },
-      };
-    }),
-  );
-
-  router.post(
-    '/councils/:id/members/:membershipId/resend',
-    requireLogin,
-    action((req) => {
-      const { councilId, membershipId } = ids(req);
-      const member = service.resendInvitation(actorOf(req), councilId, membershipId);
-      return { key: 'members.flash.resent', params: { name: member.name, email: member.email } };
-    }),
-  );
+    });
+  }
 
   return router;
 }

@@ -2,7 +2,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Actor } from '../../auth/policy.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { type Locale, toLocalInputValue } from '../../web/dates.js';
-import { handleAction, handleForm } from '../../web/form-post.js';
+import { handleAction, handleForm, showView } from '../../web/form-post.js';
 import { type FormErrors, noErrors } from '../../web/forms.js';
 import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
@@ -104,36 +104,19 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
 
   type FormMode = { kind: 'new' } | { kind: 'edit'; id: number; title: string };
 
-  const renderForm = (
-    res: Response,
-    actor: Actor,
-    mode: FormMode,
-    values: Record<string, unknown>,
-    errors: FormErrors | null,
-    status = 422,
-  ) => {
+  const formPage = (res: Response, actor: Actor, mode: FormMode) => {
     const t = tOf(res);
-    const { groups } = audience(actor);
-    renderPage(
-      res,
-      'newsletters/form',
-      {
-        title:
-          mode.kind === 'new'
-            ? t('newsletters.new.title')
-            : t('newsletters.edit.title', { title: mode.title }),
-        mode: mode.kind,
-        action: mode.kind === 'new' ? '/newsletters' : `${newsletterUrl(mode.id)}/edit`,
-        cancelUrl: mode.kind === 'new' ? '/newsletters' : newsletterUrl(mode.id),
-        groups,
-        canWholeDistrict: actor.isDistrictAdmin,
-        titleMax: TITLE_MAX,
-        bodyMax: BODY_MAX,
-        values,
-        errors: errors ?? noErrors(),
-      },
-      errors ? status : 200,
-    );
+    return {
+      title:
+        mode.kind === 'new' ? t('newsletters.new.title') : t('newsletters.edit.title', { title: mode.title }),
+      mode: mode.kind,
+      action: mode.kind === 'new' ? '/newsletters' : `${newsletterUrl(mode.id)}/edit`,
+      cancelUrl: mode.kind === 'new' ? '/newsletters' : newsletterUrl(mode.id),
+      groups: audience(actor).groups,
+      canWholeDistrict: actor.isDistrictAdmin,
+      titleMax: TITLE_MAX,
+      bodyMax: BODY_MAX,
+    };
   };
 
   /** Form values as the form expects them: council ids as strings, the checkbox as "1". */
@@ -151,7 +134,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
     const { ids: allowed } = audience(actor);
     return handleForm(req, res, {
       schema: newsletterSchema,
-      show: (errors, values, status) => renderForm(res, actor, mode, values, errors, status),
+      show: showView(res, 'newsletters/form', () => formPage(res, actor, mode)),
       submit: (data) => {
         const input = {
           title: data.title,
@@ -179,7 +162,7 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
 
   router.get('/newsletters/new', requireLogin, (req, res) => {
     const actor = actorOf(req);
-    renderForm(res, actor, { kind: 'new' }, {}, null);
+    renderPage(res, 'newsletters/form', formPage(res, actor, { kind: 'new' }));
   });
 
   router.post('/newsletters', requireLogin, (req, res) => submitForm(req, res, { kind: 'new' }));
@@ -201,7 +184,10 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
       councilIds,
       wholeDistrict: n.whole_district === 1,
     });
-    renderForm(res, actor, { kind: 'edit', id: n.id, title: n.title }, values, null);
+    renderPage(res, 'newsletters/form', {
+      ...formPage(res, actor, { kind: 'edit', id: n.id, title: n.title }),
+      values,
+    });
   });
 
   router.post('/newsletters/:id/edit', requireLogin, (req, res) => {
@@ -280,78 +266,45 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
   });
 
   /**
-   * The state actions (unschedule, cancel, pause, …): one service call, then back to the page with a
-   * flash. A refusal (e.g. it started sending meanwhile) shows the page again with the reason.
+   * The state actions: one service call, then back to the page with a flash. A refusal (e.g. it
+   * started sending meanwhile) shows the page again with the reason (409, docs/architecture.md#forms).
    */
-  const action =
-    (run: (actor: Actor, id: number, res: Response) => { key: string; params?: Record<string, string> }) =>
-    (req: Request, res: Response) => {
+  type StateAction = {
+    run: (actor: Actor, id: number) => unknown;
+    flash: string;
+    params?: (actor: Actor, result: unknown) => Record<string, string>;
+  };
+  const actions: Record<string, StateAction> = {
+    unschedule: { run: (a, id) => service.unschedule(a, id), flash: 'newsletters.flash.unscheduled' },
+    cancel: { run: (a, id) => service.cancel(a, id), flash: 'newsletters.flash.cancelled' },
+    pause: { run: (a, id) => service.pause(a, id), flash: 'newsletters.flash.paused' },
+    resume: { run: (a, id) => service.resume(a, id), flash: 'newsletters.flash.resumed' },
+    retry: {
+      run: (a, id) => service.retryFailed(a, id),
+      flash: 'newsletters.flash.retried',
+      params: (_a, count) => ({ count: String(count) }),
+    },
+    confirm: { run: (a, id) => service.confirmMissed(a, id), flash: 'newsletters.flash.confirmed' },
+    test: {
+      run: (a, id) => service.testSend(a, id),
+      flash: 'newsletters.flash.test_sent',
+      params: (a) => ({ email: a.email }),
+    },
+  };
+
+  for (const [name, action] of Object.entries(actions)) {
+    router.post(`/newsletters/:id/${name}`, requireLogin, (req, res) => {
       const id = idParam(req.params.id);
       handleAction(res, {
         run: () => {
-          const { key, params } = run(actorOf(req), id, res);
-          return { redirect: newsletterUrl(id), flash: key, params };
+          const actor = actorOf(req);
+          const result = action.run(actor, id);
+          return { redirect: newsletterUrl(id), flash: action.flash, params: action.params?.(actor, result) };
         },
         refused: (errors, status) => renderShow(req, res, id, { errors, status }),
       });
-    };
-
-  router.post(
-    '/newsletters/:id/unschedule',
-    requireLogin,
-    action((actor, id) => {
-      service.unschedule(actor, id);
-      return { key: 'newsletters.flash.unscheduled' };
-    }),
-  );
-  router.post(
-    '/newsletters/:id/cancel',
-    requireLogin,
-    action((actor, id) => {
-      service.cancel(actor, id);
-      return { key: 'newsletters.flash.cancelled' };
-    }),
-  );
-  router.post(
-    '/newsletters/:id/pause',
-    requireLogin,
-    action((actor, id) => {
-      service.pause(actor, id);
-      return { key: 'newsletters.flash.paused' };
-    }),
-  );
-  router.post(
-    '/newsletters/:id/resume',
-    requireLogin,
-    action((actor, id) => {
-      service.resume(actor, id);
-      return { key: 'newsletters.flash.resumed' };
-    }),
-  );
-  router.post(
-    '/newsletters/:id/retry',
-    requireLogin,
-    action((actor, id) => {
-      const count = service.retryFailed(actor, id);
-      return { key: 'newsletters.flash.retried', params: { count: String(count) } };
-    }),
-  );
-  router.post(
-    '/newsletters/:id/confirm',
-    requireLogin,
-    action((actor, id) => {
-      service.confirmMissed(actor, id);
-      return { key: 'newsletters.flash.confirmed' };
-    }),
-  );
-  router.post(
-    '/newsletters/:id/test',
-    requireLogin,
-    action((actor, id) => {
-      service.testSend(actor, id);
-      return { key: 'newsletters.flash.test_sent', params: { email: actor.email } };
-    }),
-  );
+    });
+  }
 
   /** The mail as it will arrive: standalone (not in the layout), under its own narrow CSP. */
   router.get('/newsletters/:id/preview', requireLogin, (req, res) => {

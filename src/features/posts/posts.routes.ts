@@ -42,17 +42,11 @@ export function createPostsRouter(service: PostsService): Router {
     });
   });
 
-  const renderForm = (
-    res: Response,
-    actor: Actor,
-    values: Record<string, unknown>,
-    errors: FormErrors | null,
-  ) => {
-    const t = tOf(res);
+  const formPage = (res: Response, actor: Actor) => {
     const options = service.publishOptions(actor);
     const locale = localeOf(res);
-    const locals = {
-      title: t('posts.new.title'),
+    return {
+      title: tOf(res)('posts.new.title'),
       councils: options.councils.map((c) => ({ value: String(c.id), label: c.name })),
       categories: options.categories.map((c) => ({
         slug: c.slug,
@@ -64,14 +58,12 @@ export function createPostsRouter(service: PostsService): Router {
       periodMax: PERIOD_MAX,
       bodyMax: BODY_MAX,
     };
-    if (errors) return renderFormErrors(res, 'posts/new', errors, values, locals);
-    renderPage(res, 'posts/new', { ...locals, values });
   };
 
   router.get('/posts/new', requireLogin, (req, res) => {
     const actor = actorOf(req);
     service.assertCanPublish(actor);
-    renderForm(res, actor, {}, null);
+    renderPage(res, 'posts/new', formPage(res, actor));
   });
 
   router.post('/posts', requireLogin, (req, res) => {
@@ -110,7 +102,13 @@ export function createPostsRouter(service: PostsService): Router {
       // Keep the form's order: the post fields first, then the figures as they appear.
       const order = ['council_id', 'title', 'period', 'body'];
       issues.sort((a, b) => rank(a.field, order) - rank(b.field, order));
-      return renderForm(res, actor, submittedValues(req.body), errorsFrom(issues));
+      return renderFormErrors(
+        res,
+        'posts/new',
+        errorsFrom(issues),
+        submittedValues(req.body),
+        formPage(res, actor),
+      );
     }
     const id = service.create(actor, form.data, figures.figures, contextOf(req));
     redirectWithFlash(res, `/posts/${id}`, 'posts.flash.created', { title: form.data.title });

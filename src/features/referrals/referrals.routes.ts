@@ -1,8 +1,7 @@
 import { type NextFunction, type Response, Router } from 'express';
-import { handleForm } from '../../web/form-post.js';
-import type { FormErrors } from '../../web/forms.js';
+import { handleForm, showView } from '../../web/form-post.js';
 import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
-import { localeOf, redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
+import { localeOf, redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import { ANSWER_MAX, NOTE_MAX, referSchema, responseSchema } from './referrals.schemas.js';
 import { ReferralLinkError, type ReferralsService } from './referrals.service.js';
 
@@ -13,30 +12,20 @@ export function createReferralsRouter(service: ReferralsService): Router {
 
   // ---------------------------------------------------------------- officers
 
-  const renderReferForm = (
-    res: Response,
-    concernId: number,
-    errors: FormErrors | null,
-    values: Record<string, unknown> | null,
-    status = 422,
-  ) => {
-    const t = tOf(res);
+  const referPage = (res: Response, concernId: number) => {
     const form = service.formFor(actorOf(res.req), concernId, contextOf(res.req));
-    const locals = {
-      title: t('referrals.new.title', { id: form.concern.id }),
+    return {
+      title: tOf(res)('referrals.new.title', { id: form.concern.id }),
       concern: form.concern,
       departmentOptions: form.departments.map((d) => ({ value: d.id, label: d.name })),
       noteMax: NOTE_MAX,
+      suggested: { department_id: form.suggestedDepartmentId ?? '', note: '' },
     };
-    if (errors) return renderFormErrors(res, 'referrals/new', errors, values ?? {}, locals, status);
-    renderPage(res, 'referrals/new', {
-      ...locals,
-      values: { department_id: form.suggestedDepartmentId ?? '', note: '' },
-    });
   };
 
   router.get('/concerns/:id/referrals/new', requireLogin, (req, res) => {
-    renderReferForm(res, idParam(req.params.id), null, null);
+    const { suggested, ...page } = referPage(res, idParam(req.params.id));
+    renderPage(res, 'referrals/new', { ...page, values: suggested });
   });
 
   router.post('/concerns/:id/referrals', requireLogin, (req, res) => {
@@ -46,7 +35,10 @@ export function createReferralsRouter(service: ReferralsService): Router {
     service.ensureCanRefer(actor, concernId);
     return handleForm(req, res, {
       schema: referSchema,
-      show: (errors, values, status) => renderReferForm(res, concernId, errors, values, status),
+      show: (errors, values, status) => {
+        const { suggested: _suggested, ...page } = referPage(res, concernId);
+        showView(res, 'referrals/new', page)(errors, values, status);
+      },
       submit: (data) => {
         const { department } = service.refer(actor, concernId, data, contextOf(req));
         return { redirect: caseUrl(concernId), flash: 'referrals.flash.sent', params: { department } };
@@ -69,23 +61,14 @@ export function createReferralsRouter(service: ReferralsService): Router {
     renderPage(res, 'referrals/invalid', { title: tOf(res)('referrals.invalid.title') }, err.status);
   };
 
-  const renderDepartmentPage = (
-    res: Response,
-    token: string,
-    errors: FormErrors | null,
-    values: Record<string, unknown>,
-    status = 422,
-  ) => {
-    const t = tOf(res);
+  const departmentPage = (res: Response, token: string) => {
     const referral = service.forDepartment(token, localeOf(res));
-    const locals = {
-      title: t('referrals.respond.title', { id: referral.concernId }),
+    return {
+      title: tOf(res)('referrals.respond.title', { id: referral.concernId }),
       referral,
       token,
       answerMax: ANSWER_MAX,
     };
-    if (errors) return renderFormErrors(res, 'referrals/respond', errors, values, locals, status);
-    renderPage(res, 'referrals/respond', { ...locals, values });
   };
 
   router.get('/referrals/:token', (req, res, next) => {
@@ -93,7 +76,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
       // No caching of a page reached by a secret link.
       res.set('Cache-Control', 'no-store');
       res.set('Referrer-Policy', 'no-referrer');
-      renderDepartmentPage(res, req.params.token ?? '', null, {});
+      renderPage(res, 'referrals/respond', departmentPage(res, req.params.token ?? ''));
     } catch (err) {
       linkErrors(err, res, next);
     }
@@ -108,7 +91,8 @@ export function createReferralsRouter(service: ReferralsService): Router {
       service.forDepartment(token, 'da');
       await handleForm(req, res, {
         schema: responseSchema,
-        show: (errors, values, status) => renderDepartmentPage(res, token, errors, values, status),
+        show: (errors, values, status) =>
+          showView(res, 'referrals/respond', departmentPage(res, token))(errors, values, status),
         submit: (data) => {
           if (data.status === 'acknowledged') {
             const { changed } = service.acknowledge(token, contextOf(req));

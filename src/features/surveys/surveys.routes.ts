@@ -1,5 +1,5 @@
 import { type Request, type Response, Router } from 'express';
-import { handleForm } from '../../web/form-post.js';
+import { handleForm, showView } from '../../web/form-post.js';
 import { checkedValues, type FormErrors, noErrors, submittedValues } from '../../web/forms.js';
 import { actorOf, contextOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import { redirectWithFlash, renderPage, tOf } from '../../web/render.js';
@@ -28,32 +28,23 @@ export function createSurveysRouter(service: SurveysService): Router {
     });
   });
 
-  const renderForm = (
-    res: Response,
-    errors: FormErrors | null,
-    values: Record<string, unknown>,
-    status = 422,
-  ) => {
+  const formPage = (res: Response) => {
     const actor = actorOf(res.req);
-    renderPage(
-      res,
-      'surveys/form',
-      {
-        title: tOf(res)('surveys.new.title'),
-        errors: errors ?? noErrors(),
-        values,
-        councilGroups: service.askableCouncils(actor),
-        canAskWholeDistrict: actor.isDistrictAdmin,
-        limits: LIMITS,
-      },
-      errors ? status : 200,
-    );
+    return {
+      title: tOf(res)('surveys.new.title'),
+      councilGroups: service.askableCouncils(actor),
+      canAskWholeDistrict: actor.isDistrictAdmin,
+      limits: LIMITS,
+    };
   };
 
   router.get('/surveys/new', requireLogin, requireCreator, (req, res) => {
     const groups = service.askableCouncils(actorOf(req));
     const only = groups.length === 1 && groups[0]?.councils.length === 1 ? groups[0].councils[0] : undefined;
-    renderForm(res, null, { opens_on: service.today(), council_ids: only ? [String(only.id)] : [] });
+    renderPage(res, 'surveys/form', {
+      ...formPage(res),
+      values: { opens_on: service.today(), council_ids: only ? [String(only.id)] : [] },
+    });
   });
 
   router.post('/surveys', requireLogin, requireCreator, (req, res) => {
@@ -61,7 +52,7 @@ export function createSurveysRouter(service: SurveysService): Router {
     return handleForm(req, res, {
       schema: surveySchema(service.today()),
       values: { ...values, council_ids: checkedValues(values, 'council_ids') },
-      show: (errors, values, status) => renderForm(res, errors, values, status),
+      show: showView(res, 'surveys/form', () => formPage(res)),
       submit: (data) => {
         const id = service.create(actorOf(req), data, contextOf(req));
         return { redirect: surveyUrl(id), flash: 'surveys.flash.created' };

@@ -1,8 +1,7 @@
 import { type Response, Router } from 'express';
-import { handleForm } from '../../web/form-post.js';
-import type { FormErrors } from '../../web/forms.js';
+import { handleForm, showView } from '../../web/form-post.js';
 import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
-import { renderFormErrors, renderPage, tOf } from '../../web/render.js';
+import { renderPage, tOf } from '../../web/render.js';
 import { BODY_MAX, TITLE_MAX, templateSchema } from './templates.schemas.js';
 import type { TemplatesService } from './templates.service.js';
 
@@ -14,15 +13,10 @@ export function createTemplatesRouter(service: TemplatesService): Router {
     renderPage(res, 'templates/list', { title: tOf(res)('templates.title'), templates });
   });
 
-  const renderForm = (
-    res: Response,
-    mode: { kind: 'new' } | { kind: 'edit'; id: number; title: string },
-    values: Record<string, unknown>,
-    errors: FormErrors | null,
-    status = 422,
-  ) => {
+  type Mode = { kind: 'new' } | { kind: 'edit'; id: number; title: string };
+  const formPage = (res: Response, mode: Mode) => {
     const t = tOf(res);
-    const locals = {
+    return {
       title:
         mode.kind === 'new' ? t('templates.new.title') : t('templates.edit.title', { title: mode.title }),
       mode: mode.kind,
@@ -30,13 +24,11 @@ export function createTemplatesRouter(service: TemplatesService): Router {
       titleMax: TITLE_MAX,
       bodyMax: BODY_MAX,
     };
-    if (errors) return renderFormErrors(res, 'templates/form', errors, values, locals, status);
-    renderPage(res, 'templates/form', { ...locals, values });
   };
 
   router.get('/templates/new', requireLogin, (req, res) => {
     service.assertCanManage(actorOf(req));
-    renderForm(res, { kind: 'new' }, {}, null);
+    renderPage(res, 'templates/form', formPage(res, { kind: 'new' }));
   });
 
   router.post('/templates', requireLogin, (req, res) => {
@@ -45,7 +37,7 @@ export function createTemplatesRouter(service: TemplatesService): Router {
     service.assertCanManage(actor);
     return handleForm(req, res, {
       schema: templateSchema,
-      show: (errors, values, status) => renderForm(res, { kind: 'new' }, values, errors, status),
+      show: showView(res, 'templates/form', formPage(res, { kind: 'new' })),
       submit: (data) => {
         service.create(actor, data, contextOf(req));
         return { redirect: '/templates', flash: 'templates.flash.created', params: { title: data.title } };
@@ -55,12 +47,10 @@ export function createTemplatesRouter(service: TemplatesService): Router {
 
   router.get('/templates/:id/edit', requireLogin, (req, res) => {
     const template = service.get(actorOf(req), idParam(req.params.id));
-    renderForm(
-      res,
-      { kind: 'edit', id: template.id, title: template.title },
-      { title: template.title, body: template.body, active: template.active === 1 ? '1' : '' },
-      null,
-    );
+    renderPage(res, 'templates/form', {
+      ...formPage(res, { kind: 'edit', id: template.id, title: template.title }),
+      values: { title: template.title, body: template.body, active: template.active === 1 ? '1' : '' },
+    });
   });
 
   router.post('/templates/:id', requireLogin, (req, res) => {
@@ -69,7 +59,7 @@ export function createTemplatesRouter(service: TemplatesService): Router {
     const mode = { kind: 'edit' as const, id: template.id, title: template.title };
     return handleForm(req, res, {
       schema: templateSchema,
-      show: (errors, values, status) => renderForm(res, mode, values, errors, status),
+      show: showView(res, 'templates/form', formPage(res, mode)),
       submit: (data) => {
         service.update(actor, template.id, data, contextOf(req));
         return { redirect: '/templates', flash: 'templates.flash.updated', params: { title: data.title } };
