@@ -1,5 +1,5 @@
 /**
- * Issue 3: the officer's queue, a case page and search on 1,000 and on 100,000 concerns spread
+ * The officer's queue (docs/domain.md#due-dates-and-the-overdue-rule): the officer's queue, a case page and search on 1,000 and on 100,000 concerns spread
  * over 100 councils, each beside the bare layout page measured in the same run.
  */
 import { rmSync } from 'node:fs';

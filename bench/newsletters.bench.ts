@@ -1,5 +1,5 @@
 /**
- * Issue 4: sending 10,000 newsletter mails through the real delivery job (lease, claims, one
+ * Newsletter delivery (docs/domain.md#delivery-and-unsubscribing): sending 10,000 newsletter mails through the real delivery job (lease, claims, one
  * rendered message per recipient, status per delivery) to a loopback SMTP server, beside a plain
  * nodemailer pool loop sending the same messages to the same server with the same concurrency,
  * in the same run. Prints messages/s, peak RSS and the ratio.

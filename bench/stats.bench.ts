@@ -1,5 +1,5 @@
 /**
- * Issue 6, item 6: /stats for the whole district over a year with 100,000 concerns must answer
+ * The evaluation (docs/domain.md#evaluation-and-roll-out): /stats for the whole district over a year with 100,000 concerns must answer
  * well under a second. Seeds 7 municipalities, 100 councils, 100,000 concerns over the last year
  * with realistic first responses, closings and referrals (plus meetings, newsletters with
  * deliveries and 2,000 network persons), then measures in the production server:

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-/** The only reader of process.env (DESIGN §5). Everything else receives a Config. */
+/** The only reader of process.env (docs/domain.md#environment). Everything else receives a Config. */
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 

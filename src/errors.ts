@@ -3,7 +3,7 @@
  * them to a status and a Danish (or English) page.
  */
 
-/** The thing does not exist — or the user may not know that it does (DESIGN §3: 404, not 403). */
+/** The thing does not exist — or the user may not know that it does (docs/domain.md#404-not-403). */
 export class NotFoundError extends Error {
   readonly status = 404;
 }

@@ -6,7 +6,7 @@ import { loadDemo, shouldLoadDemo } from './demo/demo.js';
 import { loadDemoActivity } from './demo/demo-activity.js';
 import { loadDemoHistory } from './demo/demo-history.js';
 
-/** Starts: config → database + migrations → app → jobs → listen (DESIGN §6). */
+/** Starts: config → database + migrations → app → jobs → listen (docs/architecture.md#start-up). */
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   let config: ReturnType<typeof loadConfig>;

@@ -1,6 +1,6 @@
 /**
  * Counts failed logins per account and per IP address in a sliding window. In memory on purpose:
- * Nærnet runs as one process (DESIGN §6), and a restart forgetting the counts is harmless.
+ * Nærnet runs as one process (docs/architecture.md), and a restart forgetting the counts is harmless.
  */
 export type ThrottleLimits = { perAccount: number; perIp: number; windowMs: number };
 

@@ -57,7 +57,7 @@ export const policy = {
    */
   canViewEvaluation: (actor: Actor) => actor.isDistrictAdmin || policy.memberListCouncilIds(actor).length > 0,
 
-  /** Log a concern for a council: its network persons and council admins (DESIGN §2). */
+  /** Log a concern for a council: its network persons and council admins (docs/domain.md#roles). */
   canReportConcern: (actor: Actor, councilId: number) => policy.isMemberOf(actor, councilId),
 
   /** Officers of the concern's council and district admins: triage, notes, referrals, closing. */
@@ -66,7 +66,7 @@ export const policy = {
 
   /**
    * The whole concern (text, photos, reporter, public timeline): its reporter and those who
-   * handle it — nobody else (DESIGN §3). Internal notes need canHandleConcern.
+   * handle it — nobody else (docs/domain.md#concern-privacy). Internal notes need canHandleConcern.
    */
   canViewConcern: (actor: Actor, concern: ConcernScope) =>
     concern.reporterId === actor.id || policy.canHandleConcern(actor, concern),

@@ -4,7 +4,7 @@ import { localDate, parseLocalDateTime } from '../web/dates.js';
 import { demoLookup } from './demo-support.js';
 
 /**
- * Everyday activity for the demo (DESIGN §5: "enough … that every page shows something real"):
+ * Everyday activity for the demo (docs/domain.md#demo: "enough … that every page shows something real"):
  * concerns in every state, replies, notes, a shared summary and a referral. Created through the
  * services, so every row, event and mail is what the portal itself would write; then moved back
  * in time so the pages show a history. Only `npm start` loads it — tests build their own data.

@@ -3,12 +3,12 @@ import type { Composition } from '../composition.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 
-/** Password of every demo account (DESIGN §5). */
+/** Password of every demo account (docs/domain.md#demo). */
 export const DEMO_PASSWORD = 'naestved-2015';
 
 export type DemoLogin = { email: string; role: string };
 
-/** Outside production, on an empty database, unless DEMO=0 (DESIGN §5). */
+/** Outside production, on an empty database, unless DEMO=0 (docs/domain.md#demo). */
 export function shouldLoadDemo(db: Db, config: Config): boolean {
   if (config.isProduction || config.demo === false) return false;
   const users = db.prepare('SELECT count(*) FROM users').pluck().get() as number;
@@ -66,7 +66,7 @@ export type DemoOptions = {
 };
 
 /**
- * The pilot of DESIGN §1/§5 with fictional people. One transaction: a failed load leaves the
+ * The pilot (docs/domain.md#the-situation, #demo) with fictional people. One transaction: a failed load leaves the
  * database empty, so the next start tries again.
  */
 export async function loadDemo(

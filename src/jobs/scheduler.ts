@@ -12,7 +12,7 @@ export type Job = {
 };
 
 /**
- * The one background loop of the server process (DESIGN §6). Jobs keep their state in the
+ * The one background loop of the server process (docs/architecture.md#background-jobs). Jobs keep their state in the
  * database, so stopping between ticks — or crashing — loses nothing.
  */
 export class Scheduler {

@@ -36,7 +36,7 @@ export type OutboxRow = {
 
 /**
  * Every email is a row here first, inserted inside the transaction of the change that caused it
- * (DESIGN §4), so a rolled-back change sends nothing and a committed one is never forgotten.
+ * (docs/architecture.md#mail), so a rolled-back change sends nothing and a committed one is never forgotten.
  */
 export class OutboxRepository {
   private readonly insert;

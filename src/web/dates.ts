@@ -1,5 +1,5 @@
 /**
- * Every displayed and entered time is Europe/Copenhagen; every stored time is UTC ISO 8601 (DESIGN §3).
+ * Every displayed and entered time is Europe/Copenhagen; every stored time is UTC ISO 8601 (docs/domain.md#language-and-time).
  * Danish forms: "24. februar 2015", short "24.2.2015", times "kl. 17.30".
  */
 export type Locale = 'da' | 'en';

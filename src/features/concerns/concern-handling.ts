@@ -18,7 +18,7 @@ export type ConcernHandlingDeps = Pick<Core, 'db' | 'audit' | 'mailer' | 'settin
   concerns: ConcernsRepository;
 };
 
-/** Mail kinds sent to the reporter on public changes (DESIGN §3; honours notify_concern_updates). */
+/** Mail kinds sent to the reporter on public changes (docs/domain.md#concern-privacy; honours notify_concern_updates). */
 type ReporterMail = 'reply' | 'referred' | 'closed' | 'duplicate' | 'reopened' | 'shared';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The concern's life as an explicit table (DESIGN §4): ny → under behandling → venter på afdeling
+ * The concern's life as an explicit table (docs/domain.md#statuses-and-transitions): ny → under behandling → venter på afdeling
  * → afsluttet, and reopening. applyTransition in concerns.service.ts is the only writer of
  * `status`, and it records a concern_events row in the same transaction.
  */
@@ -9,7 +9,7 @@ export type ConcernStatus = (typeof STATUSES)[number];
 export const PRIORITIES = ['high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** How a closed concern ended (DESIGN §3, "honest states"). */
+/** How a closed concern ended (docs/domain.md#resolutions). */
 export const RESOLUTIONS = ['resolved', 'referred_closed', 'not_police', 'duplicate'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
@@ -37,7 +37,7 @@ export function transitionEventType(
 export const isOpen = (status: ConcernStatus) => status !== 'closed';
 
 /**
- * The overdue rule (DESIGN §4): open, no first response yet, the clock not paused, and past the
+ * The overdue rule (docs/domain.md#statuses-and-transitions): open, no first response yet, the clock not paused, and past the
  * due date. Pure, so the case page and the lists (which must not load each concern) share it;
  * overdueSql below is the same rule for SQL. Change the two together.
  */

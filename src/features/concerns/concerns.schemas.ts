@@ -3,7 +3,7 @@ import { parseLocalDateTime } from '../../web/dates.js';
 import { choice, id, optionalText, requiredText } from '../../web/schema-helpers.js';
 import { PRIORITIES, STATUSES } from './concern-state.js';
 
-/** The longest texts (DESIGN §5 and issue 3); the views use the same numbers for maxlength. */
+/** The longest texts (docs/domain.md#routes-and-form-fields); the views use the same numbers for maxlength. */
 export const LIMITS = {
   title: 120,
   description: 5000,
@@ -42,7 +42,7 @@ function occurredAt(now: Date) {
   );
 }
 
-/** POST /concerns (DESIGN §5): council_id, category, title, description, location, occurred_at. */
+/** POST /concerns (docs/domain.md#routes-and-form-fields): council_id, category, title, description, location, occurred_at. */
 export function newConcernSchema(now: Date) {
   return z.object({
     council_id: id('concerns.errors.council_required'),

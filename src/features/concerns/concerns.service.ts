@@ -175,7 +175,7 @@ export class ConcernsService {
   }
 
   /**
-   * The concern as this actor may see it. Staff reads are audited (DESIGN §3); a council member who
+   * The concern as this actor may see it. Staff reads are audited (docs/domain.md#audit-log); a council member who
    * is not the reporter sees only a shared summary, and everyone else gets 404.
    */
   view(actor: Actor, concernId: number, ctx: RequestContext = {}): ConcernView {

@@ -15,7 +15,7 @@ export function retentionCutoff(now: Date, months: number): string {
 }
 
 /**
- * Anonymises concerns closed longer ago than the retention period (DESIGN §3, setting
+ * Anonymises concerns closed longer ago than the retention period (docs/domain.md#retention, setting
  * retention_months, default 24): the texts, the place, the photos, the reporter and everything
  * the reporter or a department wrote are removed; council, category, dates, status and
  * resolution stay for the evaluation. A batch per tick, so a large backlog never blocks the loop.

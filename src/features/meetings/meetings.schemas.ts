@@ -47,7 +47,7 @@ const capacity = z.preprocess(
     .refine((v) => v === null || (v >= 1 && v <= LIMITS.capacity), 'meetings.errors.capacity_invalid'),
 );
 
-/** POST /meetings and POST /meetings/:id/edit (DESIGN §5). `now` refuses a new meeting in the past. */
+/** POST /meetings and POST /meetings/:id/edit (docs/domain.md#routes-and-form-fields). `now` refuses a new meeting in the past. */
 export function meetingSchema(now: Date | null) {
   return z
     .object({

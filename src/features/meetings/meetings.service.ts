@@ -49,7 +49,7 @@ export type MeetingView = {
 /**
  * One agenda item with a concern. Members of the meeting see `agendaItem` and — only if they are
  * members of the concern's council and a summary is shared — `summary`. `concern` (number, title,
- * status) is only for those who handle it (DESIGN §3).
+ * status) is only for those who handle it (docs/domain.md#concern-privacy).
  */
 export type PresentedConcernLink = {
   id: number;

@@ -6,7 +6,7 @@ export const MEMBERSHIP_ROLES = ['network_person', 'council_admin'] as const;
 const role = choice(MEMBERSHIP_ROLES, 'members.errors.role_invalid');
 const title = optionalText(60, 'members.errors.title_too_long');
 
-/** POST /councils/:id/members — invite a person by email (DESIGN §5). */
+/** POST /councils/:id/members — invite a person by email (docs/domain.md#routes-and-form-fields). */
 export const inviteSchema = z.object({
   name: requiredText('members.errors.name_required', 100, 'members.errors.name_too_long'),
   email: email('members.errors.email_required', 'members.errors.email_invalid'),

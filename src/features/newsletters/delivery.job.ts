@@ -23,7 +23,7 @@ export type DeliveryOptions = {
 };
 
 /**
- * The one newsletter sender (DESIGN §6), under a lease so a second process never sends the same
+ * The one newsletter sender (docs/architecture.md#newsletters), under a lease so a second process never sends the same
  * delivery. Each tick: start due newsletters (freezing their recipients in one transaction),
  * send due deliveries in batches through the pool at the configured rate, retry 4xx answers with
  * backoff, fail 5xx answers at once, and mark newsletters sent when nothing is left.

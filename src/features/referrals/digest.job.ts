@@ -11,7 +11,7 @@ import {
 type Deps = Pick<Core, 'db' | 'settings' | 'now' | 'mailer' | 'baseUrl' | 'logger'>;
 
 /**
- * The officers' daily digest (issue 3 item 8): once per Copenhagen day, at or after settings
+ * The officers' daily digest (docs/domain.md#due-dates-and-the-overdue-rule): once per Copenhagen day, at or after settings
  * digest_hour, every active officer with councils gets one mail — only when there is something —
  * listing overdue concerns, new concerns and concerns a department answered since their last
  * digest (or in the last 24 hours).

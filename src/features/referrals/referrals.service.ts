@@ -45,7 +45,7 @@ export type ReferralPanelItem = ReferralListRow & {
 /** What views/referrals/_case-panel.ejs needs. */
 export type ReferralPanel = { concernId: number; canRefer: boolean; referrals: ReferralPanelItem[] };
 
-/** What the department sees at its link — only what the officer chose to send (DESIGN §3). */
+/** What the department sees at its link — only what the officer chose to send (docs/domain.md#referrals). */
 export type DepartmentReferral = {
   concernId: number;
   councilName: string;

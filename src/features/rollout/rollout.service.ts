@@ -81,7 +81,7 @@ function onField<T>(fields: Record<string, string>, fallback: string, work: () =
 }
 
 /**
- * Roll-out (issue 6, item 5): a council with its municipality, officer and first council admin
+ * Roll-out (docs/domain.md#evaluation-and-roll-out): a council with its municipality, officer and first council admin
  * in one go, and many councils at once from a CSV file. The writing is done by AdminService and
  * MembersService (their rules, audit records and invitation mails), composed here into one
  * transaction each: better-sqlite3 turns their own transactions into savepoints of ours.

@@ -1,7 +1,7 @@
 import { type Actor, policy } from '../../auth/policy.js';
 
 /**
- * Who sees which part of the evaluation (issue 6): district admins everything; officers the
+ * Who sees which part of the evaluation (docs/domain.md#evaluation-and-roll-out): district admins everything; officers the
  * councils they cover; council admins their own council's aggregated figures. Network persons see
  * no statistics (their /stats is a 404).
  */

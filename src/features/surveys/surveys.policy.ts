@@ -21,7 +21,7 @@ export const surveyPolicy = {
     actor.isDistrictAdmin ||
     (councilIds.length > 0 && councilIds.every((id) => policy.coversCouncil(actor, id))),
 
-  /** Free-text comments are for staff only (issue 6: "free text only to staff"). */
+  /** Free-text comments are for staff only (docs/domain.md#survey-anonymity). */
   isStaff: policy.canUseTriage,
 
   /** Aggregated figures (counts, mean) of this council: its staff and its council admins. */
