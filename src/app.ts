@@ -90,6 +90,15 @@ export function createApp(deps: AppDeps): express.Express {
     }
   });
 
+  // No page of Nærnet is kept by a browser or a proxy: on a shared PC, Back after "Log ud" must
+  // not show the concern that was open, and a page reached by a secret link (referral answer,
+  // invitation, password reset, unsubscribe, calendar feed) must not outlive its visit. Only the
+  // static assets above are cacheable.
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
 
   const idleMinutes = settings.getNumber('session_idle_minutes');
