@@ -5,15 +5,43 @@ import { isCalendarDate } from './dates.js';
  * Building blocks for form schemas. HTML forms send strings (or nothing), so every helper starts
  * from a string, trims it, and reports an i18n key that names the field's problem.
  */
-const str = (requiredKey: string) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v === undefined ? '' : v), z.string(requiredKey));
+const str = (requiredKey: string, clean: (v: string) => string = (v) => v) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? clean(v).trim() : v === undefined ? '' : v),
+    z.string(requiredKey),
+  );
+
+// Control characters a person cannot mean: C0 (but tab and line breaks), DEL, C1.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters removed.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** Multi-line text: line breaks and tabs stay, other control characters go. */
+export const cleanText = (v: string): string => v.replace(CONTROL, '');
+
+/**
+ * One line (a name, a title, a place): line breaks, tabs and Unicode line separators fold into
+ * one space and other control characters go, so a pasted "Glumsø\r\nLokalråd" is stored as
+ * "Glumsø Lokalråd" and can never break a mail header, a CSV row or a calendar line.
+ */
+export const cleanLine = (v: string): string =>
+  cleanText(v).replace(/[ \t]*[\r\n\t\u2028\u2029]+[ \t]*/g, ' ');
 
 export function requiredText(requiredKey: string, max: number, tooLongKey: string) {
-  return str(requiredKey).pipe(z.string().min(1, requiredKey).max(max, tooLongKey));
+  return str(requiredKey, cleanText).pipe(z.string().min(1, requiredKey).max(max, tooLongKey));
 }
 
 export function optionalText(max: number, tooLongKey: string) {
-  return str(tooLongKey).pipe(z.string().max(max, tooLongKey));
+  return str(tooLongKey, cleanText).pipe(z.string().max(max, tooLongKey));
+}
+
+/** requiredText for a single-line field (cleanLine). */
+export function requiredLine(requiredKey: string, max: number, tooLongKey: string) {
+  return str(requiredKey, cleanLine).pipe(z.string().min(1, requiredKey).max(max, tooLongKey));
+}
+
+/** optionalText for a single-line field (cleanLine). */
+export function optionalLine(max: number, tooLongKey: string) {
+  return str(tooLongKey, cleanLine).pipe(z.string().max(max, tooLongKey));
 }
 
 export function email(requiredKey: string, invalidKey: string) {
