@@ -17,7 +17,7 @@ import {
   shareSchema,
   triageSchema,
 } from './concerns.schemas.js';
-import { MAX_PHOTO_BYTES, MAX_PHOTOS } from './photos.js';
+import { cleanPhotos, MAX_PHOTO_BYTES, MAX_PHOTOS } from './photos.js';
 
 /** The router needs no more than the case page it renders. */
 export type ConcernsRouterDeps = CasePageDeps;
@@ -95,7 +95,9 @@ export function createConcernsRouter(deps: ConcernsRouterDeps): Router {
       schema: newConcernSchema(service.now()),
       earlier: uploadError && { field: 'photos', messageKey: uploadError.key, status: uploadError.status },
       show: showView(res, 'concerns/new', () => newPage(res, photosDropped)),
-      submit: (data) => {
+      submit: async (data) => {
+        // Only the valid form's photos are decoded and cleaned (GPS and all metadata go).
+        const cleaned = await cleanPhotos(photos);
         const id = service.create(
           actor,
           {
@@ -106,7 +108,7 @@ export function createConcernsRouter(deps: ConcernsRouterDeps): Router {
             location: data.location,
             occurredAt: data.occurred_at,
           },
-          photos,
+          cleaned,
           contextOf(req),
         );
         return { redirect: concernUrl(id), flash: 'concerns.flash.created', params: { id: String(id) } };

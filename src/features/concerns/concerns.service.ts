@@ -12,7 +12,7 @@ import type {
   EventRow,
   PhotoRow,
 } from './concerns.repository.js';
-import { type PhotoStore, photoProblem, type UploadedPhoto } from './photos.js';
+import { type CleanPhoto, type PhotoStore, photoProblem } from './photos.js';
 
 type Deps = Pick<Core, 'db' | 'audit' | 'mailer' | 'now' | 'baseUrl'> & {
   concerns: ConcernsRepository;
@@ -86,7 +86,7 @@ export class ConcernsService {
    * Logs a concern with its photos in one transaction, and queues the receipt. Throws ConflictError
    * on the field at fault (another council's id, an unknown category, a bad photo).
    */
-  create(actor: Actor, input: NewConcernInput, uploads: UploadedPhoto[], ctx: RequestContext = {}): number {
+  create(actor: Actor, input: NewConcernInput, uploads: CleanPhoto[], ctx: RequestContext = {}): number {
     const { db, concerns, photos, audit, mailer } = this.deps;
     if (!policy.canReportConcern(actor, input.councilId)) {
       throw new ConflictError('concerns.errors.council_invalid', 'council_id');

@@ -1,11 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 
 export const MAX_PHOTOS = 3;
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 
+/** The longest side a stored photo may have; larger ones are scaled down. */
+export const MAX_PHOTO_SIDE = 2048;
+
 export type UploadedPhoto = { buffer: Buffer; size: number };
+
+/**
+ * A photo as it is stored: re-encoded by cleanPhotos, so nothing the phone wrote into the file
+ * (EXIF with the GPS position, XMP, IPTC, ICC comments, thumbnails) survives. Only cleanPhotos
+ * makes one, so a raw upload cannot reach the disk.
+ */
+export type CleanPhoto = UploadedPhoto & { readonly cleaned: true };
 export type StoredPhoto = { fileName: string; contentType: 'image/jpeg' | 'image/png'; size: number };
 
 /**
@@ -18,6 +29,35 @@ export function sniffImageType(buffer: Buffer): 'image/jpeg' | 'image/png' | und
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (buffer.length >= 8 && png.every((b, i) => buffer[i] === b)) return 'image/png';
   return undefined;
+}
+
+/**
+ * Cleans the uploads before they are checked and stored: the orientation is applied to the
+ * pixels, the image is scaled to at most MAX_PHOTO_SIDE on its longest side and re-encoded in its
+ * own format with no metadata at all (sharp writes none unless asked). A file that is not a JPEG
+ * or PNG, or that cannot be decoded, is passed on unchanged and empty-handed for photoProblem to
+ * refuse; it is never stored.
+ */
+export async function cleanPhotos(uploads: UploadedPhoto[]): Promise<CleanPhoto[]> {
+  return Promise.all(
+    uploads.map(async (upload): Promise<CleanPhoto> => {
+      const type = upload.size <= MAX_PHOTO_BYTES ? sniffImageType(upload.buffer) : undefined;
+      if (!type) return { ...upload, cleaned: true };
+      try {
+        const image = sharp(upload.buffer, { failOn: 'error' })
+          .rotate()
+          .resize({ width: MAX_PHOTO_SIDE, height: MAX_PHOTO_SIDE, fit: 'inside', withoutEnlargement: true });
+        const buffer = await (type === 'image/png'
+          ? image.png()
+          : image.jpeg({ quality: 85, mozjpeg: true })
+        ).toBuffer();
+        return { buffer, size: buffer.length, cleaned: true };
+      } catch {
+        // Not decodable: an empty buffer fails the type check, so the form says "not an image".
+        return { buffer: Buffer.alloc(0), size: 0, cleaned: true };
+      }
+    }),
+  );
 }
 
 /** i18n key of the first problem with the uploaded photos, or null. */
@@ -36,7 +76,7 @@ export class PhotoStore {
     mkdirSync(dir, { recursive: true });
   }
 
-  save(photo: UploadedPhoto): StoredPhoto {
+  save(photo: CleanPhoto): StoredPhoto {
     const contentType = sniffImageType(photo.buffer);
     if (!contentType) throw new Error('not an image');
     const fileName = `${randomBytes(18).toString('base64url')}${contentType === 'image/png' ? '.png' : '.jpg'}`;
