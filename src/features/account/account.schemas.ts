@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkbox, choice, optionalText, requiredText } from '../../web/schema-helpers.js';
+import { checkbox, choice, optionalLine, requiredLine } from '../../web/schema-helpers.js';
 
 /**
  * A plausible phone number, Danish or international: digits with spaces, dashes or brackets, an
@@ -12,8 +12,8 @@ export function isPlausiblePhone(value: string): boolean {
 }
 
 export const preferencesSchema = z.object({
-  name: requiredText('account.errors.name_required', 100, 'account.errors.name_too_long'),
-  phone: optionalText(30, 'account.errors.phone_too_long').refine(
+  name: requiredLine('account.errors.name_required', 100, 'account.errors.name_too_long'),
+  phone: optionalLine(30, 'account.errors.phone_too_long').refine(
     (v) => v === '' || isPlausiblePhone(v),
     'account.errors.phone_invalid',
   ),

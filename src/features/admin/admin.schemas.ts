@@ -6,7 +6,7 @@ import {
   id,
   ids,
   optionalText,
-  requiredText,
+  requiredLine,
 } from '../../web/schema-helpers.js';
 
 /**
@@ -31,7 +31,7 @@ const optionalId = (key: string) =>
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export const municipalitySchema = z.object({
-  name: requiredText(
+  name: requiredLine(
     'admin.municipality.errors.name_required',
     80,
     'admin.municipality.errors.name_too_long',
@@ -40,7 +40,7 @@ export const municipalitySchema = z.object({
 export type MunicipalityInput = z.output<typeof municipalitySchema>;
 
 export const councilSchema = z.object({
-  name: requiredText('admin.council.errors.name_required', 120, 'admin.council.errors.name_too_long'),
+  name: requiredLine('admin.council.errors.name_required', 120, 'admin.council.errors.name_too_long'),
   slug: trimmed.pipe(
     z
       .string()
@@ -56,19 +56,19 @@ export const councilSchema = z.object({
 export type CouncilInput = z.output<typeof councilSchema>;
 
 export const departmentSchema = z.object({
-  name: requiredText('admin.department.errors.name_required', 80, 'admin.department.errors.name_too_long'),
+  name: requiredLine('admin.department.errors.name_required', 80, 'admin.department.errors.name_too_long'),
   email: email('admin.department.errors.email_required', 'admin.department.errors.email_invalid'),
   active: checkbox,
 });
 export type DepartmentInput = z.output<typeof departmentSchema>;
 
 const categoryFields = {
-  label_da: requiredText(
+  label_da: requiredLine(
     'admin.category.errors.label_da_required',
     80,
     'admin.category.errors.label_too_long',
   ),
-  label_en: requiredText(
+  label_en: requiredLine(
     'admin.category.errors.label_en_required',
     80,
     'admin.category.errors.label_too_long',
@@ -99,7 +99,7 @@ export type CategoryCreateInput = z.output<typeof categoryCreateSchema>;
 export type CategoryUpdateInput = z.output<typeof categoryUpdateSchema>;
 
 export const inviteOfficerSchema = z.object({
-  name: requiredText('admin.officer.errors.name_required', 120, 'admin.officer.errors.name_too_long'),
+  name: requiredLine('admin.officer.errors.name_required', 120, 'admin.officer.errors.name_too_long'),
   email: email('admin.officer.errors.email_required', 'admin.officer.errors.email_invalid'),
   council_ids: ids('admin.officer.errors.councils_invalid'),
 });

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { parseLocalDateTime } from '../../web/dates.js';
-import { choice, id, optionalText, requiredText } from '../../web/schema-helpers.js';
+import {
+  choice,
+  id,
+  optionalLine,
+  optionalText,
+  requiredLine,
+  requiredText,
+} from '../../web/schema-helpers.js';
 import { PRIORITIES, STATUSES } from './concern-state.js';
 
 /** The longest texts (docs/domain.md#routes-and-form-fields); the views use the same numbers for maxlength. */
@@ -46,14 +53,14 @@ function occurredAt(now: Date) {
 export function newConcernSchema(now: Date) {
   return z.object({
     council_id: id('concerns.errors.council_required'),
-    category: requiredText('concerns.errors.category_required', 60, 'concerns.errors.category_invalid'),
-    title: requiredText('concerns.errors.title_required', LIMITS.title, 'concerns.errors.title_too_long'),
+    category: requiredLine('concerns.errors.category_required', 60, 'concerns.errors.category_invalid'),
+    title: requiredLine('concerns.errors.title_required', LIMITS.title, 'concerns.errors.title_too_long'),
     description: requiredText(
       'concerns.errors.description_required',
       LIMITS.description,
       'concerns.errors.description_too_long',
     ),
-    location: optionalText(LIMITS.location, 'concerns.errors.location_too_long'),
+    location: optionalLine(LIMITS.location, 'concerns.errors.location_too_long'),
     occurred_at: occurredAt(now),
   });
 }
@@ -66,7 +73,7 @@ export const noteSchema = z.object({
 
 /** POST /concerns/:id/triage: category, priority and status; closing has its own form. */
 export const triageSchema = z.object({
-  category: requiredText('concerns.errors.category_required', 60, 'concerns.errors.category_invalid'),
+  category: requiredLine('concerns.errors.category_required', 60, 'concerns.errors.category_invalid'),
   priority: choice(PRIORITIES, 'concerns.errors.priority_invalid'),
   status: choice(STATUSES, 'concerns.errors.status_invalid'),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseLocalDateTime } from '../../web/dates.js';
-import { choice, id, ids, optionalText, requiredText } from '../../web/schema-helpers.js';
+import { choice, id, ids, optionalText, requiredLine, requiredText } from '../../web/schema-helpers.js';
 import { MEETING_KINDS } from './meetings.policy.js';
 
 /** The longest texts; the views use the same numbers for maxlength. */
@@ -52,7 +52,7 @@ export function meetingSchema(now: Date | null) {
   return z
     .object({
       kind: choice(MEETING_KINDS, 'meetings.errors.kind_required'),
-      title: requiredText('meetings.errors.title_required', LIMITS.title, 'meetings.errors.title_too_long'),
+      title: requiredLine('meetings.errors.title_required', LIMITS.title, 'meetings.errors.title_too_long'),
       council_ids: ids('meetings.errors.councils_required').refine(
         (v) => v.length > 0,
         'meetings.errors.councils_required',
@@ -67,7 +67,7 @@ export function meetingSchema(now: Date | null) {
         'meetings.errors.ends_invalid',
         'meetings.errors.time_in_gap',
       ),
-      location: requiredText(
+      location: requiredLine(
         'meetings.errors.location_required',
         LIMITS.location,
         'meetings.errors.location_too_long',
@@ -119,7 +119,7 @@ export const concernLinkSchema = z.object({
     (v) => (typeof v === 'string' ? v.trim().replace(/^#/, '') : v),
     id('meetings.errors.concern_required'),
   ),
-  agenda_item: requiredText(
+  agenda_item: requiredLine(
     'meetings.errors.agenda_item_required',
     LIMITS.agendaItem,
     'meetings.errors.agenda_item_too_long',

@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import { choice, email, optionalText, requiredText } from '../../web/schema-helpers.js';
+import { choice, email, optionalLine, requiredLine } from '../../web/schema-helpers.js';
 
 export const MEMBERSHIP_ROLES = ['network_person', 'council_admin'] as const;
 
 const role = choice(MEMBERSHIP_ROLES, 'members.errors.role_invalid');
-const title = optionalText(60, 'members.errors.title_too_long');
+const title = optionalLine(60, 'members.errors.title_too_long');
 
 /** POST /councils/:id/members — invite a person by email (docs/domain.md#routes-and-form-fields). */
 export const inviteSchema = z.object({
-  name: requiredText('members.errors.name_required', 100, 'members.errors.name_too_long'),
+  name: requiredLine('members.errors.name_required', 100, 'members.errors.name_too_long'),
   email: email('members.errors.email_required', 'members.errors.email_invalid'),
   title,
   role,

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { parseLocalDateTime } from '../../web/dates.js';
-import { checkbox, ids, optionalText, requiredText } from '../../web/schema-helpers.js';
+import { checkbox, ids, optionalText, requiredLine, requiredText } from '../../web/schema-helpers.js';
 
 /** Newsletter forms; messages are keys in locales/newsletters.json. */
 export const TITLE_MAX = 150;
 export const BODY_MAX = 20_000;
 
 export const newsletterSchema = z.object({
-  title: requiredText(
+  title: requiredLine(
     'newsletters.validation.title_required',
     TITLE_MAX,
     'newsletters.validation.title_too_long',

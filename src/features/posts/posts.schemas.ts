@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, requiredText } from '../../web/schema-helpers.js';
+import { id, requiredLine, requiredText } from '../../web/schema-helpers.js';
 
 /** A crime-picture post and its comments: messages are keys in locales/posts.json. */
 export const TITLE_MAX = 150;
@@ -17,8 +17,8 @@ const councilChoice = z.preprocess(
 
 export const postSchema = z.object({
   council_id: councilChoice,
-  title: requiredText('posts.errors.title_required', TITLE_MAX, 'posts.errors.title_too_long'),
-  period: requiredText('posts.errors.period_required', PERIOD_MAX, 'posts.errors.period_too_long'),
+  title: requiredLine('posts.errors.title_required', TITLE_MAX, 'posts.errors.title_too_long'),
+  period: requiredLine('posts.errors.period_required', PERIOD_MAX, 'posts.errors.period_too_long'),
   body: requiredText('posts.errors.body_required', BODY_MAX, 'posts.errors.body_too_long'),
 });
 export type PostInput = z.output<typeof postSchema>;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { calendarDate, checkbox, email, optionalText, requiredText } from '../../web/schema-helpers.js';
+import {
+  calendarDate,
+  checkbox,
+  email,
+  optionalLine,
+  optionalText,
+  requiredLine,
+} from '../../web/schema-helpers.js';
 
 /**
  * Form schemas of the roll-out pages. Messages are i18n keys (locales/rollout.json, and the
@@ -21,15 +28,15 @@ const optionalId = (key: string) =>
 export const newCouncilSchema = z
   .object({
     municipality_id: optionalId('rollout.errors.municipality_invalid'),
-    new_municipality: optionalText(80, 'admin.municipality.errors.name_too_long'),
-    name: requiredText('admin.council.errors.name_required', 120, 'admin.council.errors.name_too_long'),
+    new_municipality: optionalLine(80, 'admin.municipality.errors.name_too_long'),
+    name: requiredLine('admin.council.errors.name_required', 120, 'admin.council.errors.name_too_long'),
     area_description: optionalText(1000, 'admin.council.errors.area_too_long'),
     agreement_signed_on: calendarDate('admin.council.errors.date_invalid'),
     is_pilot: checkbox,
     officer_id: optionalId('rollout.errors.officer_invalid'),
-    admin_name: requiredText('rollout.errors.admin_name_required', 100, 'rollout.errors.admin_name_too_long'),
+    admin_name: requiredLine('rollout.errors.admin_name_required', 100, 'rollout.errors.admin_name_too_long'),
     admin_email: email('rollout.errors.admin_email_required', 'rollout.errors.admin_email_invalid'),
-    admin_title: optionalText(60, 'members.errors.title_too_long'),
+    admin_title: optionalLine(60, 'members.errors.title_too_long'),
   })
   .check(
     // Runs even when other fields failed (`when`), so every problem shows on the first attempt.

@@ -6,7 +6,7 @@ import {
   ids,
   optionalText,
   requiredCalendarDate,
-  requiredText,
+  requiredLine,
 } from '../../web/schema-helpers.js';
 
 /** The longest texts; the views use the same numbers for maxlength. */
@@ -21,7 +21,7 @@ const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefi
 export function surveySchema(today: string) {
   return z
     .object({
-      title: requiredText('surveys.errors.title_required', LIMITS.title, 'surveys.errors.title_too_long'),
+      title: requiredLine('surveys.errors.title_required', LIMITS.title, 'surveys.errors.title_too_long'),
       intro: optionalText(LIMITS.intro, 'surveys.errors.intro_too_long'),
       opens_on: requiredCalendarDate('surveys.errors.opens_required', 'surveys.errors.opens_invalid'),
       closes_on: requiredCalendarDate('surveys.errors.closes_required', 'surveys.errors.closes_invalid'),
