@@ -100,14 +100,8 @@ function mailTransport(config: Config): MailTransport {
 /** Every feature's services and jobs; a feature that uses another's service receives it here. */
 function createFeatures(core: Core, options: ComposeOptions, newsletterTransport: MailTransport) {
   const auth = new AuthService({
-    db: core.db,
-    users: core.users,
-    tokens: core.tokens,
+    ...core,
     throttle: new LoginThrottle(options.throttleLimits, () => core.now().getTime()),
-    mailer: core.mailer,
-    audit: core.audit,
-    now: core.now,
-    baseUrl: core.baseUrl,
   });
   const account = createAccountFeature(core);
   const members = createMembersFeature(core);

@@ -1,13 +1,8 @@
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Db } from '../db/connection.js';
 import { TooManyRequestsError } from '../errors.js';
-import type { Mailer } from '../mail/mailer.js';
 import type { LoginThrottle } from './login-throttle.js';
-import { setPasswordThroughLink } from './password-links.js';
+import { type LinkMailDeps, setPasswordThroughLink } from './password-links.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
-import type { TokensRepository } from './tokens.repository.js';
 import { hashRecoveryCode, verifyTotpStep } from './totp.js';
-import type { UsersRepository } from './users.repository.js';
 
 export const PASSWORD_RESET_HOURS = 1;
 
@@ -18,18 +13,7 @@ export type LoginOutcome =
 
 /** Logging in, the second factor, and forgotten passwords. Never sees req/res. */
 export class AuthService {
-  constructor(
-    private readonly deps: {
-      db: Db;
-      users: UsersRepository;
-      tokens: TokensRepository;
-      throttle: LoginThrottle;
-      mailer: Mailer;
-      audit: AuditLog;
-      now: () => Date;
-      baseUrl: () => string;
-    },
-  ) {}
+  constructor(private readonly deps: LinkMailDeps & { throttle: LoginThrottle }) {}
 
   /**
    * Same answer, and about the same time, for an unknown email, a wrong password and a
@@ -128,14 +112,10 @@ export class AuthService {
     password: string,
     endSessions: (userId: number) => void,
   ): Promise<{ ok: true } | { ok: false; problem: string }> {
-    const { users, audit } = this.deps;
     const result = await setPasswordThroughLink(
       this.deps,
-      { token, purpose: 'password_reset', password },
-      (user, hash, at) => {
-        users.setPassword(user.id, hash, at);
-        audit.record(user, 'password.reset', user.id);
-      },
+      { token, purpose: 'password_reset', password, auditAction: 'password.reset' },
+      (user, hash, at) => this.deps.users.setPassword(user.id, hash, at),
     );
     if (!result.ok) return result;
     endSessions(result.user.id);

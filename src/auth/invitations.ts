@@ -1,9 +1,4 @@
-import type { AuditLog } from '../audit/audit-log.js';
-import type { Db } from '../db/connection.js';
-import type { Mailer } from '../mail/mailer.js';
-import { setPasswordThroughLink } from './password-links.js';
-import type { TokensRepository } from './tokens.repository.js';
-import type { UsersRepository } from './users.repository.js';
+import { type LinkMailDeps, setPasswordThroughLink } from './password-links.js';
 
 export const INVITATION_DAYS = 7;
 
@@ -12,17 +7,7 @@ export const INVITATION_DAYS = 7;
  * admins): single-use, valid for 7 days, and a new one replaces the old (resend).
  */
 export class InvitationService {
-  constructor(
-    private readonly deps: {
-      db: Db;
-      users: UsersRepository;
-      tokens: TokensRepository;
-      mailer: Mailer;
-      audit: AuditLog;
-      now: () => Date;
-      baseUrl: () => string;
-    },
-  ) {}
+  constructor(private readonly deps: LinkMailDeps) {}
 
   /**
    * Issues a link and queues the mail. Call inside the transaction that created or re-invited the
@@ -69,14 +54,10 @@ export class InvitationService {
     token: string,
     password: string,
   ): Promise<{ ok: true; email: string } | { ok: false; problem: string }> {
-    const { users, audit } = this.deps;
     const result = await setPasswordThroughLink(
       this.deps,
-      { token, purpose: 'invitation', password },
-      (user, hash, at) => {
-        users.activate(user.id, hash, at);
-        audit.record(user, 'invitation.accepted', user.id);
-      },
+      { token, purpose: 'invitation', password, auditAction: 'invitation.accepted' },
+      (user, hash, at) => this.deps.users.activate(user.id, hash, at),
     );
     return result.ok ? { ok: true, email: result.user.email } : result;
   }

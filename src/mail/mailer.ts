@@ -1,3 +1,4 @@
+import type { Locale } from '../web/dates.js';
 import type { MailComposer, MailContent } from './composer.js';
 import type { OutboxRepository } from './outbox.repository.js';
 
@@ -14,5 +15,13 @@ export class Mailer {
 
   queue(content: MailContent): number {
     return this.outbox.enqueue(this.composer.compose(content), this.now().toISOString());
+  }
+
+  /** One mail per recipient, each to their own address and in their own language. */
+  queueEach<R extends { email: string; locale: Locale }>(
+    recipients: Iterable<R>,
+    content: (recipient: R) => Omit<MailContent, 'to' | 'locale'>,
+  ): void {
+    for (const r of recipients) this.queue({ ...content(r), to: r.email, locale: r.locale });
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { codeField, newPasswordFields, passwordField, withConfirmation } from '../../auth/auth.schemas.js';
 import { checkbox, choice, optionalLine, requiredLine } from '../../web/schema-helpers.js';
 
 /**
@@ -24,35 +25,24 @@ export const preferencesSchema = z.object({
   notify_posts: checkbox,
 });
 
-const secret = (requiredKey: string) =>
-  z.string(requiredKey).min(1, requiredKey).max(1000, 'password.errors.too_long');
-
 /** Strength and "differs from the current one" are checked in the service (passwordProblem). */
-export const changePasswordSchema = z
-  .object({
-    current_password: secret('account.password.errors.current_required'),
-    password: secret('password.errors.required'),
-    password_confirm: z.string('password.errors.confirm_required').min(1, 'password.errors.confirm_required'),
-  })
-  .refine((v) => v.password === v.password_confirm, {
-    message: 'password.errors.mismatch',
-    path: ['password_confirm'],
-  });
+export const changePasswordSchema = withConfirmation(
+  z.object({
+    current_password: passwordField('account.password.errors.current_required'),
+    ...newPasswordFields,
+  }),
+);
 
 export const totpCodeSchema = z.object({
-  code: z
-    .string('account.two_factor.errors.code_required')
-    .trim()
-    .min(1, 'account.two_factor.errors.code_required')
-    .max(40, 'account.two_factor.errors.code_invalid'),
+  code: codeField('account.two_factor.errors.code_required', 'account.two_factor.errors.code_invalid'),
 });
 
 /** Turning two-factor off, or making new recovery codes, is confirmed with the password. */
 export const confirmPasswordSchema = z.object({
-  password: secret('account.two_factor.errors.password_required'),
+  password: passwordField('account.two_factor.errors.password_required'),
 });
 
 /** The same, on the "new recovery codes" form, which shares the page with the disable form. */
 export const confirmRecoveryPasswordSchema = z.object({
-  recovery_password: secret('account.two_factor.errors.password_required'),
+  recovery_password: passwordField('account.two_factor.errors.password_required'),
 });

@@ -18,6 +18,11 @@ export type AccountDeps = Pick<Core, 'db' | 'users' | 'sessionStore' | 'audit' |
 /** Where a refused form goes wrong: the field and the i18n key of its message. */
 export type FieldProblem = { field: string; messageKey: string };
 
+/** The answer of a method whose form is refused at one field. */
+export type Refused = { ok: false; problem: FieldProblem };
+
+const refused = (problem: FieldProblem): Refused => ({ ok: false, problem });
+
 export type AccountProfile = Pick<
   UserRow,
   | 'email'
@@ -60,6 +65,18 @@ export class AccountService {
     return this.deps.now().toISOString();
   }
 
+  /** A mail to the owner about a change to how they sign in: if it was not them, they know at once. */
+  private noticeToOwner(user: UserRow, kind: 'password_changed' | 'two_factor_disabled'): void {
+    this.deps.mailer.queue({
+      kind,
+      to: user.email,
+      locale: user.locale,
+      subjectKey: `account.mail.${kind}.subject`,
+      params: { name: user.name },
+      paragraphKeys: ['mail.greeting', `account.mail.${kind}.body`, 'account.mail.not_you'],
+    });
+  }
+
   profile(actor: Actor): AccountProfile {
     const u = this.userOf(actor);
     return {
@@ -100,34 +117,23 @@ export class AccountService {
     input: { currentPassword: string; newPassword: string },
     keepSessionId: string,
     ctx: RequestContext = {},
-  ): Promise<{ ok: true; endedSessions: number } | { ok: false; problem: FieldProblem }> {
-    const { db, users, audit, mailer, sessionStore } = this.deps;
+  ): Promise<{ ok: true; endedSessions: number } | Refused> {
+    const { db, users, audit, sessionStore } = this.deps;
     const user = this.userOf(actor);
     if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
       audit.record(actor, 'password.change_failed', actor.id, ctx);
-      return {
-        ok: false,
-        problem: { field: 'current_password', messageKey: 'account.password.errors.current_wrong' },
-      };
+      return refused({ field: 'current_password', messageKey: 'account.password.errors.current_wrong' });
     }
     if (input.newPassword === input.currentPassword) {
-      return { ok: false, problem: { field: 'password', messageKey: 'account.password.errors.same' } };
+      return refused({ field: 'password', messageKey: 'account.password.errors.same' });
     }
     const weakness = passwordProblem(input.newPassword, { email: user.email, name: user.name });
-    if (weakness) return { ok: false, problem: { field: 'password', messageKey: weakness } };
+    if (weakness) return refused({ field: 'password', messageKey: weakness });
     const hash = await hashPassword(input.newPassword);
     db.transaction(() => {
       users.setPassword(actor.id, hash, this.at());
       audit.record(actor, 'password.changed', actor.id, ctx);
-      // A notice to the owner: if it was not them, they know at once.
-      mailer.queue({
-        kind: 'password_changed',
-        to: user.email,
-        locale: user.locale,
-        subjectKey: 'account.mail.password_changed.subject',
-        params: { name: user.name },
-        paragraphKeys: ['mail.greeting', 'account.mail.password_changed.body', 'account.mail.not_you'],
-      });
+      this.noticeToOwner(user, 'password_changed');
     })();
     const endedSessions = sessionStore.deleteForUser(actor.id, keepSessionId);
     return { ok: true, endedSessions };
@@ -164,17 +170,13 @@ export class AccountService {
     actor: Actor,
     code: string,
     ctx: RequestContext = {},
-  ): Promise<
-    | { ok: true; recoveryCodes: string[] }
-    | { ok: false; alreadyEnabled: true }
-    | { ok: false; problem: FieldProblem }
-  > {
+  ): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; alreadyEnabled: true } | Refused> {
     const { db, users, audit } = this.deps;
     const user = this.userOf(actor);
     if (user.totp_enabled === 1) return { ok: false, alreadyEnabled: true };
     const step = user.totp_secret ? await verifyTotpStep(user.totp_secret, code) : null;
     if (!user.totp_secret || step === null) {
-      return { ok: false, problem: { field: 'code', messageKey: 'account.two_factor.errors.code_invalid' } };
+      return refused({ field: 'code', messageKey: 'account.two_factor.errors.code_invalid' });
     }
     const secret = user.totp_secret;
     const recoveryCodes = newRecoveryCodes();
@@ -196,10 +198,8 @@ export class AccountService {
     actor: Actor,
     password: string,
     ctx: RequestContext = {},
-  ): Promise<
-    { ok: true } | { ok: false; refused: 'required' | 'not_enabled' } | { ok: false; problem: FieldProblem }
-  > {
-    const { db, users, audit, mailer, config } = this.deps;
+  ): Promise<{ ok: true } | { ok: false; refused: 'required' | 'not_enabled' } | Refused> {
+    const { db, users, audit, config } = this.deps;
     const user = this.userOf(actor);
     if (config.enforceTwoFactor && policy.requiresTwoFactor(actor)) {
       audit.record(actor, 'two_factor.disable_refused', actor.id, ctx);
@@ -207,23 +207,13 @@ export class AccountService {
     }
     if (user.totp_enabled !== 1) return { ok: false, refused: 'not_enabled' };
     if (!(await verifyPassword(user.password_hash, password))) {
-      return {
-        ok: false,
-        problem: { field: 'password', messageKey: 'account.two_factor.errors.password_wrong' },
-      };
+      return refused({ field: 'password', messageKey: 'account.two_factor.errors.password_wrong' });
     }
     db.transaction(() => {
       users.setTotp(actor.id, null, false, this.at());
       users.replaceRecoveryCodes(actor.id, []);
       audit.record(actor, 'two_factor.disabled', actor.id, ctx);
-      mailer.queue({
-        kind: 'two_factor_disabled',
-        to: user.email,
-        locale: user.locale,
-        subjectKey: 'account.mail.two_factor_disabled.subject',
-        params: { name: user.name },
-        paragraphKeys: ['mail.greeting', 'account.mail.two_factor_disabled.body', 'account.mail.not_you'],
-      });
+      this.noticeToOwner(user, 'two_factor_disabled');
     })();
     return { ok: true };
   }
@@ -233,19 +223,12 @@ export class AccountService {
     actor: Actor,
     password: string,
     ctx: RequestContext = {},
-  ): Promise<
-    | { ok: true; recoveryCodes: string[] }
-    | { ok: false; refused: 'not_enabled' }
-    | { ok: false; problem: FieldProblem }
-  > {
+  ): Promise<{ ok: true; recoveryCodes: string[] } | { ok: false; refused: 'not_enabled' } | Refused> {
     const { db, users, audit } = this.deps;
     const user = this.userOf(actor);
     if (user.totp_enabled !== 1) return { ok: false, refused: 'not_enabled' };
     if (!(await verifyPassword(user.password_hash, password))) {
-      return {
-        ok: false,
-        problem: { field: 'recovery_password', messageKey: 'account.two_factor.errors.password_wrong' },
-      };
+      return refused({ field: 'recovery_password', messageKey: 'account.two_factor.errors.password_wrong' });
     }
     const recoveryCodes = newRecoveryCodes();
     db.transaction(() => {

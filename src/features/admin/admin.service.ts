@@ -1,10 +1,7 @@
 import type { AuditAction } from '../../audit/audit-actions.js';
-import type { AuditLog, AuditRow, RequestContext } from '../../audit/audit-log.js';
-import type { InvitationService } from '../../auth/invitations.js';
+import type { AuditRow, RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
-import type { UsersRepository } from '../../auth/users.repository.js';
-import type { Db } from '../../db/connection.js';
-import type { SettingsRepository } from '../../db/settings.repository.js';
+import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type {
   AdminRepository,
@@ -57,14 +54,8 @@ function isUniqueViolation(err: unknown): boolean {
  */
 export class AdminService {
   constructor(
-    private readonly deps: {
-      db: Db;
+    private readonly deps: Pick<Core, 'db' | 'users' | 'audit' | 'invitations' | 'settings' | 'now'> & {
       repo: AdminRepository;
-      users: UsersRepository;
-      audit: AuditLog;
-      invitations: InvitationService;
-      settings: SettingsRepository;
-      now: () => Date;
     },
   ) {}
 
@@ -74,6 +65,14 @@ export class AdminService {
 
   private record(who: Who, action: AuditAction, entityId: number, details: Record<string, unknown>) {
     this.deps.audit.record(who.actor, action, entityId, who, details);
+  }
+
+  /** The row asked for, or 404; the admin check comes first, so no one else learns whether it exists. */
+  private found<T>(who: Who, find: () => T | undefined): T {
+    this.allow(who);
+    const row = find();
+    if (!row) throw new NotFoundError();
+    return row;
   }
 
   private nowIso(): string {
@@ -103,10 +102,7 @@ export class AdminService {
   }
 
   getMunicipality(who: Who, id: number) {
-    this.allow(who);
-    const row = this.deps.repo.findMunicipality(id);
-    if (!row) throw new NotFoundError();
-    return row;
+    return this.found(who, () => this.deps.repo.findMunicipality(id));
   }
 
   private ensureMunicipalityNameFree(name: string, exceptId?: number) {
@@ -152,10 +148,7 @@ export class AdminService {
   }
 
   getCouncil(who: Who, id: number): CouncilRow {
-    this.allow(who);
-    const row = this.deps.repo.findCouncil(id);
-    if (!row) throw new NotFoundError();
-    return row;
+    return this.found(who, () => this.deps.repo.findCouncil(id));
   }
 
   municipalityOptions(who: Who) {
@@ -238,10 +231,7 @@ export class AdminService {
   }
 
   getDepartment(who: Who, id: number): DepartmentRow {
-    this.allow(who);
-    const row = this.deps.repo.findDepartment(id);
-    if (!row) throw new NotFoundError();
-    return row;
+    return this.found(who, () => this.deps.repo.findDepartment(id));
   }
 
   private ensureDepartmentNameFree(name: string, exceptId?: number) {
@@ -282,10 +272,7 @@ export class AdminService {
   }
 
   getCategory(who: Who, id: number): CategoryRow {
-    this.allow(who);
-    const row = this.deps.repo.findCategory(id);
-    if (!row) throw new NotFoundError();
-    return row;
+    return this.found(who, () => this.deps.repo.findCategory(id));
   }
 
   nextCategorySortOrder(who: Who): number {
@@ -361,9 +348,7 @@ export class AdminService {
   }
 
   getOfficer(who: Who, id: number) {
-    this.allow(who);
-    const officer = this.deps.repo.findOfficer(id);
-    if (!officer) throw new NotFoundError();
+    const officer = this.found(who, () => this.deps.repo.findOfficer(id));
     const assignedIds = this.deps.repo.assignmentsOf(id).map((a) => a.council_id);
     return { officer, assignedIds };
   }

@@ -23,18 +23,22 @@ type ReporterMail = 'reply' | 'referred' | 'closed' | 'duplicate' | 'reopened' |
 
 /**
  * A logged concern's life in the hands of its staff and its referrals: the state machine with its
- * timeline, the due clock, and what the reporter is told. ConcernsService passes its callers
- * through to here, so routes and referrals keep one service.
+ * timeline, the due clock, and what the reporter is told. ConcernsService extends it with logging
+ * and reading, so routes and referrals keep one service and nothing is passed through.
  */
 export class ConcernHandling {
-  constructor(private readonly deps: ConcernHandlingDeps) {}
+  constructor(protected readonly deps: ConcernHandlingDeps) {}
 
-  private at(): string {
+  protected at(): string {
     return this.deps.now().toISOString();
   }
 
-  private handled(actor: Actor, concernId: number): ConcernRow {
-    return handledConcern(this.deps.concerns, actor, concernId);
+  /**
+   * A staff action: in one transaction, on a concern the actor handles (404 otherwise), with the
+   * time it happens at.
+   */
+  private act(actor: Actor, concernId: number, action: (concern: ConcernRow, at: string) => void): void {
+    this.deps.db.transaction(() => action(handledConcern(this.deps.concerns, actor, concernId), this.at()))();
   }
 
   /** The first public response is due this many working days after logging (settings, per priority). */
@@ -109,10 +113,8 @@ export class ConcernHandling {
     input: { body: string; visibility: 'internal' | 'public' },
     ctx: RequestContext = {},
   ): void {
-    const { db, concerns, audit } = this.deps;
-    db.transaction(() => {
-      const concern = this.handled(actor, concernId);
-      const at = this.at();
+    const { concerns, audit } = this.deps;
+    this.act(actor, concernId, (concern, at) => {
       if (input.visibility === 'internal') {
         concerns.insertEvent({
           concernId,
@@ -142,7 +144,7 @@ export class ConcernHandling {
         concernId,
         ctx,
       );
-    })();
+    });
   }
 
   /** Category, priority and status from the case page; each change is its own timeline event. */
@@ -152,10 +154,8 @@ export class ConcernHandling {
     input: { category?: string; priority?: Priority; status?: ConcernStatus },
     ctx: RequestContext = {},
   ): void {
-    const { db, concerns, audit } = this.deps;
-    db.transaction(() => {
-      const concern = this.handled(actor, concernId);
-      const at = this.at();
+    const { concerns, audit } = this.deps;
+    this.act(actor, concernId, (concern, at) => {
       const changes: Record<string, unknown> = {};
       if (input.category && input.category !== concern.category_slug) {
         const category = concerns.findActiveCategory(input.category);
@@ -195,7 +195,7 @@ export class ConcernHandling {
         changes.status = input.status;
       }
       audit.record(actor, 'concern.triaged', concernId, ctx, changes);
-    })();
+    });
   }
 
   /** Closes with a resolution and feedback that reaches the reporter on screen and by email. */
@@ -205,12 +205,9 @@ export class ConcernHandling {
     input: { resolution: Exclude<Resolution, 'duplicate'>; feedback: string },
     ctx: RequestContext = {},
   ): void {
-    const { db, audit } = this.deps;
-    db.transaction(() => {
-      const concern = this.handled(actor, concernId);
+    this.act(actor, concernId, (concern, at) => {
       if (concern.status === 'closed')
         throw new ConflictError('concerns.errors.already_closed', 'resolution');
-      const at = this.at();
       this.applyTransition(concern, 'closed', actor.id, {
         body: input.feedback,
         data: { resolution: input.resolution },
@@ -221,19 +218,17 @@ export class ConcernHandling {
         resolution: input.resolution,
         feedback: input.feedback,
       });
-      audit.record(actor, 'concern.closed', concernId, ctx, { resolution: input.resolution });
-    })();
+      this.deps.audit.record(actor, 'concern.closed', concernId, ctx, { resolution: input.resolution });
+    });
   }
 
   reopen(actor: Actor, concernId: number, ctx: RequestContext = {}): void {
-    const { db, audit } = this.deps;
-    db.transaction(() => {
-      const concern = this.handled(actor, concernId);
+    this.act(actor, concernId, (concern) => {
       if (concern.status !== 'closed') throw new ConflictError('concerns.errors.not_closed', 'status');
       this.applyTransition(concern, 'in_progress', actor.id, { fields: { feedback: null } });
       this.notifyReporter(concern, actor, 'reopened', {});
-      audit.record(actor, 'concern.reopened', concernId, ctx);
-    })();
+      this.deps.audit.record(actor, 'concern.reopened', concernId, ctx);
+    });
   }
 
   /**
@@ -241,9 +236,8 @@ export class ConcernHandling {
    * timelines link to each other, and this concern's reporter is told.
    */
   markDuplicate(actor: Actor, concernId: number, originalId: number, ctx: RequestContext = {}): void {
-    const { db, concerns, audit } = this.deps;
-    db.transaction(() => {
-      const concern = this.handled(actor, concernId);
+    const { concerns, audit } = this.deps;
+    this.act(actor, concernId, (concern, at) => {
       if (originalId === concernId) throw new ConflictError('concerns.errors.duplicate_self', 'duplicate_of');
       const original = concerns.findById(originalId);
       if (!original || !policy.canHandleConcern(actor, concernScope(original))) {
@@ -253,7 +247,6 @@ export class ConcernHandling {
         throw new ConflictError('concerns.errors.duplicate_cycle', 'duplicate_of');
       if (concern.status === 'closed')
         throw new ConflictError('concerns.errors.already_closed', 'duplicate_of');
-      const at = this.at();
       this.applyTransition(concern, 'closed', actor.id, {
         data: { resolution: 'duplicate', duplicateOf: originalId },
         fields: { resolution: 'duplicate', duplicate_of_id: originalId },
@@ -277,7 +270,7 @@ export class ConcernHandling {
       this.markResponded(concern, at);
       this.notifyReporter(concern, actor, 'duplicate', { original: originalId });
       audit.record(actor, 'concern.marked_duplicate', concernId, ctx, { duplicateOf: originalId });
-    })();
+    });
   }
 
   /**
@@ -285,10 +278,8 @@ export class ConcernHandling {
    * original, the photos or the reporter's name. An empty summary withdraws it.
    */
   share(actor: Actor, concernId: number, summary: string, ctx: RequestContext = {}): void {
-    const { db, concerns, audit } = this.deps;
-    db.transaction(() => {
-      const concern = this.handled(actor, concernId);
-      const at = this.at();
+    const { concerns, audit } = this.deps;
+    this.act(actor, concernId, (concern, at) => {
       const withdrawn = summary === '';
       concerns.update(
         concernId,
@@ -306,14 +297,14 @@ export class ConcernHandling {
       });
       if (!withdrawn) this.notifyReporter(concern, actor, 'shared', {});
       audit.record(actor, withdrawn ? 'concern.unshared' : 'concern.shared', concernId, ctx);
-    })();
+    });
   }
 
   // ---------------------------------------------------------------- referrals (called by src/features/referrals)
 
   /** Loads a concern the actor may refer; 404 otherwise. Referrals call this before anything else. */
   concernToRefer(actor: Actor, concernId: number): ConcernRow {
-    const concern = this.handled(actor, concernId);
+    const concern = handledConcern(this.deps.concerns, actor, concernId);
     if (!isOpen(concern.status)) throw new ConflictError('concerns.errors.already_closed', 'department_id');
     return concern;
   }

@@ -84,29 +84,18 @@ function presentEvent(
   };
   switch (e.type) {
     case 'status_changed':
-      return {
-        ...base,
-        text: t('concerns.event.status_changed', {
-          from: t(`concerns.status.${s(data.from)}`),
-          to: t(`concerns.status.${s(data.to)}`),
-        }),
-      };
     case 'priority_changed':
+    case 'category_changed': {
+      // "from → to" in words: statuses and priorities by their texts, categories by their labels.
+      const label =
+        e.type === 'category_changed'
+          ? labels.category
+          : (v: string) => t(`concerns.${e.type === 'status_changed' ? 'status' : 'priority'}.${v}`);
       return {
         ...base,
-        text: t('concerns.event.priority_changed', {
-          from: t(`concerns.priority.${s(data.from)}`),
-          to: t(`concerns.priority.${s(data.to)}`),
-        }),
+        text: t(`concerns.event.${e.type}`, { from: label(s(data.from)), to: label(s(data.to)) }),
       };
-    case 'category_changed':
-      return {
-        ...base,
-        text: t('concerns.event.category_changed', {
-          from: labels.category(s(data.from)),
-          to: labels.category(s(data.to)),
-        }),
-      };
+    }
     case 'closed':
       // A duplicate closes with a 'merged' event right after; that one says it.
       if (data.resolution === 'duplicate') return null;

@@ -1,24 +1,13 @@
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
-import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { concernScope, loadConcern } from './concern-access.js';
-import type { ConcernHandling } from './concern-handling.js';
+import { ConcernHandling, type ConcernHandlingDeps } from './concern-handling.js';
 import { isOpen, isOverdue } from './concern-state.js';
-import type {
-  CategoryOption,
-  ConcernRow,
-  ConcernsRepository,
-  EventRow,
-  PhotoRow,
-} from './concerns.repository.js';
+import type { CategoryOption, ConcernRow, EventRow, PhotoRow } from './concerns.repository.js';
 import { type CleanPhoto, type PhotoStore, photoProblem } from './photos.js';
 
-type Deps = Pick<Core, 'db' | 'audit' | 'mailer' | 'now' | 'baseUrl'> & {
-  concerns: ConcernsRepository;
-  photos: PhotoStore;
-  handling: ConcernHandling;
-};
+type Deps = ConcernHandlingDeps & { photos: PhotoStore };
 
 export type NewConcernInput = {
   councilId: number;
@@ -28,6 +17,22 @@ export type NewConcernInput = {
   location: string;
   occurredAt: string | null;
 };
+
+/** All a council member who is not the reporter sees of a concern: never its texts, place or reporter. */
+const SHARED_FIELDS = [
+  'id',
+  'council_id',
+  'council_name',
+  'category_da',
+  'category_en',
+  'status',
+  'resolution',
+  'shared_summary',
+  'shared_at',
+  'created_at',
+] as const satisfies readonly (keyof ConcernRow)[];
+
+export type SharedConcern = Pick<ConcernRow, (typeof SHARED_FIELDS)[number]>;
 
 /** What one viewer may see of a concern; the route renders one view per mode. */
 export type ConcernView =
@@ -39,34 +44,17 @@ export type ConcernView =
       duplicates: { id: number; title: string }[];
       overdue: boolean;
     }
-  | {
-      mode: 'shared';
-      concern: Pick<
-        ConcernRow,
-        | 'id'
-        | 'council_id'
-        | 'council_name'
-        | 'category_da'
-        | 'category_en'
-        | 'status'
-        | 'resolution'
-        | 'shared_summary'
-        | 'shared_at'
-        | 'created_at'
-      >;
-    };
+  | { mode: 'shared'; concern: SharedConcern };
 
 /**
  * The rules of a concern's life: who may log, see and change it. Logging, reading and the
  * reporter's additions are here; the staff's actions, the state machine and the reporter's mails
- * are in ConcernHandling, which the methods under "staff actions" and "referrals" pass through to.
- * Referrals (src/features/referrals) call the record* methods from inside their own transactions.
+ * are inherited from ConcernHandling (concern-handling.ts). Referrals (src/features/referrals) call
+ * its record* methods from inside their own transactions.
  */
-export class ConcernsService {
-  constructor(private readonly deps: Deps) {}
-
-  private at(): string {
-    return this.deps.now().toISOString();
+export class ConcernsService extends ConcernHandling {
+  constructor(protected override readonly deps: Deps) {
+    super(deps);
   }
 
   /** The app's clock, for form rules that depend on "now" (e.g. when a concern happened). */
@@ -110,7 +98,7 @@ export class ConcernsService {
           location: input.location,
           occurredAt: input.occurredAt,
           priority: 'normal',
-          dueAt: this.deps.handling.dueAt('normal', now),
+          dueAt: this.dueAt('normal', now),
           now: at,
         });
         for (const p of stored) {
@@ -204,33 +192,8 @@ export class ConcernsService {
       };
     }
     if (policy.canViewSharedSummary(actor, { ...scope, hasSharedSummary: concern.shared_summary !== null })) {
-      const {
-        id,
-        council_id,
-        council_name,
-        category_da,
-        category_en,
-        status,
-        resolution,
-        shared_summary,
-        shared_at,
-        created_at,
-      } = concern;
-      return {
-        mode: 'shared',
-        concern: {
-          id,
-          council_id,
-          council_name,
-          category_da,
-          category_en,
-          status,
-          resolution,
-          shared_summary,
-          shared_at,
-          created_at,
-        },
-      };
+      const shared = Object.fromEntries(SHARED_FIELDS.map((field) => [field, concern[field]]));
+      return { mode: 'shared', concern: shared as SharedConcern };
     }
     throw new NotFoundError();
   }
@@ -250,32 +213,6 @@ export class ConcernsService {
       this.deps.audit.record(actor, 'concern.photo_viewed', concernId, ctx, { photoId });
     }
     return { path: this.deps.photos.pathOf(photo.file_name), contentType: photo.content_type };
-  }
-
-  // ---------------------------------------------------------------- staff actions (ConcernHandling)
-
-  addNote(...args: Parameters<ConcernHandling['addNote']>): void {
-    this.deps.handling.addNote(...args);
-  }
-
-  updateTriage(...args: Parameters<ConcernHandling['updateTriage']>): void {
-    this.deps.handling.updateTriage(...args);
-  }
-
-  close(...args: Parameters<ConcernHandling['close']>): void {
-    this.deps.handling.close(...args);
-  }
-
-  reopen(...args: Parameters<ConcernHandling['reopen']>): void {
-    this.deps.handling.reopen(...args);
-  }
-
-  markDuplicate(...args: Parameters<ConcernHandling['markDuplicate']>): void {
-    this.deps.handling.markDuplicate(...args);
-  }
-
-  share(...args: Parameters<ConcernHandling['share']>): void {
-    this.deps.handling.share(...args);
   }
 
   // ---------------------------------------------------------------- the reporter
@@ -299,23 +236,5 @@ export class ConcernsService {
       concerns.update(concernId, {}, at);
       audit.record(actor, 'concern.info_added', concernId, ctx);
     })();
-  }
-
-  // ---------------------------------------------------------------- referrals (ConcernHandling)
-
-  concernToRefer(...args: Parameters<ConcernHandling['concernToRefer']>): ConcernRow {
-    return this.deps.handling.concernToRefer(...args);
-  }
-
-  recordReferralSent(...args: Parameters<ConcernHandling['recordReferralSent']>): void {
-    this.deps.handling.recordReferralSent(...args);
-  }
-
-  recordReferralAcknowledged(...args: Parameters<ConcernHandling['recordReferralAcknowledged']>): void {
-    this.deps.handling.recordReferralAcknowledged(...args);
-  }
-
-  recordReferralAnswered(...args: Parameters<ConcernHandling['recordReferralAnswered']>): void {
-    this.deps.handling.recordReferralAnswered(...args);
   }
 }

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Core } from '../../core.js';
-import { ConcernHandling } from './concern-handling.js';
 import { ConcernsRepository } from './concerns.repository.js';
 import { ConcernsService } from './concerns.service.js';
 import { PhotoStore } from './photos.js';
@@ -12,20 +11,10 @@ export { createConcernsRouter } from './concerns.routes.js';
 export function createConcernsFeature(core: Core) {
   const concerns = new ConcernsRepository(core.db);
   const photos = new PhotoStore(path.join(core.config.dataDir, 'uploads'));
-  const handling = new ConcernHandling({ ...core, concerns });
-  const service = new ConcernsService({ ...core, concerns, photos, handling });
+  const service = new ConcernsService({ ...core, concerns, photos });
   return {
     service,
     repository: concerns,
-    jobs: [
-      retentionJob({
-        db: core.db,
-        concerns,
-        settings: core.settings,
-        photos,
-        now: core.now,
-        logger: core.logger,
-      }),
-    ],
+    jobs: [retentionJob({ ...core, concerns, photos })],
   };
 }

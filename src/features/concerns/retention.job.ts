@@ -1,6 +1,4 @@
-import type { Logger } from 'pino';
-import type { Db } from '../../db/connection.js';
-import type { SettingsRepository } from '../../db/settings.repository.js';
+import type { Core } from '../../core.js';
 import type { Job } from '../../jobs/scheduler.js';
 import type { ConcernsRepository } from './concerns.repository.js';
 import type { PhotoStore } from './photos.js';
@@ -20,14 +18,12 @@ export function retentionCutoff(now: Date, months: number): string {
  * the reporter or a department wrote are removed; council, category, dates, status and
  * resolution stay for the evaluation. A batch per tick, so a large backlog never blocks the loop.
  */
-export function retentionJob(deps: {
-  db: Db;
-  concerns: ConcernsRepository;
-  settings: SettingsRepository;
-  photos: PhotoStore;
-  now: () => Date;
-  logger: Logger;
-}): Job {
+export function retentionJob(
+  deps: Pick<Core, 'db' | 'settings' | 'now' | 'logger'> & {
+    concerns: ConcernsRepository;
+    photos: PhotoStore;
+  },
+): Job {
   const { db, concerns } = deps;
   return {
     name: 'retention',

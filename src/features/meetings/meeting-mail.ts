@@ -1,4 +1,5 @@
 import type { Core } from '../../core.js';
+import type { MailExtras } from '../../mail/outbox.repository.js';
 import { formatDateTime, formatTime, type Locale, localDate } from '../../web/dates.js';
 import { buildCalendar } from './ical.js';
 import type { MeetingCalendar } from './meeting-calendar.js';
@@ -42,6 +43,12 @@ export class MeetingMail {
       .join(', ');
   }
 
+  /** The meeting as it is in `row`, as the .ics part of the mail to one person. */
+  private calendarPart(row: MeetingRow, r: Recipient, method: 'REQUEST' | 'CANCEL'): MailExtras {
+    const content = buildCalendar({ method, events: [this.deps.calendar.event(row, r)] });
+    return { icalEvent: { method, filename: `moede-${row.id}.ics`, content } };
+  }
+
   /** One mail per person with the .ics (REQUEST or CANCEL) as the meeting is in `row`. */
   private mailCalendar(
     row: MeetingRow,
@@ -51,19 +58,14 @@ export class MeetingMail {
   ): void {
     if (people.length === 0) return;
     const councils = this.councilNames(row.id);
-    for (const r of people) {
-      const ics = buildCalendar({ method, events: [this.deps.calendar.event(row, r)] });
-      this.deps.mailer.queue({
-        kind: `meeting_${purpose}`,
-        to: r.email,
-        locale: r.locale,
-        subjectKey: `meetings.mail.${purpose}.subject`,
-        params: this.mailParams(row, r.locale, councils),
-        paragraphKeys: [`meetings.mail.${purpose}.intro`, 'meetings.mail.details', 'meetings.mail.agenda'],
-        action: { labelKey: 'meetings.mail.open', url: this.deps.calendar.meetingUrl(row.id) },
-        extras: { icalEvent: { method, filename: `moede-${row.id}.ics`, content: ics } },
-      });
-    }
+    this.deps.mailer.queueEach(people, (r) => ({
+      kind: `meeting_${purpose}`,
+      subjectKey: `meetings.mail.${purpose}.subject`,
+      params: this.mailParams(row, r.locale, councils),
+      paragraphKeys: [`meetings.mail.${purpose}.intro`, 'meetings.mail.details', 'meetings.mail.agenda'],
+      action: { labelKey: 'meetings.mail.open', url: this.deps.calendar.meetingUrl(row.id) },
+      extras: this.calendarPart(row, r, method),
+    }));
   }
 
   /** The invitation to the councils' members who want meeting mail, recorded as invitees. */
@@ -122,18 +124,13 @@ export class MeetingMail {
     const leavers = invitees.filter((i) => i.member === 0 && wantsMail(i));
     // The event as they have it, at the current SEQUENCE so calendar apps accept the CANCEL.
     const known: MeetingRow = { ...before, sequence: row.sequence, status: 'cancelled' };
-    for (const r of leavers) {
-      const ics = buildCalendar({ method: 'CANCEL', events: [this.deps.calendar.event(known, r)] });
-      this.deps.mailer.queue({
-        kind: 'meeting_removed',
-        to: r.email,
-        locale: r.locale,
-        subjectKey: 'meetings.mail.removed.subject',
-        params: this.mailParams(known, r.locale, councilsBefore),
-        paragraphKeys: ['meetings.mail.removed.intro', 'meetings.mail.details'],
-        extras: { icalEvent: { method: 'CANCEL', filename: `moede-${id}.ics`, content: ics } },
-      });
-    }
+    this.deps.mailer.queueEach(leavers, (r) => ({
+      kind: 'meeting_removed',
+      subjectKey: 'meetings.mail.removed.subject',
+      params: this.mailParams(known, r.locale, councilsBefore),
+      paragraphKeys: ['meetings.mail.removed.intro', 'meetings.mail.details'],
+      extras: this.calendarPart(known, r, 'CANCEL'),
+    }));
     this.deps.meetings.removeInvitees(
       id,
       leavers.map((i) => i.id),
@@ -145,17 +142,13 @@ export class MeetingMail {
     const row = this.deps.meetings.findById(id);
     if (!row) return;
     const councils = this.councilNames(id);
-    for (const r of this.deps.meetings.recipients(id)) {
-      this.deps.mailer.queue({
-        kind: 'meeting_minutes',
-        to: r.email,
-        locale: r.locale,
-        subjectKey: 'meetings.mail.minutes.subject',
-        params: this.mailParams(row, r.locale, councils),
-        paragraphKeys: ['meetings.mail.minutes.intro'],
-        action: { labelKey: 'meetings.mail.open', url: this.deps.calendar.meetingUrl(id) },
-      });
-    }
+    this.deps.mailer.queueEach(this.deps.meetings.recipients(id), (r) => ({
+      kind: 'meeting_minutes',
+      subjectKey: 'meetings.mail.minutes.subject',
+      params: this.mailParams(row, r.locale, councils),
+      paragraphKeys: ['meetings.mail.minutes.intro'],
+      action: { labelKey: 'meetings.mail.open', url: this.deps.calendar.meetingUrl(id) },
+    }));
   }
 
   /** Hours before the start that the reminder goes out (setting `meeting_reminder_hours`, default 24). */
@@ -181,17 +174,13 @@ export class MeetingMail {
             .invitees(row.id)
             .filter((i) => i.member === 1 && i.notify_meetings === 1 && i.declined === 0);
           const councils = due.length > 0 ? this.councilNames(row.id) : '';
-          for (const r of due) {
-            this.deps.mailer.queue({
-              kind: 'meeting_reminder',
-              to: r.email,
-              locale: r.locale,
-              subjectKey: 'meetings.mail.reminder.subject',
-              params: this.mailParams(row, r.locale, councils),
-              paragraphKeys: ['meetings.mail.reminder.intro', 'meetings.mail.details'],
-              action: { labelKey: 'meetings.mail.open', url: this.deps.calendar.meetingUrl(row.id) },
-            });
-          }
+          this.deps.mailer.queueEach(due, (r) => ({
+            kind: 'meeting_reminder',
+            subjectKey: 'meetings.mail.reminder.subject',
+            params: this.mailParams(row, r.locale, councils),
+            paragraphKeys: ['meetings.mail.reminder.intro', 'meetings.mail.details'],
+            action: { labelKey: 'meetings.mail.open', url: this.deps.calendar.meetingUrl(row.id) },
+          }));
           sent++;
         })
         .immediate();

@@ -2,6 +2,7 @@ import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
+import { groupByMunicipality } from '../../web/municipality-groups.js';
 import { renderMarkdown } from '../newsletters/markdown.js';
 import type { MeetingCalendar } from './meeting-calendar.js';
 import type { MeetingMail } from './meeting-mail.js';
@@ -105,14 +106,9 @@ export class MeetingsService {
 
   /** Councils the actor may plan meetings for, grouped by municipality for the form. */
   organiserCouncils(actor: Actor): { municipality: string; councils: CouncilOption[] }[] {
-    const groups = new Map<string, CouncilOption[]>();
-    for (const c of this.deps.meetings.activeCouncils()) {
-      if (!meetingPolicy.canOrganiseFor(actor, c.id)) continue;
-      const list = groups.get(c.municipality_name) ?? [];
-      list.push(c);
-      groups.set(c.municipality_name, list);
-    }
-    return [...groups].map(([municipality, councils]) => ({ municipality, councils }));
+    return groupByMunicipality(
+      this.deps.meetings.activeCouncils().filter((c) => meetingPolicy.canOrganiseFor(actor, c.id)),
+    );
   }
 
   canOrganise(actor: Actor): boolean {

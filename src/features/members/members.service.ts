@@ -1,6 +1,8 @@
+import type { AuditAction } from '../../audit/audit-actions.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
+import { groupByMunicipality } from '../../web/municipality-groups.js';
 import type { CouncilRow, CouncilSummary, MemberRow, MembersRepository } from './members.repository.js';
 import type { EditInput, InviteInput } from './members.schemas.js';
 
@@ -39,13 +41,7 @@ export class MembersService {
       : members.listCouncilsByIds(policy.memberListCouncilIds(actor));
     // Someone with no member list at all has no members page: the same 404 as any hidden page.
     ensure(actor.isDistrictAdmin || councils.length > 0);
-    const groups: CouncilGroup[] = [];
-    for (const council of councils) {
-      const last = groups.at(-1);
-      if (last && last.municipality === council.municipality_name) last.councils.push(council);
-      else groups.push({ municipality: council.municipality_name, councils: [council] });
-    }
-    return groups;
+    return groupByMunicipality(councils);
   }
 
   /** GET /councils/:id/members */
@@ -83,7 +79,7 @@ export class MembersService {
    * Throws ConflictError on `email` when the person already is, or was, a member of this council.
    */
   invite(actor: Actor, councilId: number, input: InviteInput): { outcome: InviteOutcome; name: string } {
-    const { db, users, invitations, members, audit, now } = this.deps;
+    const { db, users, invitations, members, now } = this.deps;
     const council = this.manageableCouncil(actor, councilId);
     return db.transaction(() => {
       const at = now().toISOString();
@@ -119,12 +115,11 @@ export class MembersService {
       });
       if (outcome === 'added') this.queueAddedMail(actor, userId, council.name);
       else invitations.issue(userId, { id: actor.id, name: actor.name }, council.name);
-      audit.record(
+      this.recordMembership(
         actor,
         'membership.created',
-        membershipId,
-        {},
-        { councilId, userId, role: input.role, title: input.title, outcome },
+        { membership_id: membershipId, council_id: councilId, user_id: userId },
+        { role: input.role, title: input.title, outcome },
       );
       return { outcome, name: existing?.name ?? input.name };
     })();
@@ -132,27 +127,18 @@ export class MembersService {
 
   /** POST …/edit: title and role. A council admin cannot demote themselves as the council's last admin. */
   update(actor: Actor, councilId: number, membershipId: number, input: EditInput): MemberView {
-    const { db, members, audit, now } = this.deps;
-    return db.transaction(() => {
-      const { member } = this.memberForEdit(actor, councilId, membershipId);
+    return this.changeMembership(actor, councilId, membershipId, ({ member }) => {
       if (member.role === 'council_admin' && input.role !== 'council_admin') {
         this.ensureNotLastAdminLeaving(actor, member, 'members.errors.last_admin_demote', 'role');
       }
+      const { members, now } = this.deps;
       members.updateRoleAndTitle(membershipId, input.role, input.title, now().toISOString());
-      audit.record(
-        actor,
-        'membership.updated',
-        membershipId,
-        {},
-        {
-          councilId,
-          userId: member.user_id,
-          from: { role: member.role, title: member.title },
-          to: { role: input.role, title: input.title },
-        },
-      );
+      this.recordMembership(actor, 'membership.updated', member, {
+        from: { role: member.role, title: member.title },
+        to: { role: input.role, title: input.title },
+      });
       return member;
-    })();
+    });
   }
 
   /**
@@ -165,10 +151,9 @@ export class MembersService {
     councilId: number,
     membershipId: number,
   ): { member: MemberView; userDeactivated: boolean } {
-    const { db, users, members, audit, sessionStore, now } = this.deps;
-    return db.transaction(() => {
-      const { member } = this.memberForEdit(actor, councilId, membershipId);
+    return this.changeMembership(actor, councilId, membershipId, ({ member }) => {
       if (member.active === 0) return { member, userDeactivated: false };
+      const { users, members, sessionStore, now } = this.deps;
       if (member.role === 'council_admin') {
         this.ensureNotLastAdminLeaving(actor, member, 'members.errors.last_admin_deactivate', 'deactivate');
       }
@@ -183,15 +168,9 @@ export class MembersService {
         members.countActiveMemberships(member.user_id) === 0;
       if (userDeactivated) users.setStatus(member.user_id, 'deactivated', at);
       sessionStore.deleteForUser(member.user_id);
-      audit.record(
-        actor,
-        'membership.deactivated',
-        membershipId,
-        {},
-        { councilId, userId: member.user_id, userDeactivated },
-      );
+      this.recordMembership(actor, 'membership.deactivated', member, { userDeactivated });
       return { member, userDeactivated };
-    })();
+    });
   }
 
   /**
@@ -203,10 +182,9 @@ export class MembersService {
     councilId: number,
     membershipId: number,
   ): { member: MemberView; reinvited: boolean } {
-    const { db, users, members, invitations, audit, now } = this.deps;
-    return db.transaction(() => {
-      const { council, member } = this.memberForEdit(actor, councilId, membershipId);
+    return this.changeMembership(actor, councilId, membershipId, ({ council, member }) => {
       if (member.active === 1) return { member, reinvited: false };
+      const { users, members, invitations, now } = this.deps;
       const at = now().toISOString();
       members.setActive(membershipId, true, at);
       const user = users.findById(member.user_id);
@@ -218,33 +196,29 @@ export class MembersService {
         reinvited = true;
       }
       if (reinvited) invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
-      audit.record(
-        actor,
-        'membership.reactivated',
-        membershipId,
-        {},
-        { councilId, userId: member.user_id, reinvited },
-      );
+      this.recordMembership(actor, 'membership.reactivated', member, { reinvited });
       return { member, reinvited };
-    })();
+    });
   }
 
   /** POST …/resend: a new invitation link replaces the old one; only for people still invited. */
   resendInvitation(actor: Actor, councilId: number, membershipId: number): MemberView {
-    const { db, invitations, audit } = this.deps;
-    return db.transaction(() => {
-      const { council, member } = this.memberForEdit(actor, councilId, membershipId);
+    return this.changeMembership(actor, councilId, membershipId, ({ council, member }) => {
       if (member.status !== 'invited') throw new ConflictError('members.errors.not_invited', 'resend');
-      invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
-      audit.record(
-        actor,
-        'membership.invitation_resent',
-        membershipId,
-        {},
-        { councilId, userId: member.user_id },
-      );
+      this.deps.invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
+      this.recordMembership(actor, 'membership.invitation_resent', member);
       return member;
-    })();
+    });
+  }
+
+  /** A change to a membership the actor may manage (404 otherwise), in one transaction. */
+  private changeMembership<T>(
+    actor: Actor,
+    councilId: number,
+    membershipId: number,
+    change: (found: { council: CouncilRow; member: MemberView }) => T,
+  ): T {
+    return this.deps.db.transaction(() => change(this.memberForEdit(actor, councilId, membershipId)))();
   }
 
   private viewableCouncil(actor: Actor, councilId: number): CouncilRow {
@@ -263,6 +237,17 @@ export class MembersService {
     if (member.user_id !== actor.id || member.active === 0) return;
     if (this.deps.members.countActiveAdmins(member.council_id) <= 1)
       throw new ConflictError(messageKey, field);
+  }
+
+  /** Every audit line about a membership names its council and its person first. */
+  private recordMembership(
+    actor: Actor,
+    action: AuditAction,
+    membership: Pick<MemberRow, 'membership_id' | 'council_id' | 'user_id'>,
+    details: Record<string, unknown> = {},
+  ): void {
+    const about = { councilId: membership.council_id, userId: membership.user_id, ...details };
+    this.deps.audit.record(actor, action, membership.membership_id, {}, about);
   }
 
   private queueAddedMail(actor: Actor, userId: number, councilName: string): void {

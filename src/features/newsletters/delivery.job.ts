@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { JobLeases } from '../../jobs/lease.js';
+import type { Core } from '../../core.js';
 import { retryAfterFailure } from '../../jobs/outbox.job.js';
 import type { Job } from '../../jobs/scheduler.js';
 import type { MailTransport } from '../../mail/transport.js';
@@ -30,16 +29,15 @@ export type DeliveryOptions = {
  * After a crash the deliveries that were in flight are sent again with the same Message-ID;
  * nothing else repeats, because every other delivery's state was committed before or after.
  */
-export function newsletterDeliveryJob(deps: {
-  repo: NewslettersRepository;
-  mail: NewsletterMailer;
-  transport: MailTransport;
-  leases: JobLeases;
-  now: () => Date;
-  logger: Logger;
-  /** Read every tick, so an operator's change of rate applies without a restart. */
-  options: () => DeliveryOptions;
-}): Job & { startDue(): void } {
+export function newsletterDeliveryJob(
+  deps: Pick<Core, 'leases' | 'now' | 'logger'> & {
+    repo: NewslettersRepository;
+    mail: NewsletterMailer;
+    transport: MailTransport;
+    /** Read every tick, so an operator's change of rate applies without a restart. */
+    options: () => DeliveryOptions;
+  },
+): Job & { startDue(): void } {
   const holder = `newsletters-${process.pid}-${randomUUID()}`;
   const { repo, logger } = deps;
 

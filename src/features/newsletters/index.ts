@@ -18,12 +18,11 @@ export function createNewslettersFeature(core: Core, deps: { transport: MailTran
   const repo = new NewslettersRepository(core.db, new URL(core.baseUrl()).hostname || 'localhost');
   const tokens = new UnsubscribeTokens(core.config.sessionSecret);
   const mail = new NewsletterMailer({
+    ...core,
     repo,
     tokens,
-    messages: core.messages,
     viewsDir: VIEWS_DIR,
     from: core.config.mailFrom,
-    baseUrl: core.baseUrl,
     authority: () => ({
       name: core.settings.get('authority_name'),
       email: core.settings.get('authority_email'),
@@ -31,27 +30,17 @@ export function createNewslettersFeature(core: Core, deps: { transport: MailTran
     }),
   });
   const job = newsletterDeliveryJob({
+    ...core,
     repo,
     mail,
     transport: deps.transport,
-    leases: core.leases,
-    now: core.now,
-    logger: core.logger,
     options: (): DeliveryOptions => ({
       ratePerSecond: core.settings.getNumber('newsletter_rate_per_second'),
       batchSize: core.settings.getNumber('newsletter_batch_size'),
       tickBudgetMs: 3_000,
     }),
   });
-  const monthlyDraft = monthlyDraftJob({
-    repo,
-    mailer: core.mailer,
-    audit: core.audit,
-    messages: core.messages,
-    now: core.now,
-    baseUrl: core.baseUrl,
-    logger: core.logger,
-  });
+  const monthlyDraft = monthlyDraftJob({ ...core, repo });
   const service = new NewslettersService({ ...core, repo, mail, tokens, startDue: () => job.startDue() });
   return {
     service,

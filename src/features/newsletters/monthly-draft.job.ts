@@ -1,8 +1,6 @@
-import type { Logger } from 'pino';
-import type { AuditLog } from '../../audit/audit-log.js';
+import type { Core } from '../../core.js';
 import type { Job } from '../../jobs/scheduler.js';
-import type { Mailer } from '../../mail/mailer.js';
-import { type Messages, translator } from '../../web/i18n.js';
+import { translator } from '../../web/i18n.js';
 import { renderMarkdown } from './markdown.js';
 import { buildMonthlyDraft, monthName, previousCopenhagenMonth } from './monthly-draft.js';
 import type { NewslettersRepository } from './newsletters.repository.js';
@@ -19,15 +17,11 @@ class AlreadyPrepared extends Error {}
  * The draft, its monthly_newsletter_drafts row, the audit entry and the officers' mail are one
  * transaction: a council/month is prepared once, whatever the officer does with the draft after.
  */
-export function monthlyDraftJob(deps: {
-  repo: NewslettersRepository;
-  mailer: Mailer;
-  audit: AuditLog;
-  messages: Messages;
-  now: () => Date;
-  baseUrl: () => string;
-  logger: Logger;
-}): Job & { prepare(): number[] } {
+export function monthlyDraftJob(
+  deps: Pick<Core, 'mailer' | 'audit' | 'messages' | 'now' | 'baseUrl' | 'logger'> & {
+    repo: NewslettersRepository;
+  },
+): Job & { prepare(): number[] } {
   const { repo, logger } = deps;
   // The newsletter goes to the network, whose language is Danish (the portal's default).
   const t = translator(deps.messages, 'da');
@@ -73,21 +67,17 @@ export function monthlyDraftJob(deps: {
             },
           );
           const url = `${deps.baseUrl()}/newsletters/${newsletterId}`;
-          for (const officer of repo.officersOf(council.id)) {
-            deps.mailer.queue({
-              kind: 'newsletter_monthly_draft',
-              to: officer.email,
-              locale: officer.locale,
-              subjectKey: 'newsletters.monthly.mail.subject',
-              params: {
-                month: monthName(month.key, officer.locale),
-                council: council.name,
-                count: draft.included,
-              },
-              paragraphKeys: ['newsletters.monthly.mail.prepared', 'newsletters.monthly.mail.review'],
-              action: { labelKey: 'newsletters.monthly.mail.action', url },
-            });
-          }
+          deps.mailer.queueEach(repo.officersOf(council.id), (officer) => ({
+            kind: 'newsletter_monthly_draft',
+            subjectKey: 'newsletters.monthly.mail.subject',
+            params: {
+              month: monthName(month.key, officer.locale),
+              council: council.name,
+              count: draft.included,
+            },
+            paragraphKeys: ['newsletters.monthly.mail.prepared', 'newsletters.monthly.mail.review'],
+            action: { labelKey: 'newsletters.monthly.mail.action', url },
+          }));
           return newsletterId;
         });
         if (id === null) continue;

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
+import type { Core } from '../../core.js';
 import type { Authority } from '../../mail/composer.js';
 import type { SendableMail } from '../../mail/transport.js';
 import { formatDate } from '../../web/dates.js';
-import { type Messages, translator } from '../../web/i18n.js';
+import { translator } from '../../web/i18n.js';
 import { markdownToText } from './markdown.js';
 import type { DeliveryRow, NewsletterRow, NewslettersRepository } from './newsletters.repository.js';
 import type { UnsubscribeTokens } from './unsubscribe.js';
@@ -19,13 +20,11 @@ export class NewsletterMailer {
   private readonly cache = new Map<number, { n: NewsletterRow; bodyText: string }>();
 
   constructor(
-    private readonly deps: {
+    private readonly deps: Pick<Core, 'messages' | 'baseUrl'> & {
       repo: NewslettersRepository;
       tokens: UnsubscribeTokens;
-      messages: Messages;
       viewsDir: string;
       from: string;
-      baseUrl: () => string;
       authority: () => Authority;
     },
   ) {

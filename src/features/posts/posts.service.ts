@@ -94,21 +94,17 @@ export class PostsService {
       const councilName =
         input.council_id === null ? null : (posts.findCouncil(input.council_id)?.name ?? null);
       const recipients = posts.announcementRecipients(input.council_id).filter((r) => r.id !== actor.id);
-      for (const r of recipients) {
-        mailer.queue({
-          kind: 'post_published',
-          to: r.email,
-          locale: r.locale,
-          subjectKey: 'mail.posts.published.subject',
-          params: { name: r.name, title: input.title, period: input.period, council: councilName ?? '' },
-          paragraphKeys: [
-            councilName === null ? 'mail.posts.published.body_district' : 'mail.posts.published.body_council',
-            'mail.posts.published.invite',
-            'mail.posts.published.preferences',
-          ],
-          action: { labelKey: 'mail.posts.published.action', url: `${this.deps.baseUrl()}/posts/${id}` },
-        });
-      }
+      mailer.queueEach(recipients, (r) => ({
+        kind: 'post_published',
+        subjectKey: 'mail.posts.published.subject',
+        params: { name: r.name, title: input.title, period: input.period, council: councilName ?? '' },
+        paragraphKeys: [
+          councilName === null ? 'mail.posts.published.body_district' : 'mail.posts.published.body_council',
+          'mail.posts.published.invite',
+          'mail.posts.published.preferences',
+        ],
+        action: { labelKey: 'mail.posts.published.action', url: `${this.deps.baseUrl()}/posts/${id}` },
+      }));
       audit.record(actor, 'post.created', id, ctx, {
         council_id: input.council_id,
         period: input.period,

@@ -313,26 +313,22 @@ export class ReferralsService {
         answer,
         referrals.countUnanswered(r.concern_id),
       );
-      for (const officer of referrals.officersOfCouncil(r.council_id)) {
-        mailer.queue({
-          kind: 'referral_answered',
-          to: officer.email,
-          locale: officer.locale,
-          subjectKey: 'referrals.mail.answered.subject',
-          params: {
-            name: officer.name,
-            id: r.concern_id,
-            department: r.department_name,
-            council: r.council_name,
-            answer,
-          },
-          paragraphKeys: ['mail.greeting', 'referrals.mail.answered.body', 'referrals.mail.answered.answer'],
-          action: {
-            labelKey: 'referrals.mail.answered.action',
-            url: `${this.deps.baseUrl()}/concerns/${r.concern_id}#referrals`,
-          },
-        });
-      }
+      mailer.queueEach(referrals.officersOfCouncil(r.council_id), (officer) => ({
+        kind: 'referral_answered',
+        subjectKey: 'referrals.mail.answered.subject',
+        params: {
+          name: officer.name,
+          id: r.concern_id,
+          department: r.department_name,
+          council: r.council_name,
+          answer,
+        },
+        paragraphKeys: ['mail.greeting', 'referrals.mail.answered.body', 'referrals.mail.answered.answer'],
+        action: {
+          labelKey: 'referrals.mail.answered.action',
+          url: `${this.deps.baseUrl()}/concerns/${r.concern_id}#referrals`,
+        },
+      }));
       audit.record(null, 'referral.answered', r.concern_id, ctx, {
         referralId: r.id,
         department: r.department_name,

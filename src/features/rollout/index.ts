@@ -9,9 +9,7 @@ export { createRolloutRouter } from './rollout.routes.js';
 /** Roll-out of councils: "Opret lokalråd" on one page, and CSV import (see README.md). */
 export function createRolloutFeature(core: Core, deps: { admin: AdminService; members: MembersService }) {
   const service = new RolloutService({
-    db: core.db,
-    users: core.users,
-    audit: core.audit,
+    ...core,
     admin: deps.admin,
     members: deps.members,
     repo: new RolloutRepository(core.db),

@@ -1,7 +1,5 @@
-import type { AuditLog } from '../../audit/audit-log.js';
 import { ensure } from '../../auth/policy.js';
-import type { UsersRepository } from '../../auth/users.repository.js';
-import type { Db } from '../../db/connection.js';
+import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { email as emailField } from '../../web/schema-helpers.js';
 import { type AdminService, sameName, type Who } from '../admin/admin.service.js';
@@ -88,10 +86,7 @@ function onField<T>(fields: Record<string, string>, fallback: string, work: () =
  */
 export class RolloutService {
   constructor(
-    private readonly deps: {
-      db: Db;
-      users: UsersRepository;
-      audit: AuditLog;
+    private readonly deps: Pick<Core, 'db' | 'users' | 'audit'> & {
       admin: AdminService;
       members: MembersService;
       repo: RolloutRepository;

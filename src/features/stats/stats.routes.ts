@@ -75,15 +75,24 @@ export function createStatsRouter(service: StatsService): Router {
     );
   }
 
+  /** The figures of the period as the page and the printable report both show them. */
+  const reportLocals = (res: Response, actor: Actor, q: StatsQuery, titleKey: string) => {
+    const report = service.report(actor, q);
+    return {
+      title: tOf(res)(titleKey),
+      report,
+      stats: presentStats(report, tOf(res), localeOf(res)),
+      query: queryString(report),
+    };
+  };
+
   router.get('/stats', (req, res) => {
     withQuery(req, res, 'page', (actor, q) => {
-      const report = service.report(actor, q);
+      const locals = reportLocals(res, actor, q, 'stats.title');
+      const { report } = locals;
       renderPage(res, 'stats/index', {
-        title: tOf(res)('stats.title'),
-        report,
-        stats: presentStats(report, tOf(res), localeOf(res)),
+        ...locals,
         councils: report.available,
-        query: queryString(report),
         values: {
           from: report.period.from,
           to: report.period.to,
@@ -95,12 +104,8 @@ export function createStatsRouter(service: StatsService): Router {
 
   router.get('/stats/report', (req, res) => {
     withQuery(req, res, 'report', (actor, q) => {
-      const report = service.report(actor, q);
       renderPage(res, 'stats/report', {
-        title: tOf(res)('stats.report.title'),
-        report,
-        stats: presentStats(report, tOf(res), localeOf(res)),
-        query: queryString(report),
+        ...reportLocals(res, actor, q, 'stats.report.title'),
         districtName: service.districtName(),
       });
     });

@@ -8,13 +8,5 @@ export type { SurveyReportQuery, SurveyResult } from './surveys.service.js';
 
 /** Surveys of network persons: how the cooperation is rated. See README.md in this folder. */
 export function createSurveysFeature(core: Core) {
-  const service = new SurveysService({
-    db: core.db,
-    surveys: new SurveysRepository(core.db),
-    mailer: core.mailer,
-    audit: core.audit,
-    now: core.now,
-    baseUrl: core.baseUrl,
-  });
-  return { service };
+  return { service: new SurveysService({ ...core, surveys: new SurveysRepository(core.db) }) };
 }

@@ -1,9 +1,9 @@
-import type { AuditLog, RequestContext } from '../../audit/audit-log.js';
+import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
-import type { Db } from '../../db/connection.js';
+import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { Mailer } from '../../mail/mailer.js';
 import { formatDate, localDate } from '../../web/dates.js';
+import { groupByMunicipality } from '../../web/municipality-groups.js';
 import { surveyPolicy } from './surveys.policy.js';
 import type {
   CouncilFigures,
@@ -75,13 +75,8 @@ export type SurveyView = {
   canClose: boolean;
 };
 
-export type SurveysServiceDeps = {
-  db: Db;
+export type SurveysServiceDeps = Pick<Core, 'db' | 'mailer' | 'audit' | 'now' | 'baseUrl'> & {
   surveys: SurveysRepository;
-  mailer: Mailer;
-  audit: AuditLog;
-  now: () => Date;
-  baseUrl: () => string;
 };
 
 /** Readers who are not staff see a council's ratings and mean only from this many answers on. */
@@ -219,19 +214,11 @@ export class SurveysService {
     return surveyPolicy.canCreateAny(actor);
   }
 
-  /**
-   * Councils the actor may ask, grouped by municipality for the form. (Much like meetings.service's
-   * organiserCouncils; left apart across features.)
-   */
+  /** Councils the actor may ask, grouped by municipality for the form. */
   askableCouncils(actor: Actor): { municipality: string; councils: CouncilOption[] }[] {
-    const groups = new Map<string, CouncilOption[]>();
-    for (const c of this.deps.surveys.activeCouncils()) {
-      if (!surveyPolicy.canAskCouncil(actor, c.id)) continue;
-      const list = groups.get(c.municipality_name) ?? [];
-      list.push(c);
-      groups.set(c.municipality_name, list);
-    }
-    return [...groups].map(([municipality, councils]) => ({ municipality, councils }));
+    return groupByMunicipality(
+      this.deps.surveys.activeCouncils().filter((c) => surveyPolicy.canAskCouncil(actor, c.id)),
+    );
   }
 
   // ---------------------------------------------------------------- writing
@@ -270,25 +257,21 @@ export class SurveysService {
         closesOn: form.closes_on,
         invited: recipients.length,
       });
-      for (const r of recipients) {
-        this.deps.mailer.queue({
-          kind: 'survey_invitation',
-          to: r.email,
-          locale: r.locale,
-          subjectKey: 'surveys.mail.invitation.subject',
-          params: {
-            title: form.title,
-            opens: formatDate(form.opens_on, r.locale),
-            closes: formatDate(form.closes_on, r.locale),
-          },
-          paragraphKeys: [
-            'surveys.mail.invitation.intro',
-            'surveys.mail.invitation.period',
-            'surveys.mail.invitation.anonymous',
-          ],
-          action: { labelKey: 'surveys.mail.invitation.action', url: `${this.deps.baseUrl()}/surveys/${id}` },
-        });
-      }
+      this.deps.mailer.queueEach(recipients, (r) => ({
+        kind: 'survey_invitation',
+        subjectKey: 'surveys.mail.invitation.subject',
+        params: {
+          title: form.title,
+          opens: formatDate(form.opens_on, r.locale),
+          closes: formatDate(form.closes_on, r.locale),
+        },
+        paragraphKeys: [
+          'surveys.mail.invitation.intro',
+          'surveys.mail.invitation.period',
+          'surveys.mail.invitation.anonymous',
+        ],
+        action: { labelKey: 'surveys.mail.invitation.action', url: `${this.deps.baseUrl()}/surveys/${id}` },
+      }));
       return id;
     })();
   }

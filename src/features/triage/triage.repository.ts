@@ -94,8 +94,16 @@ export class TriageRepository {
     return stmt;
   }
 
-  private where(f: ListFilter, now: string): { sql: string; params: Record<string, unknown> } {
-    const conditions: string[] = [];
+  /**
+   * The WHERE clause of a list: `required` first (a condition of the list itself), then the filter's.
+   * A reporter's own list uses only the status and search filters of the staff lists.
+   */
+  private where(
+    f: Partial<ListFilter>,
+    now?: string,
+    required: string[] = [],
+  ): { sql: string; params: Record<string, unknown> } {
+    const conditions = [...required];
     const params: Record<string, unknown> = {};
     if (f.councilIds) {
       conditions.push('c.council_id IN (SELECT value FROM json_each(@councils))');
@@ -208,16 +216,7 @@ export class TriageRepository {
     f: { statuses: ConcernStatus[] | null; match: string | null },
     page: { limit: number; offset: number },
   ): OwnRow[] {
-    const conditions = ['c.reporter_id = @reporter'];
-    const params: Record<string, unknown> = { reporter: reporterId, ...page };
-    if (f.statuses) {
-      conditions.push('c.status IN (SELECT value FROM json_each(@statuses))');
-      params.statuses = JSON.stringify(f.statuses);
-    }
-    if (f.match) {
-      conditions.push('c.id IN (SELECT rowid FROM concerns_fts WHERE concerns_fts MATCH @match)');
-      params.match = f.match;
-    }
+    const where = this.where(f, undefined, ['c.reporter_id = @reporter']);
     return this.prepared(
       `SELECT c.id, c.title, co.name AS council_name, cat.label_da AS category_da,
               cat.label_en AS category_en, c.status, c.created_at,
@@ -226,10 +225,10 @@ export class TriageRepository {
          FROM concerns c
          JOIN councils co ON co.id = c.council_id
          JOIN categories cat ON cat.id = c.category_id
-        WHERE ${conditions.join(' AND ')}
+        ${where.sql}
         ORDER BY c.created_at DESC, c.id DESC
         LIMIT @limit OFFSET @offset`,
-    ).all(params) as OwnRow[];
+    ).all({ ...where.params, reporter: reporterId, ...page }) as OwnRow[];
   }
 
   /** Summaries an officer shared with these councils' networks, newest first (never the original text). */

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { actorOf, contextOf, requireLogin } from '../../web/guards.js';
 import { renderPage, tOf } from '../../web/render.js';
 import { PRIORITIES, STATUSES } from '../concerns/concern-state.js';
@@ -54,29 +54,43 @@ const choices = { statuses: STATUSES, priorities: PRIORITIES };
 export function createTriageRouter(service: TriageService): Router {
   const router = Router();
 
+  /** A list page at `path`: its filter form shown again, its links keeping the query. */
+  const renderList = (
+    res: Response,
+    path: string,
+    page: { view: string; titleKey: string; status: string; query: ListQuery; data: Record<string, unknown> },
+  ) =>
+    renderPage(res, page.view, {
+      title: tOf(res)(page.titleKey),
+      query: page.query,
+      values: formValues(page.query, page.status),
+      link: linkTo(path, page.query),
+      ...choices,
+      ...page.data,
+    });
+
   router.get('/triage', requireLogin, (req, res) => {
     const query = parseListQuery(req.query);
     const list = service.queue(actorOf(req), query, contextOf(req));
-    renderPage(res, 'triage/queue', {
-      title: tOf(res)('triage.title'),
-      list,
+    renderList(res, '/triage', {
+      view: 'triage/queue',
+      titleKey: 'triage.title',
+      status: list.status,
       query,
-      values: formValues(query, list.status),
-      link: linkTo('/triage', query),
-      ...choices,
+      data: { list },
     });
   });
 
   router.get('/concerns', requireLogin, (req, res) => {
     const query = parseListQuery(req.query);
     const mine = service.myConcerns(actorOf(req), query, contextOf(req));
-    renderPage(res, 'triage/concerns', {
-      title: tOf(res)('triage.mine.title'),
-      mine,
+    const status = mine.staff?.status ?? mine.own?.status ?? 'all';
+    renderList(res, '/concerns', {
+      view: 'triage/concerns',
+      titleKey: 'triage.mine.title',
+      status,
       query,
-      values: formValues(query, mine.staff?.status ?? mine.own?.status ?? 'all'),
-      link: linkTo('/concerns', query),
-      ...choices,
+      data: { mine },
     });
   });
 
