@@ -9,24 +9,31 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import type { Actor } from '../../src/auth/policy.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import {
-  assertNoHorizontalScroll,
   browserSkip,
-  checkA11y,
-  launchBrowser,
-  login,
+  checkPage,
+  closeBrowserAndApp,
   newPage,
   type PageProblems,
+  startBrowserAndApp,
   VIEWPORTS,
   type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
-import { pngChunk } from '../helpers/png.js';
-import { linkIn } from '../helpers/smtp.js';
+import { CasePage, ConcernFormPage, type ConcernInput, login, signedInPage } from '../helpers/pages.js';
+import { rgbPng, seededPhoto } from '../helpers/png.js';
+import {
+  actorOf as actorFor,
+  councilId,
+  departmentId,
+  lastMailTo,
+  linkIn,
+  linkPathIn,
+  logConcern,
+} from '../helpers/world.js';
 
 const REPORTER = 'hal@glumsoe.example';
 const COUNCIL_ADMIN = 'formand@glumsoe.example';
@@ -38,29 +45,8 @@ const SHOTS_DIR = '/tmp/shots-concerns';
 // ------------------------------------------------------------------ a real PNG
 
 /** A small valid RGB PNG (a gradient, so it is visibly a picture in the screenshots). */
-function tinyPng(width = 64, height = 48): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // truecolour RGB
-  const rows: Buffer[] = [];
-  for (let y = 0; y < height; y++) {
-    const row = Buffer.alloc(1 + width * 3);
-    for (let x = 0; x < width; x++) {
-      row[1 + x * 3] = Math.round((x / width) * 255);
-      row[2 + x * 3] = Math.round((y / height) * 255);
-      row[3 + x * 3] = 160;
-    }
-    rows.push(row);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+const tinyPng = (width = 64, height = 48) =>
+  rgbPng(width, height, (x, y) => [Math.round((x / width) * 255), Math.round((y / height) * 255), 160]);
 
 /** "2015-02-24T18:30" for an <input type="datetime-local">, `daysAgo` before now (local clock). */
 function localDateTime(daysAgo: number): string {
@@ -71,62 +57,19 @@ function localDateTime(daysAgo: number): string {
 
 // ------------------------------------------------------------------ shared helpers
 
-const upload = (buffer: Buffer) => ({ buffer, size: buffer.length });
-
-function actorFor(app: TestApp, email: string): Actor {
-  const user = app.deps.users.findByEmail(email);
-  assert.ok(user, email);
-  const actor = app.deps.users.loadActor(user.id);
-  assert.ok(actor, email);
-  return actor;
-}
-
-const councilId = (app: TestApp, slug: string) =>
-  app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
-const departmentId = (app: TestApp, name: string) =>
-  app.deps.db.prepare('SELECT id FROM departments WHERE name = ?').pluck().get(name) as number;
+const upload = seededPhoto;
 
 /** The newest mail to `address` whose subject mentions concern #id. */
-async function newestMailAbout(app: TestApp, address: string, id: number) {
-  await app.deliverMail();
-  const mail = app.smtp
-    .to(address)
-    .filter((m) => m.subject.includes(`#${id}`))
-    .at(-1);
-  assert.ok(mail, `a mail about #${id} reached ${address}`);
-  return mail;
-}
+const newestMailAbout = (app: TestApp, address: string, id: number) => lastMailTo(app, address, `#${id}`);
 
-/** Fills and sends the "Giv en bekymring videre" form, with a photo. Works with and without JS. */
-async function fillConcernForm(
-  page: Page,
-  input: { title: string; description: string; location: string; photo: string },
-): Promise<void> {
-  await page.locator('#field-category').selectOption({ label: 'Unge og grupperinger' });
-  await page.locator('#field-title').fill(input.title);
-  await page.locator('#field-description').fill(input.description);
-  await page.locator('#field-location').fill(input.location);
-  await page.locator('#field-occurred_at').fill(localDateTime(2));
-  await page.locator('#field-photos').setInputFiles(input.photo);
-  await Promise.all([
-    page.waitForURL((url) => /^\/concerns\/\d+$/.test(url.pathname)),
-    page.locator('main form[action^="/concerns?"] button[type="submit"]').click(),
-  ]);
-}
-
-const concernIdOf = (page: Page) => Number(new URL(page.url()).pathname.split('/').pop());
-
-/** Every photo on the page has loaded as a real image (not a broken-image icon). */
-async function assertPhotosLoaded(page: Page, count: number): Promise<void> {
-  const imgs = page.locator('main .concern-photos img');
-  assert.equal(await imgs.count(), count, `${count} photo(s) shown`);
-  for (let i = 0; i < count; i++) {
-    const img = imgs.nth(i);
-    await img.scrollIntoViewIfNeeded();
-    const natural = await img.evaluate((el) => (el as HTMLImageElement).naturalWidth);
-    assert.ok(natural > 0, `photo ${i + 1} loaded`);
-  }
-}
+/** The form as these tests fill it: a group of young people, two days ago, with a photo. */
+const youngPeople = (
+  input: Pick<ConcernInput, 'title' | 'description' | 'location' | 'photo'>,
+): ConcernInput => ({
+  category: 'Unge og grupperinger',
+  occurredAt: localDateTime(2),
+  ...input,
+});
 
 describe('concerns in the browser', { skip: browserSkip }, () => {
   let app: TestApp;
@@ -135,15 +78,13 @@ describe('concerns in the browser', { skip: browserSkip }, () => {
   let pngPath: string;
 
   before(async () => {
-    browser = await launchBrowser();
-    app = await startTestApp();
+    ({ browser, app } = await startBrowserAndApp());
     workDir = mkdtempSync(path.join(tmpdir(), 'naernet-png-'));
     pngPath = path.join(workDir, 'knallert.png');
     writeFileSync(pngPath, tinyPng());
   });
   after(async () => {
-    await browser?.close();
-    await app?.close();
+    await closeBrowserAndApp({ browser, app });
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -168,20 +109,22 @@ describe('concerns in the browser', { skip: browserSkip }, () => {
         String(councilId(app, 'glumsoe')),
         'the council is preselected',
       );
-      await fillConcernForm(hal, {
-        title: 'Knallerter ved hallen om aftenen',
-        description: 'Fire knallerter kører stærkt på stien ved hallen, når børnene går hjem fra træning.',
-        location: 'Stien bag Glumsø Hallen',
-        photo: pngPath,
-      });
-      const id = concernIdOf(hal);
+      const halsCase = await new ConcernFormPage(hal).send(
+        youngPeople({
+          title: 'Knallerter ved hallen om aftenen',
+          description: 'Fire knallerter kører stærkt på stien ved hallen, når børnene går hjem fra træning.',
+          location: 'Stien bag Glumsø Hallen',
+          photo: pngPath,
+        }),
+      );
+      const id = halsCase.id;
       assert.match(
         await visibleText(hal.locator('.alert-success')),
         new RegExp(`vi har modtaget din bekymring #${id}`),
         'the receipt on screen',
       );
       assert.match(await visibleText(hal.locator('h1')), /Knallerter ved hallen om aftenen/);
-      await assertPhotosLoaded(hal, 1);
+      await halsCase.assertPhotosLoaded(1);
       assert.deepEqual(reporter.problems.list, [], 'the browser reported no problems for the reporter');
       const receipt = await newestMailAbout(app, REPORTER, id);
       assert.ok(receipt, 'the receipt mail arrived');
@@ -205,7 +148,7 @@ describe('concerns in the browser', { skip: browserSkip }, () => {
       await o.locator('main table').getByRole('link', { name: 'Knallerter ved hallen om aftenen' }).click();
       await o.waitForURL((url) => url.pathname === `/concerns/${id}`);
       assert.match(await visibleText(o.locator('main')), /Jens Æbeltoft/, 'staff see the reporter');
-      await assertPhotosLoaded(o, 1);
+      await new CasePage(o).assertPhotosLoaded(1);
 
       await o.locator('#field-template').selectOption({ label: 'Tak – patrulje sendes forbi' });
       await Promise.all([
@@ -294,20 +237,21 @@ describe('concerns in the browser', { skip: browserSkip }, () => {
     });
     try {
       await login(page, REPORTER);
-      await page.goto('/concerns/new');
+      const form = await ConcernFormPage.open(page);
       // An empty submit first: the errors come back from the server, nothing needs scripts.
-      await page.locator('main form[action^="/concerns?"] button[type="submit"]').click();
-      await page.locator('.error-summary').waitFor();
+      await form.submitEmpty();
       assert.match(await visibleText(page.locator('.error-summary')), /\S/);
-      await fillConcernForm(page, {
-        title: 'Graffiti på transformerstationen',
-        description: 'Nyt graffiti på transformerstationen ved stationen, også på skiltet.',
-        location: 'Glumsø Station',
-        photo: pngPath,
-      });
-      const id = concernIdOf(page);
+      const concern = await form.send(
+        youngPeople({
+          title: 'Graffiti på transformerstationen',
+          description: 'Nyt graffiti på transformerstationen ved stationen, også på skiltet.',
+          location: 'Glumsø Station',
+          photo: pngPath,
+        }),
+      );
+      const id = concern.id;
       assert.match(await visibleText(page.locator('.alert-success')), new RegExp(`bekymring #${id}`));
-      await assertPhotosLoaded(page, 1);
+      await concern.assertPhotosLoaded(1);
       const occurred = app.deps.db.prepare('SELECT occurred_at FROM concerns WHERE id = ?').pluck().get(id);
       assert.ok(occurred, 'the time from the datetime-local field was stored');
       assert.deepEqual(problems.list, []);
@@ -336,20 +280,21 @@ describe('the concern pages pass axe and reflow at phone and desktop width', { s
       department_id: departmentId(app, 'SSP'),
       note,
     });
-    const mail = await newestMailAbout(app, SSP, concernId);
-    return new URL(linkIn(mail, '/referrals/')).pathname.split('/').pop() as string;
+    return linkPathIn(await newestMailAbout(app, SSP, concernId), '/referrals/')
+      .split('/')
+      .pop() as string;
   }
 
   before(async () => {
-    browser = await launchBrowser();
-    app = await startTestApp();
+    ({ browser, app } = await startBrowserAndApp());
     const concerns = app.deps.services.concerns;
     const hal = actorFor(app, REPORTER);
     const formand = actorFor(app, COUNCIL_ADMIN);
     const officer = actorFor(app, OFFICER);
     const glumsoe = councilId(app, 'glumsoe');
     const log = (who: Actor, title: string, category: string, photos: Buffer[] = []) =>
-      concerns.create(
+      logConcern(
+        app,
         who,
         {
           councilId: glumsoe,
@@ -403,18 +348,13 @@ describe('the concern pages pass axe and reflow at phone and desktop width', { s
     concerns.share(officer, ids.shared, 'Der har været indbrud i haveskure; husk at låse.');
 
     // A low-priority concern in Fladså for the officer's filters.
-    concerns.create(
-      actorFor(app, 'brugs@fladsaa.example'),
-      {
-        councilId: councilId(app, 'fladsaa'),
-        category: 'trafik',
-        title: 'Biler kører for stærkt forbi skolen',
-        description: 'Om morgenen kører biler langt over 50 km/t forbi skolen.',
-        location: 'Skolevej, Mogenstrup',
-        occurredAt: null,
-      },
-      [],
-    );
+    logConcern(app, 'brugs@fladsaa.example', {
+      councilId: councilId(app, 'fladsaa'),
+      category: 'trafik',
+      title: 'Biler kører for stærkt forbi skolen',
+      description: 'Om morgenen kører biler langt over 50 km/t forbi skolen.',
+      location: 'Skolevej, Mogenstrup',
+    });
     app.deps.services.templates.create(officer, {
       title: 'Tak – vi kigger på det',
       body: 'Tak for din henvendelse. Jeg vender tilbage, når jeg ved mere.',
@@ -422,10 +362,7 @@ describe('the concern pages pass axe and reflow at phone and desktop width', { s
     });
     await app.deliverMail();
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  after(() => closeBrowserAndApp({ browser, app }));
 
   /**
    * Opens the page with `open` at both widths (so a POST with errors is sent at each width) and
@@ -444,9 +381,7 @@ describe('the concern pages pass axe and reflow at phone and desktop width', { s
       const status = await open(viewport);
       const where = `${label} (${viewport})`;
       assert.equal(status, expectedStatus, `${where} answered ${status}`);
-      await checkA11y(page, where);
-      await assertNoHorizontalScroll(page, where);
-      assert.deepEqual(problems.list, [], `${where}: the browser reported problems`);
+      await checkPage(page, problems, where);
     }
   }
 
@@ -467,9 +402,8 @@ describe('the concern pages pass axe and reflow at phone and desktop width', { s
   };
 
   it('the reporter pages: the form (empty, with errors), the case (open, closed), the list with shared summaries', async () => {
-    const { context, page, problems } = await newPage(browser, app.url);
+    const { context, page, problems } = await signedInPage(browser, app, REPORTER);
     try {
-      await login(page, REPORTER);
       await checkBoth(page, problems, '/concerns/new', visit(page, '/concerns/new'));
       await checkBoth(
         page,
@@ -491,9 +425,8 @@ describe('the concern pages pass axe and reflow at phone and desktop width', { s
   });
 
   it('the council admin: the shared summary view and the council counts', async () => {
-    const { context, page, problems } = await newPage(browser, app.url);
+    const { context, page, problems } = await signedInPage(browser, app, COUNCIL_ADMIN);
     try {
-      await login(page, COUNCIL_ADMIN);
       await checkBoth(page, problems, 'shared summary view', visit(page, `/concerns/${ids.main}`));
       const main = await visibleText(page.locator('main'));
       assert.match(main, /Politiet og SSP er opmærksomme/);
@@ -510,9 +443,8 @@ describe('the concern pages pass axe and reflow at phone and desktop width', { s
   });
 
   it('the officer: case pages, lists, queue, templates and the referral form', async () => {
-    const { context, page, problems } = await newPage(browser, app.url);
+    const { context, page, problems } = await signedInPage(browser, app, OFFICER);
     try {
-      await login(page, OFFICER);
       await checkBoth(page, problems, 'staff case page', visit(page, `/concerns/${ids.main}`));
       const main = await visibleText(page.locator('main'));
       assert.match(main, /Kendt gruppe/, 'the internal note');
@@ -651,8 +583,7 @@ describe('screenshots of the concern pages', {
   let browser: Browser;
   let id = 0;
   before(async () => {
-    browser = await launchBrowser();
-    app = await startTestApp();
+    ({ browser, app } = await startBrowserAndApp());
     const officer = actorFor(app, OFFICER);
     const concerns = app.deps.services.concerns;
     id = concerns.create(
@@ -686,10 +617,7 @@ describe('screenshots of the concern pages', {
     await app.deliverMail();
     mkdirSync(SHOTS_DIR, { recursive: true });
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  after(() => closeBrowserAndApp({ browser, app }));
 
   for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
     const w = VIEWPORTS[viewport].width;

@@ -5,20 +5,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import {
   browserSkip,
   checkA11y,
-  launchBrowser,
-  login,
-  logout,
+  closeBrowserAndApp,
   newPage,
   screenshot,
+  startBrowserAndApp,
   VIEWPORTS,
   visibleText,
 } from '../helpers/browser.js';
 import { DEMO_PASSWORD } from '../helpers/client.js';
-import { linkIn } from '../helpers/smtp.js';
+import { LoginPage, login, logout, signedInPage } from '../helpers/pages.js';
+import { councilId, linkIn } from '../helpers/world.js';
 
 const COUNCIL_ADMIN = 'formand@glumsoe.example';
 
@@ -27,14 +27,10 @@ describe('journeys in the browser', { skip: browserSkip }, () => {
   let browser: Browser;
   let glumsoeId: number;
   before(async () => {
-    browser = await launchBrowser();
-    app = await startTestApp();
-    glumsoeId = app.deps.db.prepare(`SELECT id FROM councils WHERE slug = 'glumsoe'`).pluck().get() as number;
+    ({ browser, app } = await startBrowserAndApp());
+    glumsoeId = councilId(app, 'glumsoe');
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  after(() => closeBrowserAndApp({ browser, app }));
 
   /** A fresh browser at phone width: the journeys are what a network person does on the go. */
   async function phone() {
@@ -124,10 +120,12 @@ describe('journeys in the browser', { skip: browserSkip }, () => {
     }
   });
 
+  /** The council admin, signed in, at phone width. */
+  const councilAdmin = () => signedInPage(browser, app, COUNCIL_ADMIN, 'phone');
+
   it('on a phone the main menu is visible and leads to the pages of the role', async () => {
-    const { context, page } = await phone();
+    const { context, page } = await councilAdmin();
     try {
-      await login(page, COUNCIL_ADMIN);
       const menu = page.getByRole('navigation', { name: 'Hovedmenu' });
       assert.ok(
         await menu.getByRole('link', { name: 'Forside' }).isVisible(),
@@ -156,10 +154,9 @@ describe('journeys in the browser', { skip: browserSkip }, () => {
   }
 
   it('a council admin invites a member, who sets a password from the mail and logs in', async (t) => {
-    const admin = await phone();
+    const admin = await councilAdmin();
     const invitee = await phone();
     try {
-      await login(admin.page, COUNCIL_ADMIN);
       if (!(await openMemberList(t, admin.page))) return;
       const { page } = admin;
       // The invitation form: on the list itself or behind a link to it (GET …/members/new).
@@ -212,9 +209,8 @@ describe('journeys in the browser', { skip: browserSkip }, () => {
   });
 
   it('a council admin deactivates a member, who can then no longer log in', async (t) => {
-    const { context, page } = await phone();
+    const { context, page } = await councilAdmin();
     try {
-      await login(page, COUNCIL_ADMIN);
       if (!(await openMemberList(t, page))) return;
       await page
         .locator('main')
@@ -239,13 +235,11 @@ describe('journeys in the browser', { skip: browserSkip }, () => {
 
       const gone = await newPage(browser, app.url, 'phone');
       try {
-        await gone.page.goto('/login');
-        await gone.page.locator('#field-email').fill('hal@glumsoe.example');
-        await gone.page.locator('#field-password').fill(DEMO_PASSWORD);
-        await gone.page.locator('main form[action="/login"] button[type="submit"]').click();
-        await gone.page.waitForLoadState('load');
+        const form = await LoginPage.open(gone.page);
+        await form.fillIn('hal@glumsoe.example', DEMO_PASSWORD);
+        await form.submit();
         assert.equal(new URL(gone.page.url()).pathname, '/login', 'a deactivated member cannot log in');
-        assert.equal(await gone.page.locator('.error-summary').count(), 1);
+        assert.equal(await form.errorSummary.count(), 1);
       } finally {
         await gone.context.close();
       }
@@ -266,13 +260,9 @@ describe('screenshots for review', {
   let app: TestApp;
   let browser: Browser;
   before(async () => {
-    browser = await launchBrowser();
-    app = await startTestApp();
+    ({ browser, app } = await startBrowserAndApp());
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  after(() => closeBrowserAndApp({ browser, app }));
 
   for (const viewport of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
     it(`writes /tmp/shots/*-${VIEWPORTS[viewport].width}.png`, async () => {
@@ -281,9 +271,9 @@ describe('screenshots for review', {
       try {
         await page.goto('/');
         await screenshot(page, `start-${w}`);
-        await page.goto('/login');
-        await page.locator('main form[action="/login"] button[type="submit"]').click();
-        await page.locator('.error-summary').waitFor();
+        const form = await LoginPage.open(page);
+        await form.submitButton.click();
+        await form.errorSummary.waitFor();
         await screenshot(page, `login-errors-${w}`);
         await login(page, process.env.SCREENSHOT_USER ?? COUNCIL_ADMIN);
         await screenshot(page, `dashboard-${w}`);

@@ -7,20 +7,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { Actor } from '../../src/auth/policy.js';
 import { localDate, parseLocalDateTime } from '../../src/web/dates.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import {
-  assertNoHorizontalScroll,
   browserSkip,
-  checkA11y,
-  launchBrowser,
-  login,
-  newPage,
+  checkPage,
+  closeBrowserAndApp,
+  startBrowserAndApp,
   VIEWPORTS,
   type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
+import { SharedPages, signedInPage } from '../helpers/pages.js';
+import { actorOf, categoryId, councilId as councilIdOf } from '../helpers/world.js';
 
 describe('meetings and the crime picture in the browser', { skip: browserSkip }, () => {
   let app: TestApp;
@@ -30,20 +29,13 @@ describe('meetings and the crime picture in the browser', { skip: browserSkip },
   let postId = 0;
   const DAY = 86_400_000;
 
-  const actor = (email: string): Actor => {
-    const u = app.deps.users.findByEmail(email);
-    const a = u && app.deps.users.loadActor(u.id);
-    assert.ok(a, email);
-    return a;
-  };
-  const councilId = (slug: string) =>
-    app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+  const actor = (email: string) => actorOf(app, email);
+  const councilId = (slug: string) => councilIdOf(app, slug);
   const at = (daysAhead: number, time: string) =>
     parseLocalDateTime(`${localDate(new Date(Date.now() + daysAhead * DAY))}T${time}`) as string;
 
   before(async () => {
-    app = await startTestApp();
-    browser = await launchBrowser();
+    ({ browser, app } = await startBrowserAndApp());
     const officer = actor('betjent@politi.example');
     const hal = actor('hal@glumsoe.example');
     meetingId = app.deps.services.meetings.create(officer, {
@@ -67,8 +59,7 @@ describe('meetings and the crime picture in the browser', { skip: browserSkip },
       agenda: 'Alle er velkomne.',
       capacity: null,
     });
-    const category = (slug: string) =>
-      app.deps.db.prepare('SELECT id FROM categories WHERE slug = ?').pluck().get(slug) as number;
+    const category = (slug: string) => categoryId(app, slug);
     postId = app.deps.services.posts.create(
       officer,
       {
@@ -97,9 +88,14 @@ describe('meetings and the crime picture in the browser', { skip: browserSkip },
     });
     app.deps.services.posts.hide(officer, postId, second, 'Indeholder personoplysninger');
   });
+  /** The pages of the checks below, one context per person and width. */
+  const shared = new SharedPages(
+    () => browser,
+    () => app,
+  );
   after(async () => {
-    await browser?.close();
-    await app?.close();
+    await shared.closeAll();
+    await closeBrowserAndApp({ browser, app });
   });
 
   const pages: { who: string | null; label: string; path: () => string }[] = [
@@ -126,27 +122,19 @@ describe('meetings and the crime picture in the browser', { skip: browserSkip },
   for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
     for (const entry of pages) {
       it(`${entry.who ?? 'anonymous'}: ${entry.label} at ${viewport} width passes axe and reflow`, async () => {
-        const { context, page, problems } = await newPage(browser, app.url, viewport);
-        try {
-          if (entry.who) await login(page, entry.who);
-          const response = await page.goto(entry.path());
-          assert.equal(response?.status(), 200, entry.path());
-          await checkA11y(page);
-          await assertNoHorizontalScroll(page);
-          assert.deepEqual(problems.list, []);
-          // Titles and comments are text, never markup.
-          assert.equal(await page.locator('script:not([src])').count(), 0);
-        } finally {
-          await context.close();
-        }
+        const { page, problems } = await shared.open(entry.who, viewport);
+        const response = await page.goto(entry.path());
+        assert.equal(response?.status(), 200, entry.path());
+        await checkPage(page, problems);
+        // Titles and comments are text, never markup.
+        assert.equal(await page.locator('script:not([src])').count(), 0);
       });
     }
   }
 
   it('shows the hidden comment as hidden to others and the reason to its author', async () => {
-    const { context, page } = await newPage(browser, app.url, 'phone');
+    const { context, page } = await signedInPage(browser, app, 'formand@glumsoe.example', 'phone');
     try {
-      await login(page, 'formand@glumsoe.example');
       await page.goto(`/posts/${postId}`);
       const text = await visibleText(page.locator('main'));
       assert.match(text, /skjult af politiet/);

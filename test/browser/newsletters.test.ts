@@ -6,19 +6,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { Actor } from '../../src/auth/policy.js';
 import { UnsubscribeTokens } from '../../src/features/newsletters/unsubscribe.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import {
-  assertNoHorizontalScroll,
   browserSkip,
   checkA11y,
-  launchBrowser,
-  login,
+  checkPage,
+  closeBrowserAndApp,
   newPage,
+  startBrowserAndApp,
   VIEWPORTS,
   type ViewportName,
 } from '../helpers/browser.js';
+import { SharedPages } from '../helpers/pages.js';
+import { actorOf } from '../helpers/world.js';
 
 describe('newsletters in the browser', { skip: browserSkip }, () => {
   let app: TestApp;
@@ -27,17 +28,11 @@ describe('newsletters in the browser', { skip: browserSkip }, () => {
   let sentId = 0;
   let unsubscribePath = '';
 
-  const actor = (email: string): Actor => {
-    const u = app.deps.users.findByEmail(email);
-    const a = u && app.deps.users.loadActor(u.id);
-    assert.ok(a, email);
-    return a;
-  };
+  const actor = (email: string) => actorOf(app, email);
 
   before(async () => {
-    app = await startTestApp();
+    ({ browser, app } = await startBrowserAndApp());
     app.deps.settings.set('newsletter_rate_per_second', '0');
-    browser = await launchBrowser();
     const officer = actor('betjent@politi.example');
     const body = '## Nyt fra politiet\n\n- Færre **indbrud** i oktober\n- [Læs mere](https://politi.dk)';
     draftId = app.deps.services.newsletters.create(
@@ -66,9 +61,14 @@ describe('newsletters in the browser', { skip: browserSkip }, () => {
     const hal = actor('hal@glumsoe.example');
     unsubscribePath = `/unsubscribe/${new UnsubscribeTokens(app.deps.config.sessionSecret).tokenFor(hal.id)}`;
   });
+  /** The pages of the checks below, one context per person and width. */
+  const shared = new SharedPages(
+    () => browser,
+    () => app,
+  );
   after(async () => {
-    await browser?.close();
-    await app?.close();
+    await shared.closeAll();
+    await closeBrowserAndApp({ browser, app });
   });
 
   const pages: { who: string | null; label: string; path: () => string }[] = [
@@ -95,17 +95,10 @@ describe('newsletters in the browser', { skip: browserSkip }, () => {
   for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
     for (const entry of pages) {
       it(`${entry.who ?? 'anonymous'}: ${entry.label} at ${viewport} width passes axe and reflow`, async () => {
-        const { context, page, problems } = await newPage(browser, app.url, viewport);
-        try {
-          if (entry.who) await login(page, entry.who);
-          const response = await page.goto(entry.path());
-          assert.equal(response?.status(), 200, entry.path());
-          await checkA11y(page);
-          await assertNoHorizontalScroll(page);
-          assert.deepEqual(problems.list, []);
-        } finally {
-          await context.close();
-        }
+        const { page, problems } = await shared.open(entry.who, viewport);
+        const response = await page.goto(entry.path());
+        assert.equal(response?.status(), 200, entry.path());
+        await checkPage(page, problems);
       });
     }
   }

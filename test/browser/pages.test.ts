@@ -6,20 +6,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import {
-  assertNoHorizontalScroll,
   browserSkip,
-  checkA11y,
-  launchBrowser,
-  login,
-  logout,
+  checkPage,
+  closeBrowserAndApp,
   newPage,
   type PageProblems,
+  startBrowserAndApp,
   VIEWPORTS,
   type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
+import { LoginPage, login, logout } from '../helpers/pages.js';
 
 /** `kind`: users of the same kind see the same templates, so a page shape is checked once per kind. */
 const ROLES = [
@@ -57,9 +56,7 @@ async function checkPageAt(
   const label = `${path} (${viewport}, landed on ${new URL(page.url()).pathname})`;
   assert.equal(response.status(), expectedStatus, `${label} answered ${response.status()}`);
   assert.match(response.headers()['content-type'] ?? '', /text\/html/, `${label} is not HTML`);
-  await checkA11y(page, label);
-  await assertNoHorizontalScroll(page, label);
-  assert.deepEqual(problems.list, [], `${label}: the browser reported problems`);
+  await checkPage(page, problems, label);
   return page.$$eval('header nav a[href], main a[href], footer a[href]', (anchors) =>
     anchors.map((a) => a.getAttribute('href') ?? ''),
   );
@@ -171,10 +168,7 @@ async function checkFormErrors(
       for (const viewport of ['phone', 'desktop'] as const) {
         await page.setViewportSize(VIEWPORTS[viewport]);
         problems.clear();
-        const label = `${action} with errors (${viewport})`;
-        await checkA11y(page, label);
-        await assertNoHorizontalScroll(page, label);
-        assert.deepEqual(problems.list, [], `${label}: the browser reported problems`);
+        await checkPage(page, problems, `${action} with errors (${viewport})`);
       }
     });
   }
@@ -185,13 +179,9 @@ describe('every page at phone and desktop width', { skip: browserSkip }, () => {
   let browser: Browser;
   const shapesByKind = new Map<string, Set<string>>();
   before(async () => {
-    browser = await launchBrowser();
-    app = await startTestApp();
+    ({ browser, app } = await startBrowserAndApp());
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  after(() => closeBrowserAndApp({ browser, app }));
 
   it('the public pages, the 404 page and the login form with errors pass axe and reflow', async (t) => {
     const { context, page, problems } = await newPage(browser, app.url, 'phone');
@@ -242,13 +232,9 @@ describe('without JavaScript', { skip: browserSkip }, () => {
   let app: TestApp;
   let browser: Browser;
   before(async () => {
-    browser = await launchBrowser();
-    app = await startTestApp();
+    ({ browser, app } = await startBrowserAndApp());
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  after(() => closeBrowserAndApp({ browser, app }));
 
   it('a browser with JavaScript turned off can log in, see its name, switch language and log out', async () => {
     const { context, page } = await newPage(browser, app.url, 'phone', { javaScriptEnabled: false });
@@ -279,9 +265,7 @@ describe('without JavaScript', { skip: browserSkip }, () => {
   it('a browser with JavaScript turned off sees the error summary after an empty login', async () => {
     const { context, page } = await newPage(browser, app.url, 'desktop', { javaScriptEnabled: false });
     try {
-      await page.goto('/login');
-      await page.locator('main form[action="/login"] button[type="submit"]').click();
-      await page.waitForLoadState('load');
+      await (await LoginPage.open(page)).submit();
       assert.equal(await page.locator('.error-summary a[href="#field-email"]').count(), 1);
       assert.equal(await page.locator('#field-email[aria-invalid="true"]').count(), 1);
     } finally {
@@ -294,13 +278,9 @@ describe('Content Security Policy', { skip: browserSkip }, () => {
   let app: TestApp;
   let browser: Browser;
   before(async () => {
-    browser = await launchBrowser();
-    app = await startTestApp();
+    ({ browser, app } = await startBrowserAndApp());
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  after(() => closeBrowserAndApp({ browser, app }));
 
   it('the CSP header allows scripts only from the portal itself, never inline', async () => {
     for (const path of ['/', '/login', MISSING_PAGE]) {

@@ -7,19 +7,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import {
   assertNoHorizontalScroll,
   browserSkip,
   checkA11y,
-  launchBrowser,
-  login,
-  newPage,
+  checkPage,
+  closeBrowserAndApp,
+  type PageProblems,
   screenshot,
+  startBrowserAndApp,
   VIEWPORTS,
   type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
+import { signedInPage } from '../helpers/pages.js';
 
 const MIXED_CSV = [
   'navn;kommune;administrator;email',
@@ -40,20 +42,16 @@ describe('roll-out pages in the browser', { skip: browserSkip }, () => {
   let browser: Browser;
 
   before(async () => {
-    app = await startTestApp();
-    browser = await launchBrowser();
+    ({ browser, app } = await startBrowserAndApp());
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  after(() => closeBrowserAndApp({ browser, app }));
 
-  async function check(page: Page, problems: { list: string[] }, name: string, viewport: ViewportName) {
-    await checkA11y(page, name);
-    await assertNoHorizontalScroll(page, name);
-    assert.deepEqual(problems.list, [], name);
+  async function check(page: Page, problems: PageProblems, name: string, viewport: ViewportName) {
+    await checkPage(page, problems, name);
     await screenshot(page, `rollout-${name}-${viewport}`);
   }
+
+  const asAdmin = (viewport: ViewportName) => signedInPage(browser, app, 'admin@politi.example', viewport);
 
   async function previewOf(page: Page, csv: string) {
     await page.goto('/admin/rollout/import');
@@ -66,9 +64,8 @@ describe('roll-out pages in the browser', { skip: browserSkip }, () => {
 
   for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
     it(`Opret lokalråd, empty and with errors, at ${viewport} width passes axe and reflow`, async () => {
-      const { context, page, problems } = await newPage(browser, app.url, viewport);
+      const { context, page, problems } = await asAdmin(viewport);
       try {
-        await login(page, 'admin@politi.example');
         const response = await page.goto('/admin/rollout/new');
         assert.equal(response?.status(), 200);
         await check(page, problems, 'new', viewport);
@@ -86,9 +83,8 @@ describe('roll-out pages in the browser', { skip: browserSkip }, () => {
     });
 
     it(`the import form and a preview with row errors at ${viewport} width pass axe and reflow`, async () => {
-      const { context, page, problems } = await newPage(browser, app.url, viewport);
+      const { context, page, problems } = await asAdmin(viewport);
       try {
-        await login(page, 'admin@politi.example');
         const response = await page.goto('/admin/rollout/import');
         assert.equal(response?.status(), 200);
         await check(page, problems, 'import', viewport);
@@ -106,9 +102,8 @@ describe('roll-out pages in the browser', { skip: browserSkip }, () => {
   }
 
   it('imports a good file through the preview and lands on the councils list with the count', async () => {
-    const { context, page, problems } = await newPage(browser, app.url, 'phone');
+    const { context, page, problems } = await asAdmin('phone');
     try {
-      await login(page, 'admin@politi.example');
       await previewOf(page, GOOD_CSV);
       assert.match(await visibleText(page.locator('main')), /Alle 2 rækker er i orden/);
       await check(page, problems, 'preview-ready', 'phone');
@@ -125,9 +120,8 @@ describe('roll-out pages in the browser', { skip: browserSkip }, () => {
   });
 
   it('creates a council from the one page and shows what now exists', async () => {
-    const { context, page, problems } = await newPage(browser, app.url, 'phone');
+    const { context, page, problems } = await asAdmin('phone');
     try {
-      await login(page, 'admin@politi.example');
       await page.goto('/admin/rollout/new');
       await page.locator('#field-new_municipality').fill('Ringsted');
       await page.locator('#field-name').fill('Benløse Lokalråd');

@@ -11,17 +11,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import {
   assertNoHorizontalScroll,
   browserSkip,
   checkA11y,
-  launchBrowser,
-  login,
-  newPage,
+  closeBrowserAndApp,
+  startBrowserAndApp,
   type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
+import { signedInPage } from '../helpers/pages.js';
 
 const PDFTOTEXT = '/usr/bin/pdftotext';
 const DAY = 86_400_000;
@@ -31,8 +31,7 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
   let browser: Browser;
 
   before(async () => {
-    app = await startTestApp();
-    browser = await launchBrowser();
+    ({ browser, app } = await startBrowserAndApp());
     // Concerns spread over the last months, so every chart has bars to draw.
     const db = app.deps.db;
     const councils = db.prepare('SELECT id FROM councils ORDER BY id').pluck().all() as number[];
@@ -62,16 +61,12 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
     })();
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  after(() => closeBrowserAndApp({ browser, app }));
 
   for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
     it(`shows the district admin /stats and the report with charts and tables, axe clean, at ${viewport} width`, async () => {
-      const { context, page, problems } = await newPage(browser, app.url, viewport);
+      const { context, page, problems } = await signedInPage(browser, app, 'admin@politi.example', viewport);
       try {
-        await login(page, 'admin@politi.example');
         const response = await page.goto('/stats');
         assert.equal(response?.status(), 200);
         assert.equal(await visibleText(page.locator('h1')), 'Evaluering');
@@ -103,9 +98,8 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
   }
 
   it('keeps the filter and shows the error summary for a bad period, axe clean', async () => {
-    const { context, page } = await newPage(browser, app.url, 'phone');
+    const { context, page } = await signedInPage(browser, app, 'admin@politi.example', 'phone');
     try {
-      await login(page, 'admin@politi.example');
       const response = await page.goto('/stats?from=2026-05-01&to=2026-04-01');
       assert.equal(response?.status(), 400);
       assert.ok(await page.locator('.error-summary a[href="#field-to"]').isVisible());
@@ -118,9 +112,8 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
   });
 
   it("shows a council admin their own council's figures only, without the concerns export", async () => {
-    const { context, page } = await newPage(browser, app.url, 'phone');
+    const { context, page } = await signedInPage(browser, app, 'formand@glumsoe.example', 'phone');
     try {
-      await login(page, 'formand@glumsoe.example');
       const response = await page.goto('/stats');
       assert.equal(response?.status(), 200);
       const main = await visibleText(page.locator('main'));
@@ -137,9 +130,8 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
   });
 
   it('gives a network person no statistics: /stats is 404', async () => {
-    const { context, page } = await newPage(browser, app.url, 'desktop');
+    const { context, page } = await signedInPage(browser, app, 'hal@glumsoe.example', 'desktop');
     try {
-      await login(page, 'hal@glumsoe.example');
       const response = await page.goto('/stats');
       assert.equal(response?.status(), 404);
       assert.equal((await page.goto('/stats/report'))?.status(), 404);
@@ -149,10 +141,9 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
   });
 
   it('prints the report to A4 PDF pages with the title on them', async () => {
-    const { context, page } = await newPage(browser, app.url, 'desktop');
+    const { context, page } = await signedInPage(browser, app, 'admin@politi.example', 'desktop');
     const dir = mkdtempSync(path.join(tmpdir(), 'naernet-report-'));
     try {
-      await login(page, 'admin@politi.example');
       await page.goto('/stats/report');
       const pdf = await page.pdf({ format: 'A4', printBackground: true });
       assert.equal(pdf.subarray(0, 4).toString('latin1'), '%PDF');

@@ -5,39 +5,30 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { Actor } from '../../src/auth/policy.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import type { Browser } from 'playwright-core';
+import type { TestApp } from '../helpers/app.js';
 import {
-  assertNoHorizontalScroll,
   browserSkip,
-  checkA11y,
-  launchBrowser,
-  login,
-  newPage,
-  type PageProblems,
+  checkPage,
+  closeBrowserAndApp,
   screenshot,
+  startBrowserAndApp,
   type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
+import { signedInPage } from '../helpers/pages.js';
+import { actorOf, councilId as councilIdOf } from '../helpers/world.js';
 
 describe('surveys in the browser', { skip: browserSkip }, () => {
   let app: TestApp;
   let browser: Browser;
   let surveyId = 0;
 
-  const actor = (email: string): Actor => {
-    const u = app.deps.users.findByEmail(email);
-    const a = u && app.deps.users.loadActor(u.id);
-    assert.ok(a, email);
-    return a;
-  };
-  const councilId = (slug: string) =>
-    app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+  const actor = (email: string) => actorOf(app, email);
+  const councilId = (slug: string) => councilIdOf(app, slug);
 
   before(async () => {
-    app = await startTestApp();
-    browser = await launchBrowser();
+    ({ browser, app } = await startBrowserAndApp());
     const surveys = app.deps.services.surveys;
     surveyId = surveys.create(actor('betjent@politi.example'), {
       title: 'Tilfredshed med Nærnet efter pilotperioden',
@@ -54,16 +45,7 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
       council_id: null,
     });
   });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-
-  async function check(page: Page, problems: PageProblems, label: string): Promise<void> {
-    await checkA11y(page, label);
-    await assertNoHorizontalScroll(page, label);
-    assert.deepEqual(problems.list, [], label);
-  }
+  after(() => closeBrowserAndApp({ browser, app }));
 
   const respondents: Record<ViewportName, string> = {
     phone: 'hal@glumsoe.example',
@@ -72,17 +54,16 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
 
   for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
     it(`${viewport}: a network person answers through the start page's notice`, async () => {
-      const { context, page, problems } = await newPage(browser, app.url, viewport);
+      const { context, page, problems } = await signedInPage(browser, app, respondents[viewport], viewport);
       try {
-        await login(page, respondents[viewport]);
         await page.goto('/');
-        await check(page, problems, `${viewport} start page with the survey notice`);
+        await checkPage(page, problems, `${viewport} start page with the survey notice`);
         await screenshot(page, `survey-notice-${viewport}`);
         await Promise.all([
           page.waitForURL(`**/surveys/${surveyId}`),
           page.getByRole('link', { name: /Svar på "Tilfredshed med Nærnet/ }).click(),
         ]);
-        await check(page, problems, `${viewport} answer form`);
+        await checkPage(page, problems, `${viewport} answer form`);
         await screenshot(page, `survey-form-${viewport}`);
 
         // Without a rating: the error summary, and the form is still accessible.
@@ -93,7 +74,7 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
         ]);
         assert.match(await visibleText(page.locator('.error-summary')), /Vælg, hvor tilfreds du er/);
         assert.equal(await page.locator('#field-comment').inputValue(), 'Det lokale samarbejde fungerer.');
-        await check(page, problems, `${viewport} answer form with an error`);
+        await checkPage(page, problems, `${viewport} answer form with an error`);
 
         await page.getByLabel('4 – Meget tilfreds').check();
         await Promise.all([
@@ -104,7 +85,7 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
         assert.match(main, /Tak for dit svar/);
         assert.match(main, /Tak, du har svaret/);
         assert.equal(await page.locator('input[name="rating"]').count(), 0);
-        await check(page, problems, `${viewport} thank-you page`);
+        await checkPage(page, problems, `${viewport} thank-you page`);
         await screenshot(page, `survey-answered-${viewport}`);
 
         await page.goto('/');
@@ -117,15 +98,19 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
 
   for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
     it(`${viewport}: staff read the list, the results and the new-survey form`, async () => {
-      const { context, page, problems } = await newPage(browser, app.url, viewport);
+      const { context, page, problems } = await signedInPage(
+        browser,
+        app,
+        'betjent@politi.example',
+        viewport,
+      );
       try {
-        await login(page, 'betjent@politi.example');
         await page.goto('/surveys');
-        await check(page, problems, `${viewport} survey list`);
+        await checkPage(page, problems, `${viewport} survey list`);
         await screenshot(page, `survey-list-${viewport}`);
 
         await page.goto(`/surveys/${surveyId}`);
-        await check(page, problems, `${viewport} results`);
+        await checkPage(page, problems, `${viewport} results`);
         await screenshot(page, `survey-results-${viewport}`);
         const results = await visibleText(page.locator('main'));
         assert.match(results, /Godt med faste møder/);
@@ -133,7 +118,7 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
         assert.match(results, /i alfabetisk orden – ikke i den rækkefølge, de kom ind/);
 
         await page.goto('/surveys/new');
-        await check(page, problems, `${viewport} new survey form`);
+        await checkPage(page, problems, `${viewport} new survey form`);
         await screenshot(page, `survey-new-${viewport}`);
         await page.locator('#field-title').fill('Ny runde');
         await page.locator('#field-opens_on').fill('2099-06-10');
@@ -146,7 +131,7 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
           await visibleText(page.locator('.error-summary')),
           /Lukkedatoen skal være samme dag som eller efter åbningsdatoen/,
         );
-        await check(page, problems, `${viewport} new survey form with errors`);
+        await checkPage(page, problems, `${viewport} new survey form with errors`);
         await screenshot(page, `survey-new-errors-${viewport}`);
       } finally {
         await context.close();
@@ -155,18 +140,17 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
   }
 
   it('a council admin sees how many of their council answered, no distribution below 5 answers, and no comments', async () => {
-    const { context, page, problems } = await newPage(browser, app.url, 'phone');
+    const { context, page, problems } = await signedInPage(browser, app, 'formand@glumsoe.example', 'phone');
     try {
-      await login(page, 'formand@glumsoe.example');
       await page.goto(`/surveys/${surveyId}`);
       const main = await visibleText(page.locator('main'));
       assert.match(main, /Du ser tallene for dit lokalråd/);
       assert.match(main, /Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/);
       assert.match(main, /Vises, når undersøgelsen er slut og mindst 5 har svaret/);
       assert.doesNotMatch(main, /Godt med faste møder/);
-      await check(page, problems, 'council admin results');
+      await checkPage(page, problems, 'council admin results');
       await page.goto('/surveys');
-      await check(page, problems, 'council admin list');
+      await checkPage(page, problems, 'council admin list');
     } finally {
       await context.close();
     }

@@ -90,3 +90,26 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   };
 }
+
+/**
+ * The composition alone — services on a real SQLite file in a temporary DATA_DIR, the demo loaded,
+ * mail written as .eml files — for unit tests of a service without HTTP or an SMTP server.
+ */
+export async function composeTestDeps(
+  options: ComposeOptions = {},
+): Promise<{ deps: Composition; dataDir: string; close(): void }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'naernet-unit-'));
+  const deps = compose(loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
+    logger: pino({ level: 'silent' }),
+    ...options,
+  });
+  await loadDemo(deps, { passwordHash: await testPasswordHash() });
+  return {
+    deps,
+    dataDir,
+    close() {
+      deps.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

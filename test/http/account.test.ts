@@ -4,6 +4,7 @@ import { generate, generateSecret } from 'otplib';
 import type { UserRow } from '../../src/auth/users.repository.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, DEMO_PASSWORD, type Page, textOf } from '../helpers/client.js';
+import { addPerson, loggedIn, testPasswordHash } from '../helpers/world.js';
 
 function userRow(app: TestApp, email: string): UserRow {
   const user = app.deps.users.findByEmail(email);
@@ -61,8 +62,7 @@ describe('my account', () => {
   });
 
   it('shows email and roles read-only with links to password and two-factor', async () => {
-    const client = new Client(app.url);
-    await client.login('hal@glumsoe.example');
+    const client = await loggedIn(app, 'hal@glumsoe.example');
     const page = await client.get('/account');
     assert.equal(page.status, 200);
     const text = textOf(page.text);
@@ -74,8 +74,7 @@ describe('my account', () => {
   });
 
   it('keeps changed name, phone, language and notification choices', async () => {
-    const client = new Client(app.url);
-    await client.login('brugs@fladsaa.example');
+    const client = await loggedIn(app, 'brugs@fladsaa.example');
     await client.get('/account');
     const saved = await client.post('/account', {
       name: '  Birte Brugsuddeler  ',
@@ -107,8 +106,7 @@ describe('my account', () => {
   });
 
   it('answers bad input with 422, a Danish error summary and the input kept', async () => {
-    const client = new Client(app.url);
-    await client.login('hal@glumsoe.example');
+    const client = await loggedIn(app, 'hal@glumsoe.example');
     await client.get('/account');
     const page = await client.post('/account', {
       name: '',
@@ -141,12 +139,10 @@ describe('my account', () => {
 
   it('changes the password, refuses a wrong current or weak one, and ends the other sessions', async () => {
     const email = 'vest@vestegn.example';
-    const elsewhere = new Client(app.url);
-    await elsewhere.login(email);
+    const elsewhere = await loggedIn(app, email);
     assert.equal((await elsewhere.get('/account')).status, 200);
 
-    const client = new Client(app.url);
-    await client.login(email);
+    const client = await loggedIn(app, email);
     await client.get('/account/password');
 
     const wrong = await client.post('/account/password', {
@@ -217,10 +213,30 @@ describe('my account', () => {
     assert.match(notice.subject, /Din adgangskode til Nærnet er ændret/);
   });
 
+  it('stores a password set on the account page as argon2id at the production cost (64 MiB, t=3, p=4)', async () => {
+    // Accounts made for tests carry a cheap hash (test/helpers/passwords.ts); what the real flow
+    // writes must not.
+    const email = 'ny-kode@glumsoe.example';
+    addPerson(app, { email, name: 'Ny Kode', passwordHash: await testPasswordHash() });
+    assert.doesNotMatch(userRow(app, email).password_hash ?? '', /m=65536/);
+    const client = await loggedIn(app, email);
+    await client.get('/account/password');
+    const changed = await client.post('/account/password', {
+      current_password: DEMO_PASSWORD,
+      password: 'en anden lang og god sætning',
+      password_confirm: 'en anden lang og god sætning',
+    });
+    assert.equal(changed.status, 303);
+    const stored = userRow(app, email).password_hash ?? '';
+    assert.match(stored, /^\$argon2id\$v=19\$/);
+    assert.match(stored, /[$,]m=65536[,$]/, 'memory cost 64 MiB');
+    assert.match(stored, /[$,]t=3[,$]/, 'three passes');
+    assert.match(stored, /[$,]p=4[,$]/, 'four lanes');
+  });
+
   it('enrols two-factor with a QR code and a typed secret, then asks for the code at login', async () => {
     const email = 'formand@glumsoe.example';
-    const client = new Client(app.url);
-    await client.login(email);
+    const client = await loggedIn(app, email);
     const page = await client.get('/account/two-factor');
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('cache-control'), 'no-store');
@@ -286,8 +302,7 @@ describe('my account', () => {
 
   it('makes new recovery codes that replace the old ones', async () => {
     const email = 'hal@glumsoe.example';
-    const client = new Client(app.url);
-    await client.login(email);
+    const client = await loggedIn(app, email);
     const { codes: oldCodes, secret } = await enrolTwoFactor(client);
     await client.get('/account/two-factor');
     const refused = await client.post('/account/two-factor/recovery-codes', {
@@ -306,8 +321,7 @@ describe('my account', () => {
   });
 
   it('refuses every account POST without a _csrf token with 403', async () => {
-    const client = new Client(app.url);
-    await client.login('hal@glumsoe.example');
+    const client = await loggedIn(app, 'hal@glumsoe.example');
     await client.get('/account');
     const posts: [string, Record<string, string>][] = [
       ['/account', { name: 'Hal', phone: '', locale: 'da' }],
@@ -335,8 +349,7 @@ describe('two-factor when it is required for officers and district admins', () =
 
   it('sends an officer without two-factor to enrolment, explains why, and never lets them turn it off', async () => {
     const email = 'betjent@politi.example';
-    const client = new Client(app.url);
-    await client.login(email);
+    const client = await loggedIn(app, email);
     const home = await client.get('/');
     assert.equal(home.status, 303);
     assert.equal(home.location, '/account/two-factor');
@@ -362,8 +375,7 @@ describe('two-factor when it is required for officers and district admins', () =
   });
 
   it('leaves a network person alone', async () => {
-    const client = new Client(app.url);
-    await client.login('hal@glumsoe.example');
+    const client = await loggedIn(app, 'hal@glumsoe.example');
     assert.equal((await client.get('/')).status, 200);
     assert.equal((await client.get('/account')).status, 200);
   });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
 import { linkIn } from '../helpers/smtp.js';
+import { loggedIn } from '../helpers/world.js';
 
 const ADMIN = 'admin@politi.example';
 const OTHERS = ['betjent@politi.example', 'formand@glumsoe.example', 'hal@glumsoe.example'];
@@ -22,8 +23,7 @@ describe('district administration under /admin', () => {
 
   before(async () => {
     app = await startTestApp();
-    admin = new Client(app.url);
-    await admin.login(ADMIN);
+    admin = await loggedIn(app, ADMIN);
     ids.municipality = one<number>("SELECT id FROM municipalities WHERE name = 'Næstved'");
     ids.council = one<number>("SELECT id FROM councils WHERE slug = 'glumsoe'");
     ids.department = one<number>("SELECT id FROM departments WHERE name = 'SSP'");
@@ -90,8 +90,7 @@ describe('district administration under /admin', () => {
 
     for (const email of OTHERS) {
       it(`answers 404 to ${email} on every admin page and post, and changes nothing`, async () => {
-        const client = new Client(app.url);
-        await client.login(email);
+        const client = await loggedIn(app, email);
         for (const path of gets()) assert.equal((await client.get(path)).status, 404, `GET ${path}`);
         const auditBefore = one<number>('SELECT count(*) FROM audit_log');
         for (const path of [...formPosts(), ...actionPosts()]) {
@@ -130,8 +129,7 @@ describe('district administration under /admin', () => {
 
     it('shows the Administration link only to district admins', async () => {
       assert.match((await admin.get('/')).text, /href="\/admin"/);
-      const hal = new Client(app.url);
-      await hal.login('hal@glumsoe.example');
+      const hal = await loggedIn(app, 'hal@glumsoe.example');
       assert.doesNotMatch((await hal.get('/')).text, /href="\/admin"/);
     });
   });

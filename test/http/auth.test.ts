@@ -3,15 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, DEMO_PASSWORD, textOf } from '../helpers/client.js';
 import { linkIn } from '../helpers/smtp.js';
+import { DEMO, loggedIn } from '../helpers/world.js';
 
-const DEMO_LOGINS = [
-  'admin@politi.example',
-  'betjent@politi.example',
-  'formand@glumsoe.example',
-  'hal@glumsoe.example',
-  'brugs@fladsaa.example',
-  'vest@vestegn.example',
-];
+const DEMO_LOGINS = Object.values(DEMO);
 
 describe('logging in and out', () => {
   let app: TestApp;
@@ -95,8 +89,7 @@ describe('logging in and out', () => {
   });
 
   it('logs out with POST /logout and forgets the session', async () => {
-    const client = new Client(app.url);
-    await client.login('hal@glumsoe.example');
+    const client = await loggedIn(app, 'hal@glumsoe.example');
     const out = await client.post('/logout');
     assert.equal(out.status, 303);
     const home = await client.get('/');

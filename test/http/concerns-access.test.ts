@@ -8,12 +8,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
-import { hashPassword } from '../../src/auth/passwords.js';
-import type { Actor } from '../../src/auth/policy.js';
 import { hashToken } from '../../src/auth/tokens.repository.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { Client, DEMO_PASSWORD } from '../helpers/client.js';
-import { pngChunk } from '../helpers/png.js';
+import { Client } from '../helpers/client.js';
+import { pngChunk, seededPhoto } from '../helpers/png.js';
+import { actorOf, addOfficer, councilId, departmentId, logConcern, loggedIn } from '../helpers/world.js';
 
 // ------------------------------------------------------------------ roles and subjects
 
@@ -362,13 +361,7 @@ describe('concern routes × roles × own and foreign council', () => {
   const councilIds: Record<'G' | 'F', number> = { G: 0, F: 0 };
   let sspId = 0;
 
-  const actor = (email: string): Actor => {
-    const user = app.deps.users.findByEmail(email);
-    assert.ok(user, email);
-    const loaded = app.deps.users.loadActor(user.id);
-    assert.ok(loaded, email);
-    return loaded;
-  };
+  const actor = (email: string) => actorOf(app, email);
 
   /** Everything a POST of this matrix may change, in one string. */
   const fingerprint = () =>
@@ -408,7 +401,8 @@ describe('concern routes × roles × own and foreign council', () => {
     made.councilId = councilIds[council];
     const reporter = actor(council === 'G' ? 'hal@glumsoe.example' : 'brugs@fladsaa.example');
     const log = (title: string) =>
-      services.concerns.create(
+      logConcern(
+        app,
         reporter,
         {
           councilId: made.councilId,
@@ -416,9 +410,8 @@ describe('concern routes × roles × own and foreign council', () => {
           title,
           description: 'Unge samles ved hallen om aftenen og larmer.',
           location: 'Ved hallen',
-          occurredAt: null,
         },
-        [{ buffer: PNG, size: PNG.length }],
+        [seededPhoto(PNG)],
       );
     made.id = log('Uro ved hallen');
     made.photoId = db
@@ -448,35 +441,20 @@ describe('concern routes × roles × own and foreign council', () => {
 
   before(async () => {
     app = await startTestApp();
-    const { db, users } = app.deps;
-    const council = (slug: string) =>
-      db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
-    councilIds.G = council('glumsoe');
-    councilIds.F = council('fladsaa');
-    sspId = db.prepare("SELECT id FROM departments WHERE name = 'SSP'").pluck().get() as number;
+    councilIds.G = councilId(app, 'glumsoe');
+    councilIds.F = councilId(app, 'fladsaa');
+    sspId = departmentId(app, 'SSP');
 
     // A second officer who covers only Fladså.
-    const now = app.deps.now().toISOString();
-    const officerId = users.create(
-      {
-        email: F_OFFICER,
-        name: 'Ole Fladså-betjent',
-        status: 'active',
-        passwordHash: await hashPassword(DEMO_PASSWORD),
-        isOfficer: true,
-      },
-      now,
-    );
-    db.prepare('INSERT INTO officer_assignments (officer_id, council_id, created_at) VALUES (?, ?, ?)').run(
-      officerId,
-      councilIds.F,
-      now,
-    );
+    await addOfficer(app, { email: F_OFFICER, name: 'Ole Fladså-betjent', councils: [councilIds.F] });
 
     for (const role of ROLES) {
+      if (role.key !== 'anon') {
+        clients.set(role.key, await loggedIn(app, role.label));
+        continue;
+      }
       const client = new Client(app.url);
-      if (role.key === 'anon') await client.get('/login');
-      else await client.login(role.label);
+      await client.get('/login');
       clients.set(role.key, client);
     }
   });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
 import { linkIn, type ReceivedMail } from '../helpers/smtp.js';
+import { loggedIn } from '../helpers/world.js';
 
 const HAL = 'hal@glumsoe.example';
 const OFFICER = 'betjent@politi.example';
@@ -48,10 +49,8 @@ describe('the journey: network person → officer → SSP → officer → report
   before(async () => {
     app = await startTestApp();
     glumsoe = app.deps.db.prepare("SELECT id FROM councils WHERE slug = 'glumsoe'").pluck().get() as number;
-    hal = new Client(app.url);
-    await hal.login(HAL);
-    officer = new Client(app.url);
-    await officer.login(OFFICER);
+    hal = await loggedIn(app, HAL);
+    officer = await loggedIn(app, OFFICER);
   });
   after(() => app.close());
 
@@ -210,8 +209,7 @@ describe('the journey: network person → officer → SSP → officer → report
   });
 
   it("9. the audit log, filtered on the concern, lists the officer's reads and changes", async () => {
-    const admin = new Client(app.url);
-    await admin.login(ADMIN);
+    const admin = await loggedIn(app, ADMIN);
     const page = await admin.get(`/admin/audit?entity_type=concern&entity_id=${id}`);
     assert.equal(page.status, 200);
     const rows = [...page.text.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => textOf(m[1] as string));

@@ -9,11 +9,20 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { hashPassword } from '../../src/auth/passwords.js';
-import type { Actor } from '../../src/auth/policy.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { Client, DEMO_PASSWORD, type Page } from '../helpers/client.js';
-import { linkIn, type ReceivedMail } from '../helpers/smtp.js';
+import { Client, type Page } from '../helpers/client.js';
+import type { ReceivedMail } from '../helpers/smtp.js';
+import {
+  actorOf,
+  addOfficer,
+  clientOf,
+  councilId,
+  departmentId as departmentIdOf,
+  lastMailTo,
+  linkPathIn,
+  loginEach,
+  postConcern,
+} from '../helpers/world.js';
 
 const OFFICER = 'betjent@politi.example';
 const F_OFFICER = 'fladsaa-betjent@politi.example';
@@ -84,7 +93,7 @@ const mailText = (m: ReceivedMail) => `${m.subject}\n${m.text}\n${m.html}`;
 
 describe('privacy: planted markers never reach a non-officer', () => {
   let app: TestApp;
-  const clients = new Map<string, Client>();
+  let clients = new Map<string, Client>();
   const concernIds: number[] = [];
   const ids = { A: 0, B: 0, C: 0 };
   const secrets = { A: secretOf('A'), B: secretOf('B'), C: secretOf('C') };
@@ -92,20 +101,9 @@ describe('privacy: planted markers never reach a non-officer', () => {
   const reporterOf = { A: HAL, B: BRUGS, C: FORMAND } as const;
   const names = new Map<string, string>();
 
-  const as = (email: string) => {
-    const c = clients.get(email);
-    assert.ok(c, email);
-    return c;
-  };
-  const actor = (email: string): Actor => {
-    const user = app.deps.users.findByEmail(email);
-    assert.ok(user, email);
-    const loaded = app.deps.users.loadActor(user.id);
-    assert.ok(loaded, email);
-    return loaded;
-  };
-  const departmentId = (name: string) =>
-    app.deps.db.prepare('SELECT id FROM departments WHERE name = ?').pluck().get(name) as number;
+  const as = (email: string) => clientOf(clients, email);
+  const actor = (email: string) => actorOf(app, email);
+  const departmentId = (name: string) => departmentIdOf(app, name);
 
   /** What `email` must never read (anonymous: ''), as markers. */
   function forbiddenFor(email: string): Forbidden[] {
@@ -132,24 +130,16 @@ describe('privacy: planted markers never reach a non-officer', () => {
   }
 
   /** Logs a concern through the form, as its reporter would. */
-  async function logConcern(email: string, key: 'A' | 'B' | 'C', category: string): Promise<number> {
-    const client = as(email);
-    const form = await client.get('/concerns/new');
-    assert.equal(form.status, 200);
-    const councilId = actor(email).memberships[0]?.councilId;
+  function logConcern(email: string, key: 'A' | 'B' | 'C', category: string): Promise<number> {
     const s = secrets[key];
-    const page = await client.post('/concerns', {
-      council_id: String(councilId),
+    return postConcern(as(email), {
+      council_id: String(actor(email).memberships[0]?.councilId),
       category,
       title: `Bekymring ${s.title}`,
       description: `Det er sket flere gange. ${s.description}`,
       location: `Ved ${s.place}`,
       occurred_at: '',
     });
-    assert.equal(page.status, 303);
-    const id = Number(/^\/concerns\/(\d+)$/.exec(page.location ?? '')?.[1]);
-    assert.ok(id > 0);
-    return id;
   }
 
   /** The officer handles a concern: internal note, public reply, referral to SSP, shared summary. */
@@ -181,17 +171,11 @@ describe('privacy: planted markers never reach a non-officer', () => {
 
   /** SSP opens its link without an account and answers. */
   async function departmentAnswers(id: number) {
-    await app.deliverMail();
-    const mail = app.smtp
-      .to(SSP)
-      .filter((m) => m.subject.includes(`#${id} `))
-      .at(-1);
-    assert.ok(mail, `SSP got the referral of #${id}`);
-    const link = new URL(linkIn(mail, '/referrals/'));
+    const link = linkPathIn(await lastMailTo(app, SSP, `#${id} `), '/referrals/');
     const department = new Client(app.url);
-    const page = await department.get(link.pathname);
+    const page = await department.get(link);
     assert.equal(page.status, 200);
-    const answered = await department.post(link.pathname, {
+    const answered = await department.post(link, {
       status: 'answered',
       answer: `Vi har talt med de unge. ${M.answer}`,
     });
@@ -200,30 +184,14 @@ describe('privacy: planted markers never reach a non-officer', () => {
 
   before(async () => {
     app = await startTestApp();
-    const { db, users } = app.deps;
-    const now = app.deps.now().toISOString();
-    const fladsaa = db.prepare("SELECT id FROM councils WHERE slug = 'fladsaa'").pluck().get() as number;
-    const fOfficer = users.create(
-      {
-        email: F_OFFICER,
-        name: 'Ole Fladså-betjent',
-        status: 'active',
-        passwordHash: await hashPassword(DEMO_PASSWORD),
-        isOfficer: true,
-      },
-      now,
-    );
-    db.prepare('INSERT INTO officer_assignments (officer_id, council_id, created_at) VALUES (?, ?, ?)').run(
-      fOfficer,
-      fladsaa,
-      now,
-    );
-    for (const email of [HAL, FORMAND, BRUGS, VEST, OFFICER, F_OFFICER]) {
-      const client = new Client(app.url);
-      await client.login(email);
-      clients.set(email, client);
-      names.set(email, actor(email).name);
-    }
+    const { db } = app.deps;
+    await addOfficer(app, {
+      email: F_OFFICER,
+      name: 'Ole Fladså-betjent',
+      councils: [councilId(app, 'fladsaa')],
+    });
+    clients = await loginEach(app, [HAL, FORMAND, BRUGS, VEST, OFFICER, F_OFFICER]);
+    for (const email of clients.keys()) names.set(email, actor(email).name);
 
     // A: hal's Glumsø concern, shared with Glumsø's network; B: brugs's Fladså concern, handled by
     // the Fladså officer and shared; C: formand's Glumsø concern, not shared.

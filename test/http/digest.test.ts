@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Actor } from '../../src/auth/policy.js';
 import { createDigestJob } from '../../src/features/referrals/digest.job.js';
 import { localDate, parseLocalDateTime } from '../../src/web/dates.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client } from '../helpers/client.js';
-import { linkIn, type ReceivedMail } from '../helpers/smtp.js';
+import type { ReceivedMail } from '../helpers/smtp.js';
+import {
+  actorOf,
+  departmentId,
+  lastMailTo,
+  linkPathIn,
+  logConcern as logConcernOf,
+} from '../helpers/world.js';
 
 const OFFICER = 'betjent@politi.example';
 const DAY = 86_400_000;
@@ -17,13 +23,7 @@ describe("the officers' daily digest", () => {
   let app: TestApp;
   let firstDay: string;
 
-  const actor = (email: string): Actor => {
-    const user = app.deps.users.findByEmail(email);
-    assert.ok(user, email);
-    const loaded = app.deps.users.loadActor(user.id);
-    assert.ok(loaded, email);
-    return loaded;
-  };
+  const actor = (email: string) => actorOf(app, email);
 
   /** Moves the app's clock forward to this Copenhagen wall time. */
   function jumpTo(day: string, time: string) {
@@ -34,16 +34,8 @@ describe("the officers' daily digest", () => {
     app.advanceClock(ms);
   }
 
-  function logConcern(reporter: string, title: string): number {
-    const by = actor(reporter);
-    const councilId = by.memberships[0]?.councilId;
-    assert.ok(councilId);
-    return app.deps.services.concerns.create(
-      by,
-      { councilId, category: 'unge', title, description: 'Beskrivelse', location: 'Sted', occurredAt: null },
-      [],
-    );
-  }
+  const logConcern = (reporter: string, title: string) =>
+    logConcernOf(app, reporter, { category: 'unge', title, description: 'Beskrivelse', location: 'Sted' });
 
   async function runDay(): Promise<void> {
     await app.deps.scheduler.tick();
@@ -96,12 +88,9 @@ describe("the officers' daily digest", () => {
     jumpTo(day, '05:00');
     const fresh = logConcern('brugs@fladsaa.example', 'Ny bekymring fra Fladså');
     const answered = logConcern('hal@glumsoe.example', 'Unge ved stationen');
-    const ssp = app.deps.db.prepare("SELECT id FROM departments WHERE name = 'SSP'").pluck().get() as number;
+    const ssp = departmentId(app, 'SSP');
     app.deps.services.referrals.refer(actor(OFFICER), answered, { department_id: ssp, note: 'Til SSP' });
-    await app.deliverMail();
-    const referralMail = app.smtp.to('ssp@politi.example').at(-1);
-    assert.ok(referralMail);
-    const link = new URL(linkIn(referralMail, '/referrals/')).pathname;
+    const link = linkPathIn(await lastMailTo(app, 'ssp@politi.example'), '/referrals/');
     const department = new Client(app.url);
     await department.get(link);
     assert.equal((await department.post(link, { status: 'answered', answer: 'SSP-SVAR' })).status, 303);

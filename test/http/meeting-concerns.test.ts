@@ -1,51 +1,40 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { toLocalInputValue } from '../../src/web/dates.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { type Client, textOf } from '../helpers/client.js';
+import {
+  councilId as councilIdOf,
+  demoLogins,
+  HOUR,
+  inFuture as inFutureOf,
+  loginAll as loginEvery,
+  meetingForm,
+  postConcern,
+  postMeeting,
+} from '../helpers/world.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-const LOGINS = {
-  admin: 'admin@politi.example',
-  officer: 'betjent@politi.example',
-  formand: 'formand@glumsoe.example',
-  hal: 'hal@glumsoe.example',
-  brugs: 'brugs@fladsaa.example',
-} as const;
+const LOGINS = demoLogins('admin', 'officer', 'formand', 'hal', 'brugs');
 type Role = keyof typeof LOGINS;
 
 let app: TestApp;
-const clients = {} as Record<Role, Client>;
+let clients: Record<Role, Client>;
 
-const councilId = (slug: string) =>
-  String(app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug));
-const inFuture = (ms: number) => toLocalInputValue(new Date(app.deps.now().getTime() + ms));
+const councilId = (slug: string) => String(councilIdOf(app, slug));
+const inFuture = (ms: number) => inFutureOf(app, ms);
 
-async function createMeeting(as: Role, overrides: Record<string, string | string[]> = {}): Promise<number> {
-  const client = clients[as];
-  await client.get('/meetings/new');
-  const page = await client.post('/meetings', {
-    kind: 'netvaerksmoede',
-    title: 'Netværksmøde i Glumsø',
-    council_ids: [councilId('glumsoe')],
-    starts_at: inFuture(10 * DAY),
-    ends_at: inFuture(10 * DAY + 2 * HOUR),
-    location: 'Glumsø Hallen',
-    agenda: '1. Tryghed ved stationen\n2. Knallertkørsel',
-    capacity: '',
-    ...overrides,
-  });
-  assert.equal(page.status, 303, textOf(page.text).slice(0, 400));
-  return Number(/^\/meetings\/(\d+)$/.exec(page.location ?? '')?.[1]);
-}
+const createMeeting = (as: Role, overrides: Record<string, string | string[]> = {}) =>
+  postMeeting(
+    clients[as],
+    meetingForm(app, {
+      location: 'Glumsø Hallen',
+      agenda: '1. Tryghed ved stationen\n2. Knallertkørsel',
+      ...overrides,
+    }),
+  );
 
 /** A network person logs a concern through the form; returns its id. */
-async function logConcern(as: Role, council: string, title: string, description: string): Promise<number> {
-  const client = clients[as];
-  await client.get('/concerns/new');
-  const page = await client.post('/concerns', {
+const logConcern = (as: Role, council: string, title: string, description: string) =>
+  postConcern(clients[as], {
     council_id: councilId(council),
     category: 'tryghed',
     title,
@@ -53,9 +42,6 @@ async function logConcern(as: Role, council: string, title: string, description:
     location: 'Ved stationen',
     occurred_at: '',
   });
-  assert.equal(page.status, 303, textOf(page.text).slice(0, 400));
-  return Number(/^\/concerns\/(\d+)$/.exec(page.location ?? '')?.[1]);
-}
 
 async function link(as: Role, meetingId: number, concernId: number | string, agendaItem: string) {
   await clients[as].get(`/meetings/${meetingId}`);
@@ -72,10 +58,7 @@ const audits = (action: string, concernId: number) =>
     .all(action, concernId) as string[];
 
 async function loginAll() {
-  for (const role of Object.keys(LOGINS) as Role[]) {
-    clients[role] = new Client(app.url);
-    await clients[role].login(LOGINS[role]);
-  }
+  clients = await loginEvery(app, LOGINS);
 }
 
 before(async () => {

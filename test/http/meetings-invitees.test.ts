@@ -7,52 +7,40 @@ import ICAL from 'ical.js';
 import { openDatabase } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
 import { MIGRATIONS_DIR } from '../../src/paths.js';
-import { toLocalInputValue } from '../../src/web/dates.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { type Client, textOf } from '../helpers/client.js';
 import type { ReceivedMail } from '../helpers/smtp.js';
+import {
+  councilId,
+  demoLogins,
+  HOUR,
+  inFuture as inFutureOf,
+  loginAll,
+  meetingForm as meetingFormOf,
+  postMeeting,
+  userId as userIdOf,
+} from '../helpers/world.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-const LOGINS = {
-  officer: 'betjent@politi.example',
-  formand: 'formand@glumsoe.example',
-  hal: 'hal@glumsoe.example',
-  brugs: 'brugs@fladsaa.example',
-  vest: 'vest@vestegn.example',
-} as const;
+const LOGINS = demoLogins('officer', 'formand', 'hal', 'brugs', 'vest');
 type Role = keyof typeof LOGINS;
 
 let app: TestApp;
-const clients = {} as Record<Role, Client>;
+let clients: Record<Role, Client>;
 
-const glumsoe = () =>
-  Number(app.deps.db.prepare("SELECT id FROM councils WHERE slug = 'glumsoe'").pluck().get());
-const userId = (who: Role) =>
-  Number(app.deps.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(LOGINS[who]));
-const inFuture = (ms: number) => toLocalInputValue(new Date(app.deps.now().getTime() + ms));
+const glumsoe = () => councilId(app, 'glumsoe');
+const userId = (who: Role) => userIdOf(app, LOGINS[who]);
+const inFuture = (ms: number) => inFutureOf(app, ms);
 
-function meetingForm(overrides: Record<string, string | string[]> = {}) {
-  return {
-    kind: 'netvaerksmoede',
+const meetingForm = (overrides: Record<string, string | string[]> = {}) =>
+  meetingFormOf(app, {
     title: 'Netværksmøde',
-    council_ids: [String(glumsoe())],
-    starts_at: inFuture(10 * DAY),
-    ends_at: inFuture(10 * DAY + 2 * HOUR),
     location: 'Glumsø Hallen',
     agenda: '1. Eventuelt',
-    capacity: '',
     ...overrides,
-  };
-}
+  });
 
 async function createMeeting(overrides: Record<string, string | string[]> = {}): Promise<number> {
-  await clients.officer.get('/meetings/new');
-  const page = await clients.officer.post('/meetings', meetingForm(overrides));
-  assert.equal(page.status, 303, textOf(page.text).slice(0, 400));
-  const id = Number(/^\/meetings\/(\d+)$/.exec(page.location ?? '')?.[1]);
-  assert.ok(id > 0);
+  const id = await postMeeting(clients.officer, meetingForm(overrides));
   await app.deliverMail();
   return id;
 }
@@ -124,10 +112,7 @@ const inviteeIds = (meetingId: number) =>
 
 before(async () => {
   app = await startTestApp();
-  for (const role of Object.keys(LOGINS) as Role[]) {
-    clients[role] = new Client(app.url);
-    await clients[role].login(LOGINS[role]);
-  }
+  clients = await loginAll(app, LOGINS);
 });
 after(() => app.close());
 
@@ -253,10 +238,7 @@ describe('reminders', () => {
     assert.equal(mailsTo('brugs', /^Påmindelse: Påmindes/).length, 0, 'never invited');
 
     // Four idle hours end every session: sign in again for what follows.
-    for (const role of Object.keys(LOGINS) as Role[]) {
-      clients[role] = new Client(app.url);
-      await clients[role].login(LOGINS[role]);
-    }
+    clients = await loginAll(app, LOGINS);
   });
 });
 

@@ -1,61 +1,36 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import ICAL from 'ical.js';
-import { toLocalInputValue } from '../../src/web/dates.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
 import type { ReceivedMail } from '../helpers/smtp.js';
+import {
+  councilId,
+  DAY,
+  HOUR,
+  inFuture as inFutureOf,
+  DEMO as LOGINS,
+  loggedIn,
+  loginAll,
+  meetingForm as meetingFormOf,
+  postMeeting,
+} from '../helpers/world.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-
-const LOGINS = {
-  admin: 'admin@politi.example',
-  officer: 'betjent@politi.example',
-  formand: 'formand@glumsoe.example',
-  hal: 'hal@glumsoe.example',
-  brugs: 'brugs@fladsaa.example',
-  vest: 'vest@vestegn.example',
-} as const;
 type Role = keyof typeof LOGINS;
 
 let app: TestApp;
-const clients = {} as Record<Role, Client>;
+let clients: Record<Role, Client>;
 
-function councilId(slug: string): string {
-  return String(app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug));
-}
-const glumsoe = () => councilId('glumsoe');
-const fladsaa = () => councilId('fladsaa');
+const glumsoe = () => String(councilId(app, 'glumsoe'));
+const fladsaa = () => String(councilId(app, 'fladsaa'));
 const allNaestved = () =>
   (app.deps.db.prepare('SELECT id FROM councils WHERE active = 1').pluck().all() as number[]).map(String);
 
 /** A Copenhagen datetime-local value `ms` from the app's now. */
-const inFuture = (ms: number) => toLocalInputValue(new Date(app.deps.now().getTime() + ms));
-
-function meetingForm(overrides: Record<string, string | string[]> = {}) {
-  return {
-    kind: 'netvaerksmoede',
-    title: 'Netværksmøde i Glumsø',
-    council_ids: [glumsoe()],
-    starts_at: inFuture(10 * DAY),
-    ends_at: inFuture(10 * DAY + 2 * HOUR),
-    location: 'Glumsø Hallen, mødelokale 1',
-    agenda: '1. Tryghed ved stationen\n2. Eventuelt',
-    capacity: '',
-    ...overrides,
-  };
-}
-
-async function createMeeting(as: Role, overrides: Record<string, string | string[]> = {}): Promise<number> {
-  const client = clients[as];
-  await client.get('/meetings/new');
-  const page = await client.post('/meetings', meetingForm(overrides));
-  assert.equal(page.status, 303, textOf(page.text).slice(0, 400));
-  const match = /^\/meetings\/(\d+)$/.exec(page.location ?? '');
-  assert.ok(match, `redirect to the meeting, got ${page.location}`);
-  return Number(match[1]);
-}
+const inFuture = (ms: number) => inFutureOf(app, ms);
+const meetingForm = (overrides: Record<string, string | string[]> = {}) => meetingFormOf(app, overrides);
+const createMeeting = (as: Role, overrides: Record<string, string | string[]> = {}) =>
+  postMeeting(clients[as], meetingForm(overrides));
 
 /** The calendar invitation of a mail: the .ics attachment, parsed. */
 function icsOf(mail: ReceivedMail) {
@@ -85,10 +60,7 @@ const mailsTo = (who: Role, subject: RegExp) =>
 
 before(async () => {
   app = await startTestApp();
-  for (const role of Object.keys(LOGINS) as Role[]) {
-    clients[role] = new Client(app.url);
-    await clients[role].login(LOGINS[role]);
-  }
+  clients = await loginAll(app, LOGINS);
 });
 after(() => app.close());
 
@@ -392,10 +364,7 @@ describe('minutes', () => {
     assert.equal((await clients.hal.get(`/meetings/${id}/minutes`)).status, 404);
     app.advanceClock(4 * HOUR);
     // Four idle hours end every session: sign in again.
-    for (const role of ['officer', 'hal'] as Role[]) {
-      clients[role] = new Client(app.url);
-      await clients[role].login(LOGINS[role]);
-    }
+    for (const role of ['officer', 'hal'] as Role[]) clients[role] = await loggedIn(app, LOGINS[role]);
     await clients.officer.get(`/meetings/${id}/minutes`);
     app.smtp.clear();
     const saved = await clients.officer.post(`/meetings/${id}/minutes`, {

@@ -3,19 +3,22 @@ import { after, before, describe, it } from 'node:test';
 import { formatDate } from '../../src/web/dates.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
-import { linkIn } from '../helpers/smtp.js';
+import {
+  acceptInvitation,
+  addPerson,
+  councilId,
+  DEMO,
+  lastMailTo,
+  linkIn,
+  loggedIn,
+  membershipId,
+  userByEmail,
+} from '../helpers/world.js';
 
 type Role = 'admin' | 'officer' | 'formand' | 'hal' | 'brugs' | 'vest' | 'anonymous';
 type CouncilKey = 'glumsoe' | 'fladsaa';
 
-const LOGINS: Record<Exclude<Role, 'anonymous'>, string> = {
-  admin: 'admin@politi.example',
-  officer: 'betjent@politi.example',
-  formand: 'formand@glumsoe.example',
-  hal: 'hal@glumsoe.example',
-  brugs: 'brugs@fladsaa.example',
-  vest: 'vest@vestegn.example',
-};
+const LOGINS: Record<Exclude<Role, 'anonymous'>, string> = DEMO;
 const ROLES: Role[] = ['admin', 'officer', 'formand', 'hal', 'brugs', 'vest', 'anonymous'];
 const NEW_PASSWORD = 'en lang og god sætning';
 const DAY = 86_400_000;
@@ -24,68 +27,19 @@ const canManage = (role: Role, council: CouncilKey) =>
   role === 'admin' || (role === 'formand' && council === 'glumsoe');
 const canView = (role: Role, council: CouncilKey) => canManage(role, council) || role === 'officer';
 
-function councilId(app: TestApp, slug: string): number {
-  return app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
-}
-
-function userByEmail(app: TestApp, email: string) {
-  return app.deps.users.findByEmail(email);
-}
-
-function membershipId(app: TestApp, email: string, slug: string): number {
-  return app.deps.db
-    .prepare(
-      `SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id JOIN councils c ON c.id = m.council_id
-        WHERE u.email = ? AND c.slug = ?`,
-    )
-    .pluck()
-    .get(email, slug) as number;
-}
-
 function membershipActive(app: TestApp, id: number): number {
   return app.deps.db.prepare('SELECT active FROM memberships WHERE id = ?').pluck().get(id) as number;
 }
 
 /** A person invited straight into the database: a target for access tests that change nothing real. */
 function addInvitedMember(app: TestApp, email: string, slug: string): number {
-  const now = app.deps.now().toISOString();
-  const userId = app.deps.users.create({ email, name: `Prøve ${slug}`, status: 'invited' }, now);
-  return Number(
-    app.deps.db
-      .prepare(
-        `INSERT INTO memberships (user_id, council_id, role, title, created_at, updated_at)
-         VALUES (?, ?, 'network_person', '', ?, ?)`,
-      )
-      .run(userId, councilId(app, slug), now, now).lastInsertRowid,
-  );
-}
-
-async function loggedIn(app: TestApp, email: string, password?: string): Promise<Client> {
-  const client = new Client(app.url);
-  await client.login(email, password);
-  return client;
-}
-
-/** Accepts an invitation the way the invitee does: open the link, choose a password, accept privacy. */
-async function acceptInvitation(app: TestApp, link: string): Promise<void> {
-  const invitee = new Client(app.url);
-  const path = new URL(link).pathname;
-  const page = await invitee.get(path);
-  assert.equal(page.status, 200);
-  const done = await invitee.post(path, {
-    password: NEW_PASSWORD,
-    password_confirm: NEW_PASSWORD,
-    accept_privacy: '1',
+  addPerson(app, {
+    email,
+    name: `Prøve ${slug}`,
+    status: 'invited',
+    memberOf: [{ councilId: councilId(app, slug) }],
   });
-  assert.equal(done.status, 303);
-  assert.equal(done.location, '/login');
-}
-
-async function lastMailTo(app: TestApp, email: string) {
-  await app.deliverMail();
-  const mail = app.smtp.to(email).at(-1);
-  assert.ok(mail, `a mail to ${email} arrived`);
-  return mail;
+  return membershipId(app, email, slug);
 }
 
 describe('who may see and manage council members (every route × every role × own and foreign council)', () => {
@@ -274,7 +228,7 @@ describe('inviting and managing council members', () => {
     assert.match(mail.subject, /Du er inviteret til Nærnet – Glumsø Lokalråd/);
     assert.match(mail.text, /Birgit Sørensen har inviteret dig/);
     const link = linkIn(mail, '/invitations/');
-    await acceptInvitation(app, link);
+    assert.equal((await acceptInvitation(app, link, NEW_PASSWORD)).location, '/login');
 
     const invitee = new Client(app.url);
     await invitee.get('/login');
@@ -469,7 +423,7 @@ describe('inviting and managing council members', () => {
     const secondLink = linkIn(secondMail, '/invitations/');
     assert.notEqual(secondLink, firstLink);
     assert.equal((await new Client(app.url).get(new URL(firstLink).pathname)).status, 410);
-    await acceptInvitation(app, secondLink);
+    assert.equal((await acceptInvitation(app, secondLink, NEW_PASSWORD)).location, '/login');
     const person = await loggedIn(app, 'to-raad@example.dk', NEW_PASSWORD);
     const members = await person.get(`/councils/${fladsaa}/members`);
     assert.equal(members.status, 200, 'the new council admin of Fladså manages it');

@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { Actor } from '../../src/auth/policy.js';
 import { compose } from '../../src/composition.js';
 import { loadConfig } from '../../src/config.js';
 import type { DeliveryRow, NewsletterRow } from '../../src/features/newsletters/newsletters.repository.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import type { ReceivedMail } from '../helpers/smtp.js';
+import {
+  actorOf,
+  addPerson as addPersonTo,
+  councilId as councilIdOf,
+  sendNewsletter,
+} from '../helpers/world.js';
 
 /**
  * Issue 4, delivery: the real delivery job through the real SMTP pool to a real SMTP server on
@@ -37,42 +42,22 @@ describe('newsletter delivery to a real SMTP server', () => {
   let fladsaa: number;
   let vestegn: number;
 
-  const actor = (email = OFFICER): Actor => {
-    const user = app.deps.users.findByEmail(email);
-    assert.ok(user, email);
-    const loaded = app.deps.users.loadActor(user.id);
-    assert.ok(loaded, email);
-    return loaded;
-  };
+  const actor = (email = OFFICER) => actorOf(app, email);
+  const councilId = (slug: string) => councilIdOf(app, slug);
 
-  const councilId = (slug: string) =>
-    app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
-
-  function addPerson(
+  /** A member who never logs in: only a mail address for the newsletter to reach. */
+  const addPerson = (
     email: string,
     councils: { id: number; active?: boolean }[],
     opts: { status?: 'active' | 'deactivated' | 'invited'; notify?: boolean } = {},
-  ): number {
-    const at = app.deps.now().toISOString();
-    const userId = Number(
-      app.deps.db
-        .prepare(
-          `INSERT INTO users (email, name, status, notify_newsletters, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(email, `Person ${email}`, opts.status ?? 'active', opts.notify === false ? 0 : 1, at, at)
-        .lastInsertRowid,
-    );
-    for (const c of councils) {
-      app.deps.db
-        .prepare(
-          `INSERT INTO memberships (user_id, council_id, role, active, created_at, updated_at)
-           VALUES (?, ?, 'network_person', ?, ?, ?)`,
-        )
-        .run(userId, c.id, c.active === false ? 0 : 1, at, at);
-    }
-    return userId;
-  }
+  ) =>
+    addPersonTo(app, {
+      email,
+      name: `Person ${email}`,
+      status: opts.status,
+      notifyNewsletters: opts.notify,
+      memberOf: councils.map((c) => ({ councilId: c.id, active: c.active })),
+    });
 
   function create(title: string, councilIds: number[], body = BODY): number {
     const officer = actor();
@@ -110,13 +95,7 @@ describe('newsletter delivery to a real SMTP server', () => {
       .sort();
 
   /** Ticks the scheduler (which runs the delivery job) until the newsletter is sent. */
-  async function sendAll(id: number, maxTicks = 30): Promise<void> {
-    for (let i = 0; i < maxTicks; i++) {
-      await app.deps.scheduler.tick();
-      if (newsletter(id).status === 'sent') return;
-    }
-    assert.fail(`newsletter ${id} still ${newsletter(id).status} after ${maxTicks} ticks`);
-  }
+  const sendAll = (id: number) => sendNewsletter(app, id, 30);
 
   before(async () => {
     app = await startTestApp();

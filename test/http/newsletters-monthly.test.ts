@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { hashPassword } from '../../src/auth/passwords.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { Client, DEMO_PASSWORD, textOf } from '../helpers/client.js';
-import { linkIn } from '../helpers/smtp.js';
+import { textOf } from '../helpers/client.js';
+import { addCouncil, addOfficer, categoryId, linkIn, signedIn } from '../helpers/world.js';
 
 /** Officer of the two test councils A and C; another officer covers only B. */
 const TINA = 'tina@politi.example';
@@ -27,17 +26,7 @@ describe('the monthly draft "Det har vi arbejdet med"', () => {
   // 1 December 2026 00:45 Copenhagen time: November has just ended.
   let clock = new Date('2026-11-30T23:45:00Z');
   const council = { A: 0, B: 0, C: 0 };
-  const clients = new Map<string, Client>();
-
-  async function as(email: string): Promise<Client> {
-    let client = clients.get(email);
-    if (!client) {
-      client = new Client(app.url);
-      await client.login(email);
-      clients.set(email, client);
-    }
-    return client;
-  }
+  const as = signedIn(() => app);
 
   const draftsOf = (councilId: number) =>
     app.deps.db
@@ -69,10 +58,6 @@ describe('the monthly draft "Det har vi arbejdet med"', () => {
     resolution?: string;
   }): number {
     const { db } = app.deps;
-    const categoryId = db
-      .prepare('SELECT id FROM categories WHERE slug = ?')
-      .pluck()
-      .get(c.category) as number;
     const created = '2026-10-01T08:00:00.000Z';
     return Number(
       db
@@ -83,7 +68,7 @@ describe('the monthly draft "Det har vi arbejdet med"', () => {
         )
         .run(
           c.council,
-          categoryId,
+          categoryId(app, c.category),
           `HEMMELIG-TITEL ${c.secret}`,
           `HEMMELIG-BESKRIVELSE ${c.secret}`,
           `HEMMELIGT-STED ${c.secret}`,
@@ -101,37 +86,11 @@ describe('the monthly draft "Det har vi arbejdet med"', () => {
 
   before(async () => {
     app = await startTestApp({ now: () => clock });
-    const { db, users } = app.deps;
-    const at = clock.toISOString();
-    const municipality = db.prepare('SELECT id FROM councils ORDER BY id').pluck().get() as number;
-    const municipalityId = db
-      .prepare('SELECT municipality_id FROM councils WHERE id = ?')
-      .pluck()
-      .get(municipality) as number;
-    const addCouncil = (name: string, slug: string) =>
-      Number(
-        db
-          .prepare('INSERT INTO councils (municipality_id, name, slug, created_at) VALUES (?, ?, ?, ?)')
-          .run(municipalityId, name, slug, at).lastInsertRowid,
-      );
-    council.A = addCouncil('Testby Lokalråd', 'testby');
-    council.B = addCouncil('Tomby Lokalråd', 'tomby');
-    council.C = addCouncil('Grænseby Lokalråd', 'graenseby');
-    const passwordHash = await hashPassword(DEMO_PASSWORD);
-    const assign = db.prepare(
-      'INSERT INTO officer_assignments (officer_id, council_id, created_at) VALUES (?, ?, ?)',
-    );
-    const tina = users.create(
-      { email: TINA, name: 'Tina Test', status: 'active', passwordHash, isOfficer: true },
-      at,
-    );
-    assign.run(tina, council.A, at);
-    assign.run(tina, council.C, at);
-    const ole = users.create(
-      { email: OLE, name: 'Ole Tom', status: 'active', passwordHash, isOfficer: true },
-      at,
-    );
-    assign.run(ole, council.B, at);
+    council.A = addCouncil(app, { name: 'Testby Lokalråd', slug: 'testby' });
+    council.B = addCouncil(app, { name: 'Tomby Lokalråd', slug: 'tomby' });
+    council.C = addCouncil(app, { name: 'Grænseby Lokalråd', slug: 'graenseby' });
+    await addOfficer(app, { email: TINA, name: 'Tina Test', councils: [council.A, council.C] });
+    await addOfficer(app, { email: OLE, name: 'Ole Tom', councils: [council.B] });
 
     // A: two shared and closed in November (the second at 23:30 on 30 November, Copenhagen time)…
     concern({

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { hashPassword } from '../../src/auth/passwords.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { Client, DEMO_PASSWORD, textOf } from '../helpers/client.js';
+import { Client, textOf } from '../helpers/client.js';
 import type { ReceivedMail } from '../helpers/smtp.js';
+import { addOfficer, councilId, DEMO, postNewsletter, sendNewsletter, signedIn } from '../helpers/world.js';
 
-const OFFICER = 'betjent@politi.example';
-const ADMIN = 'admin@politi.example';
+const OFFICER = DEMO.officer;
+const ADMIN = DEMO.admin;
 const F_OFFICER = 'ole@politi.example';
-const G_ADMIN = 'formand@glumsoe.example';
-const G_MEMBER = 'hal@glumsoe.example';
-const F_MEMBER = 'brugs@fladsaa.example';
-const V_MEMBER = 'vest@vestegn.example';
+const G_ADMIN = DEMO.formand;
+const G_MEMBER = DEMO.hal;
+const F_MEMBER = DEMO.brugs;
+const V_MEMBER = DEMO.vest;
 
 const PREVIEW_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
@@ -29,18 +29,8 @@ type NewsletterRow = {
 describe('newsletter pages (/newsletters, /unsubscribe)', () => {
   let app: TestApp;
   const council: Record<'G' | 'F' | 'V', number> = { G: 0, F: 0, V: 0 };
-  const clients = new Map<string, Client>();
-
-  /** One signed-in client per person, reused across tests (logins are slow by design). */
-  async function as(email: string): Promise<Client> {
-    let client = clients.get(email);
-    if (!client) {
-      client = new Client(app.url);
-      await client.login(email);
-      clients.set(email, client);
-    }
-    return client;
-  }
+  /** One signed-in client per person, reused across tests. */
+  const as = signedIn(() => app);
 
   const row = (id: number) =>
     app.deps.db.prepare('SELECT * FROM newsletters WHERE id = ?').get(id) as NewsletterRow;
@@ -52,27 +42,10 @@ describe('newsletter pages (/newsletters, /unsubscribe)', () => {
       .all(id) as number[];
 
   /** Creates a draft through the form and returns its id. */
-  async function draft(
+  const draft = async (
     email: string,
     form: { title: string; body?: string; council_ids?: string[]; whole_district?: string },
-  ): Promise<number> {
-    const client = await as(email);
-    await client.get('/newsletters/new');
-    const done = await client.post('/newsletters', { body: 'Hej netværk.', ...form });
-    assert.equal(done.status, 303, textOf(done.text).slice(0, 400));
-    const m = /^\/newsletters\/(\d+)$/.exec(done.location ?? '');
-    assert.ok(m, `redirected to the newsletter, got ${done.location}`);
-    return Number(m[1]);
-  }
-
-  /** Runs the scheduler (which runs the delivery job) until the newsletter is sent. */
-  async function sendUntilDone(id: number): Promise<void> {
-    for (let i = 0; i < 50; i++) {
-      await app.deps.scheduler.tick();
-      if (statusOf(id) === 'sent') return;
-    }
-    throw new Error(`newsletter ${id} is still ${statusOf(id)}`);
-  }
+  ) => postNewsletter(await as(email), { body: 'Hej netværk.', ...form });
 
   /** Schedules "now" through the form and sends it to the end. */
   async function sendNow(email: string, id: number): Promise<void> {
@@ -80,7 +53,7 @@ describe('newsletter pages (/newsletters, /unsubscribe)', () => {
     await client.get(`/newsletters/${id}`);
     const done = await client.post(`/newsletters/${id}/schedule`, { send_at: '' });
     assert.equal(done.status, 303);
-    await sendUntilDone(id);
+    await sendNewsletter(app, id);
   }
 
   /** The active members of councils, i.e. who a newsletter to them should reach. */
@@ -106,32 +79,16 @@ describe('newsletter pages (/newsletters, /unsubscribe)', () => {
 
   before(async () => {
     app = await startTestApp();
-    const { db, users, settings } = app.deps;
+    const { db, settings } = app.deps;
     settings.set('newsletter_rate_per_second', '0');
-    const slug = (s: string) => db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(s) as number;
-    council.G = slug('glumsoe');
-    council.F = slug('fladsaa');
+    council.G = councilId(app, 'glumsoe');
+    council.F = councilId(app, 'fladsaa');
     council.V = db
       .prepare("SELECT id FROM councils WHERE slug NOT IN ('glumsoe', 'fladsaa') ORDER BY id")
       .pluck()
       .get() as number;
     // A second officer who covers only Fladså.
-    const now = app.deps.now().toISOString();
-    const officerId = users.create(
-      {
-        email: F_OFFICER,
-        name: 'Ole Fladså-betjent',
-        status: 'active',
-        passwordHash: await hashPassword(DEMO_PASSWORD),
-        isOfficer: true,
-      },
-      now,
-    );
-    db.prepare('INSERT INTO officer_assignments (officer_id, council_id, created_at) VALUES (?, ?, ?)').run(
-      officerId,
-      council.F,
-      now,
-    );
+    await addOfficer(app, { email: F_OFFICER, name: 'Ole Fladså-betjent', councils: [council.F] });
   });
   after(() => app.close());
 
@@ -601,7 +558,7 @@ describe('newsletter pages (/newsletters, /unsubscribe)', () => {
     });
 
     it('when sent, the page shows the figures and each recipient with the SMTP answer', async () => {
-      await sendUntilDone(id);
+      await sendNewsletter(app, id);
       const expected = membersOf(council.F);
       assert.ok(expected.includes(F_MEMBER));
       assert.deepEqual(
@@ -674,7 +631,7 @@ describe('newsletter pages (/newsletters, /unsubscribe)', () => {
       const done = await client.post(`/newsletters/${retryId}/retry`);
       assert.equal(done.status, 303);
       assert.equal(statusOf(retryId), 'sending');
-      await sendUntilDone(retryId);
+      await sendNewsletter(app, retryId);
       const after = newsletterMails('Med en fejl');
       assert.equal(after.length, before + 1, 'only the failed one went again');
       assert.deepEqual(after.at(-1)?.to, [G_MEMBER]);

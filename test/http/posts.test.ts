@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { hashPassword } from '../../src/auth/passwords.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { Client, DEMO_PASSWORD, textOf } from '../helpers/client.js';
+import { Client, textOf } from '../helpers/client.js';
+import { addCouncil, addOfficer, clientOf, councilId, loginEach } from '../helpers/world.js';
 
 const OFFICER = 'betjent@politi.example';
 const F_OFFICER = 'fladsaa-betjent@politi.example';
@@ -15,11 +15,11 @@ const V_MEMBER = 'vest@vestegn.example';
 describe('kriminalitetsbillede (/posts)', () => {
   let app: TestApp;
   const councils: Record<string, number> = {};
-  const clients = new Map<string, Client>();
+  let clients = new Map<string, Client>();
   let glumsoePost: number;
   let districtPost: number;
 
-  const as = (email: string) => clients.get(email) as Client;
+  const as = (email: string) => clientOf(clients, email);
 
   async function publish(client: Client, form: Record<string, string>) {
     await client.get('/posts/new');
@@ -30,48 +30,17 @@ describe('kriminalitetsbillede (/posts)', () => {
 
   before(async () => {
     app = await startTestApp();
-    const { db, users } = app.deps;
-    const council = (slug: string) =>
-      db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
-    councils.G = council('glumsoe');
-    councils.F = council('fladsaa');
-    const now = app.deps.now().toISOString();
+    const { db } = app.deps;
+    councils.G = councilId(app, 'glumsoe');
+    councils.F = councilId(app, 'fladsaa');
     // A second officer who covers only Fladså.
-    const officerId = users.create(
-      {
-        email: F_OFFICER,
-        name: 'Ole Fladså-betjent',
-        status: 'active',
-        passwordHash: await hashPassword(DEMO_PASSWORD),
-        isOfficer: true,
-      },
-      now,
-    );
-    db.prepare('INSERT INTO officer_assignments (officer_id, council_id, created_at) VALUES (?, ?, ?)').run(
-      officerId,
-      councils.F,
-      now,
-    );
+    await addOfficer(app, { email: F_OFFICER, name: 'Ole Fladså-betjent', councils: [councils.F] });
     // A council nobody covers (an active council of the district the demo officer does not cover).
-    const municipality = db
-      .prepare('SELECT municipality_id FROM councils WHERE id = ?')
-      .pluck()
-      .get(councils.G);
-    councils.X = Number(
-      db
-        .prepare(
-          "INSERT INTO councils (municipality_id, name, slug, created_at) VALUES (?, 'Testråd', 'testraad', ?)",
-        )
-        .run(municipality, now).lastInsertRowid,
-    );
+    councils.X = addCouncil(app, { name: 'Testråd', slug: 'testraad' });
     // The council admin of Glumsø does not want mail about posts.
     db.prepare('UPDATE users SET notify_posts = 0 WHERE email = ?').run(G_ADMIN);
 
-    for (const email of [OFFICER, F_OFFICER, ADMIN, G_ADMIN, G_MEMBER, F_MEMBER, V_MEMBER]) {
-      const client = new Client(app.url);
-      await client.login(email);
-      clients.set(email, client);
-    }
+    clients = await loginEach(app, [OFFICER, F_OFFICER, ADMIN, G_ADMIN, G_MEMBER, F_MEMBER, V_MEMBER]);
 
     const g = await publish(as(OFFICER), {
       council_id: String(councils.G),

@@ -2,13 +2,23 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ejs from 'ejs';
-import type { Actor } from '../../src/auth/policy.js';
 import { VIEWS_DIR } from '../../src/paths.js';
 import { formatDate, formatDateTime } from '../../src/web/dates.js';
 import { translator } from '../../src/web/i18n.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
-import { linkIn, type ReceivedMail } from '../helpers/smtp.js';
+import type { ReceivedMail } from '../helpers/smtp.js';
+import {
+  actorOf,
+  addPerson,
+  councilIdByName,
+  departmentId as departmentIdOf,
+  lastMailTo,
+  linkIn,
+  logConcern as logConcernOf,
+  loggedIn,
+  testPasswordHash,
+} from '../helpers/world.js';
 
 const OFFICER = 'betjent@politi.example';
 const SSP = 'ssp@politi.example';
@@ -18,15 +28,8 @@ describe('referrals to departments', () => {
   let app: TestApp;
   let officer: Client;
 
-  const actor = (email: string): Actor => {
-    const user = app.deps.users.findByEmail(email);
-    assert.ok(user, email);
-    const loaded = app.deps.users.loadActor(user.id);
-    assert.ok(loaded, email);
-    return loaded;
-  };
-  const departmentId = (name: string) =>
-    app.deps.db.prepare('SELECT id FROM departments WHERE name = ?').pluck().get(name) as number;
+  const actor = (email: string) => actorOf(app, email);
+  const departmentId = (name: string) => departmentIdOf(app, name);
   const referral = (concernId: number) =>
     app.deps.db.prepare('SELECT * FROM referrals WHERE concern_id = ? ORDER BY id DESC').get(concernId) as {
       id: number;
@@ -38,21 +41,12 @@ describe('referrals to departments', () => {
 
   /** A concern logged by a network person of Glumsø, with an internal note carrying `marker`. */
   function logConcern(title: string, marker: string, reporter = 'hal@glumsoe.example'): number {
-    const by = actor(reporter);
-    const councilId = by.memberships[0]?.councilId;
-    assert.ok(councilId);
-    const id = app.deps.services.concerns.create(
-      by,
-      {
-        councilId,
-        category: 'unge',
-        title,
-        description: `Unge samles hver aften ved hallen og larmer. BESKRIVELSE-${marker}`,
-        location: `Bag hallen STED-${marker}`,
-        occurredAt: null,
-      },
-      [],
-    );
+    const id = logConcernOf(app, reporter, {
+      category: 'unge',
+      title,
+      description: `Unge samles hver aften ved hallen og larmer. BESKRIVELSE-${marker}`,
+      location: `Bag hallen STED-${marker}`,
+    });
     app.deps.services.concerns.addNote(actor(OFFICER), id, {
       body: `INTERN-${marker} – en af de unge er måske søn af formanden`,
       visibility: 'internal',
@@ -69,20 +63,11 @@ describe('referrals to departments', () => {
   }
 
   /** The newest referral mail to SSP about this concern. */
-  async function sspMail(concernId: number): Promise<ReceivedMail> {
-    await app.deliverMail();
-    const mail = app.smtp
-      .to(SSP)
-      .filter((m) => m.subject.includes(`#${concernId} `))
-      .at(-1);
-    assert.ok(mail, `a referral mail about #${concernId} reached SSP`);
-    return mail;
-  }
+  const sspMail = (concernId: number): Promise<ReceivedMail> => lastMailTo(app, SSP, `#${concernId} `);
 
   before(async () => {
     app = await startTestApp();
-    officer = new Client(app.url);
-    await officer.login(OFFICER);
+    officer = await loggedIn(app, OFFICER);
   });
   after(() => app.close());
 
@@ -308,8 +293,7 @@ describe('referrals to departments', () => {
       'brugs@fladsaa.example',
       'vest@vestegn.example',
     ]) {
-      const client = new Client(app.url);
-      await client.login(email);
+      const client = await loggedIn(app, email);
       assert.equal((await client.get(`/concerns/${concernId}/referrals/new`)).status, 404, email);
       const post = await client.post(`/concerns/${concernId}/referrals`, { department_id: ssp, note: '' });
       assert.equal(post.status, 404, `${email} POST`);
@@ -334,33 +318,23 @@ describe('referrals to departments', () => {
     );
 
     // An officer of another council only.
-    const { hashPassword } = await import('../../src/auth/passwords.js');
-    const fladsaa = app.deps.db
-      .prepare("SELECT id FROM councils WHERE name LIKE 'Fladså%'")
-      .pluck()
-      .get() as number;
-    const now = new Date().toISOString();
-    const otherId = Number(
-      app.deps.db
-        .prepare(
-          `INSERT INTO users (email, name, password_hash, status, is_officer, privacy_accepted_at, created_at, updated_at)
-           VALUES ('fladsaa-betjent@politi.example', 'Fladså-betjenten', ?, 'active', 1, ?, ?, ?)`,
-        )
-        .run(await hashPassword('naestved-2015'), now, now, now).lastInsertRowid,
-    );
-    app.deps.db
-      .prepare('INSERT INTO officer_assignments (officer_id, council_id, created_at) VALUES (?, ?, ?)')
-      .run(otherId, fladsaa, now);
-    const foreign = new Client(app.url);
-    await foreign.login('fladsaa-betjent@politi.example');
+    addPerson(app, {
+      email: 'fladsaa-betjent@politi.example',
+      name: 'Fladså-betjenten',
+      passwordHash: await testPasswordHash(),
+      isOfficer: true,
+      privacyAccepted: true,
+      officerOf: [councilIdByName(app, 'Fladså Lokalråd') as number],
+      at: new Date().toISOString(),
+    });
+    const foreign = await loggedIn(app, 'fladsaa-betjent@politi.example');
     assert.equal((await foreign.get(`/concerns/${concernId}/referrals/new`)).status, 404);
     assert.equal(
       (await foreign.post(`/concerns/${concernId}/referrals`, { department_id: ssp, note: 'x' })).status,
       404,
     );
 
-    const admin = new Client(app.url);
-    await admin.login('admin@politi.example');
+    const admin = await loggedIn(app, 'admin@politi.example');
     assert.equal((await refer(admin, concernId, 'Fra distriktsadministratoren')).status, 303);
 
     const anonymous = new Client(app.url);
@@ -480,12 +454,7 @@ describe('referrals to departments', () => {
     const renewed = await officer.post(`/concerns/${concernId}/referrals/${rid}/renew`);
     assert.equal(renewed.status, 303);
     assert.equal(renewed.location, `/concerns/${concernId}#referrals`);
-    await app.deliverMail();
-    const mail = app.smtp
-      .to(SSP)
-      .filter((m) => m.subject.includes(`#${concernId} `))
-      .at(-1);
-    assert.ok(mail);
+    const mail = await sspMail(concernId);
     assert.match(mail.subject, /Nyt link/);
     assert.ok(mail.text.includes('NOTE-E9'));
     const newLink = new URL(linkIn(mail, '/referrals/')).pathname;
@@ -510,8 +479,7 @@ describe('referrals to departments', () => {
     assert.equal(staffPage.status, 200);
     assert.match(staffPage.text, /id="referrals"/);
     assert.ok(textOf(staffPage.text).includes(note), 'the officer sees the note sent');
-    const reporter = new Client(app.url);
-    await reporter.login('hal@glumsoe.example');
+    const reporter = await loggedIn(app, 'hal@glumsoe.example');
     const reporterPage = await reporter.get(`/concerns/${id}`);
     assert.equal(reporterPage.status, 200);
     assert.ok(!reporterPage.text.includes(note), 'the reporter never sees the note');

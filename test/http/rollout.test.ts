@@ -2,17 +2,18 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
-import { linkIn } from '../helpers/smtp.js';
+import {
+  acceptInvitation,
+  councilIdByName,
+  DEMO as LOGINS,
+  linkIn,
+  loggedIn,
+  municipalityId,
+  postMultipart,
+  userId,
+} from '../helpers/world.js';
 
 const NEW_PASSWORD = 'en lang og god sætning';
-
-const LOGINS = {
-  admin: 'admin@politi.example',
-  officer: 'betjent@politi.example',
-  formand: 'formand@glumsoe.example',
-  hal: 'hal@glumsoe.example',
-  brugs: 'brugs@fladsaa.example',
-} as const;
 
 /** Row counts of everything the roll-out writes: equal before and after means nothing was saved. */
 function counts(app: TestApp) {
@@ -29,60 +30,20 @@ function counts(app: TestApp) {
   };
 }
 
-const userId = (app: TestApp, email: string) => app.deps.users.findByEmail(email)?.id as number;
-const councilIdByName = (app: TestApp, name: string) =>
-  app.deps.db.prepare('SELECT id FROM councils WHERE name = ?').pluck().get(name) as number | undefined;
-const municipalityId = (app: TestApp, name: string) =>
-  app.deps.db.prepare('SELECT id FROM municipalities WHERE name = ?').pluck().get(name) as number | undefined;
 const officerCouncils = (app: TestApp, officerId: number) =>
   app.deps.db
     .prepare('SELECT council_id FROM officer_assignments WHERE officer_id = ? ORDER BY council_id')
     .pluck()
     .all(officerId) as number[];
 
-async function loggedIn(app: TestApp, email: string, password?: string): Promise<Client> {
-  const client = new Client(app.url);
-  await client.login(email, password);
-  return client;
-}
-
-const cookieOf = (client: Client) =>
-  [...(client as unknown as { cookies: Map<string, string> }).cookies]
-    .map(([k, v]) => `${k}=${v}`)
-    .join('; ');
-
-/** Posts the import form as a browser does with a chosen file: multipart, the CSRF token in the query. */
-async function postCsvFile(
+/** Posts the import form as a browser does with a chosen file. */
+const postCsvFile = (
   app: TestApp,
   client: Client,
   path: string,
   file: { name: string; bytes: Uint8Array },
   fields: Record<string, string> = {},
-) {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('csv_file', new Blob([new Uint8Array(file.bytes)], { type: 'text/csv' }), file.name);
-  const res = await fetch(`${app.url}${path}?_csrf=${encodeURIComponent(client.csrf ?? '')}`, {
-    method: 'POST',
-    body: form,
-    redirect: 'manual',
-    headers: { cookie: cookieOf(client) },
-  });
-  return { status: res.status, text: await res.text(), location: res.headers.get('location') };
-}
-
-/** Accepts an invitation as the invitee does: open the link, choose a password, accept privacy. */
-async function acceptInvitation(app: TestApp, link: string): Promise<void> {
-  const invitee = new Client(app.url);
-  const path = new URL(link).pathname;
-  assert.equal((await invitee.get(path)).status, 200);
-  const done = await invitee.post(path, {
-    password: NEW_PASSWORD,
-    password_confirm: NEW_PASSWORD,
-    accept_privacy: '1',
-  });
-  assert.equal(done.status, 303);
-}
+) => postMultipart(app, client, path, fields, [{ field: 'csv_file', type: 'text/csv', ...file }]);
 
 describe('Opret lokalråd: municipality, council, officer and first council admin on one page', () => {
   let app: TestApp;
@@ -168,7 +129,7 @@ describe('Opret lokalråd: municipality, council, officer and first council admi
     const mail = app.smtp.to('birthe@benloese.example').at(-1);
     assert.ok(mail, 'the invitation arrived');
     assert.match(mail.text, /Benløse Lokalråd/);
-    await acceptInvitation(app, linkIn(mail, '/invitations/'));
+    await acceptInvitation(app, linkIn(mail, '/invitations/'), NEW_PASSWORD);
     const newAdmin = await loggedIn(app, 'birthe@benloese.example', NEW_PASSWORD);
     const members = await newAdmin.get(`/councils/${councilId}/members`);
     assert.equal(members.status, 200);
@@ -477,6 +438,7 @@ describe('CSV import: preview, then all or nothing', () => {
     await acceptInvitation(
       app,
       linkIn(app.smtp.to('jytte@roennede.example').at(-1) as never, '/invitations/'),
+      NEW_PASSWORD,
     );
     const jytte = await loggedIn(app, 'jytte@roennede.example', NEW_PASSWORD);
     assert.equal((await jytte.get(`/councils/${ids[1]}/members`)).status, 200);

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Actor } from '../../src/auth/policy.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { textOf } from '../helpers/client.js';
 import { StatsSeed } from '../helpers/stats-seed.js';
+import { loggedIn } from '../helpers/world.js';
 
 const NOW = new Date('2029-06-15T10:00:00.000Z');
 
@@ -90,8 +91,7 @@ describe('evaluation figures that later changes must not move', () => {
   });
 
   it('refuses a period outside 2000–2099 with a clear message instead of failing', async () => {
-    const client = new Client(app.url);
-    await client.login('admin@politi.example');
+    const client = await loggedIn(app, 'admin@politi.example');
     for (const path of ['/stats', '/stats/report', '/stats/figures.csv', '/stats/concerns.csv']) {
       for (const q of [
         'from=0001-01-01&to=0001-12-31',

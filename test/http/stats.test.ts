@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
 import { SCENARIO_NOW, type Scenario, SECRETS, seedScenario } from '../helpers/stats-seed.js';
+import { loggedIn } from '../helpers/world.js';
 
 const PERIOD = 'from=2026-03-01&to=2026-04-30';
 const FOREIGN = ['Rønnede Lokalråd', 'Stubbekøbing Lokalråd'];
@@ -44,11 +45,7 @@ async function csv(client: Client, url: string) {
 describe('/stats over HTTP', () => {
   let app: TestApp;
   let sc: Scenario;
-  const login = async (email: string) => {
-    const client = new Client(app.url);
-    await client.login(email);
-    return client;
-  };
+  const login = (email: string) => loggedIn(app, email);
 
   before(async () => {
     app = await startTestApp({ now: () => SCENARIO_NOW });

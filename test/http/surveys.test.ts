@@ -5,6 +5,19 @@ import { SurveysRepository } from '../../src/features/surveys/surveys.repository
 import { SurveysService } from '../../src/features/surveys/surveys.service.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
+import {
+  actorOf,
+  addCouncil,
+  addPerson,
+  councilId,
+  postSurvey as createSurvey,
+  DEMO,
+  loggedIn,
+  loginAll,
+  type NewPerson,
+  userByEmail,
+  userId,
+} from '../helpers/world.js';
 
 /**
  * Surveys of network persons (issue 6, item 4): who opens, answers and reads them, once per
@@ -14,13 +27,8 @@ import { Client, textOf } from '../helpers/client.js';
  */
 
 const LOGINS = {
-  admin: 'admin@politi.example',
-  officer: 'betjent@politi.example',
+  ...DEMO,
   foreignOfficer: 'fremmed@politi.example',
-  formand: 'formand@glumsoe.example',
-  hal: 'hal@glumsoe.example',
-  brugs: 'brugs@fladsaa.example',
-  vest: 'vest@vestegn.example',
   g3: 'skole@glumsoe.example',
   g4: 'kirke@glumsoe.example',
   faxe: 'net@faxe.example',
@@ -30,74 +38,42 @@ type Role = keyof typeof LOGINS;
 /** Names of people who answer: they must never appear on a results page. */
 const RESPONDENT_NAMES = ['Jens Æbeltoft', 'Lise Østergaard', 'Birgit Sørensen', 'Skole Glumsø'];
 
-const councilId = (app: TestApp, slug: string) =>
-  app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
-const userId = (app: TestApp, email: string) =>
-  app.deps.db.prepare('SELECT id FROM users WHERE email = ?').pluck().get(email) as number;
+/** Someone beside the demo, with hal's password, as an accepted invitation leaves them. */
+const addAcceptedPerson = (app: TestApp, person: NewPerson) =>
+  addPerson(app, {
+    passwordHash: userByEmail(app, LOGINS.hal)?.password_hash,
+    privacyAccepted: true,
+    at: new Date().toISOString(),
+    ...person,
+  });
 
 /**
  * Beyond the demo: two more active Glumsø members, one invited (not yet active) Glumsø member, a
  * council in Faxe with its own officer and network person — "foreign" to the pilot surveys.
  */
 function seedPeople(app: TestApp): void {
-  const db = app.deps.db;
-  const now = new Date().toISOString();
-  const hash = db
-    .prepare("SELECT password_hash FROM users WHERE email = 'hal@glumsoe.example'")
-    .pluck()
-    .get();
-  const faxeMunicipality = db.prepare("SELECT id FROM municipalities WHERE name = 'Faxe'").pluck().get();
-  const faxe = Number(
-    db
-      .prepare(
-        `INSERT INTO councils (municipality_id, name, slug, created_at) VALUES (?, 'Faxe Lokalråd', 'faxe-test', ?)`,
-      )
-      .run(faxeMunicipality, now).lastInsertRowid,
-  );
-  const addUser = (email: string, name: string, status: string, officer = 0) =>
-    Number(
-      db
-        .prepare(
-          `INSERT INTO users (email, name, password_hash, status, is_officer, privacy_accepted_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(email, name, hash, status, officer, now, now, now).lastInsertRowid,
-    );
-  const member = (user: number, council: number, role = 'network_person') =>
-    db
-      .prepare(
-        'INSERT INTO memberships (user_id, council_id, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(user, council, role, now, now);
-  const glumsoe = councilId(app, 'glumsoe');
-  member(addUser(LOGINS.g3, 'Skole Glumsø', 'active'), glumsoe);
-  member(addUser(LOGINS.g4, 'Kirke Glumsø', 'active'), glumsoe);
-  member(addUser('inviteret@glumsoe.example', 'Inviteret Glumsø', 'invited'), glumsoe);
-  const foreign = addUser(LOGINS.foreignOfficer, 'Fremmed Betjent', 'active', 1);
-  db.prepare('INSERT INTO officer_assignments (officer_id, council_id, created_at) VALUES (?, ?, ?)').run(
-    foreign,
-    faxe,
-    now,
-  );
-  member(addUser(LOGINS.faxe, 'Net Faxe', 'active'), faxe);
-}
-
-async function loginAll(app: TestApp, roles: Role[]): Promise<Record<Role, Client>> {
-  const clients = {} as Record<Role, Client>;
-  for (const role of roles) {
-    clients[role] = new Client(app.url);
-    await clients[role].login(LOGINS[role]);
-  }
-  return clients;
-}
-
-async function createSurvey(client: Client, fields: Record<string, string | string[]>): Promise<number> {
-  await client.get('/surveys/new');
-  const page = await client.post('/surveys', fields);
-  assert.equal(page.status, 303, textOf(page.text).slice(0, 400));
-  const match = /^\/surveys\/(\d+)$/.exec(page.location ?? '');
-  assert.ok(match, `redirect to the survey, got ${page.location}`);
-  return Number(match[1]);
+  const faxe = addCouncil(app, {
+    name: 'Faxe Lokalråd',
+    slug: 'faxe-test',
+    municipality: 'Faxe',
+    at: new Date().toISOString(),
+  });
+  const glumsoe = [{ councilId: councilId(app, 'glumsoe') }];
+  addAcceptedPerson(app, { email: LOGINS.g3, name: 'Skole Glumsø', memberOf: glumsoe });
+  addAcceptedPerson(app, { email: LOGINS.g4, name: 'Kirke Glumsø', memberOf: glumsoe });
+  addAcceptedPerson(app, {
+    email: 'inviteret@glumsoe.example',
+    name: 'Inviteret Glumsø',
+    status: 'invited',
+    memberOf: glumsoe,
+  });
+  addAcceptedPerson(app, {
+    email: LOGINS.foreignOfficer,
+    name: 'Fremmed Betjent',
+    isOfficer: true,
+    officerOf: [faxe],
+  });
+  addAcceptedPerson(app, { email: LOGINS.faxe, name: 'Net Faxe', memberOf: [{ councilId: faxe }] });
 }
 
 async function answer(client: Client, id: number, form: Record<string, string>) {
@@ -120,7 +96,7 @@ describe('surveys', () => {
   before(async () => {
     app = await startTestApp();
     seedPeople(app);
-    clients = await loginAll(app, Object.keys(LOGINS) as Role[]);
+    clients = await loginAll(app, LOGINS);
     today = app.deps.services.surveys.today();
   });
   after(() => app.close());
@@ -384,8 +360,7 @@ describe('surveys', () => {
         now: app.deps.now,
         baseUrl: app.deps.baseUrl,
       });
-      const hal = app.deps.users.loadActor(userId(app, LOGINS.hal));
-      assert.ok(hal);
+      const hal = actorOf(app, LOGINS.hal);
       const responses = count('SELECT count(*) FROM survey_responses WHERE survey_id = ?', id);
       assert.throws(
         () => service.respond(hal, id, { rating: 1, comment: 'Igen', council_id: null }),
@@ -498,11 +473,7 @@ describe('surveys', () => {
 
       it('resultsForReport: figures for the chosen councils the actor may see; comments only for staff', () => {
         const surveys = app.deps.services.surveys;
-        const actor = (role: Role) => {
-          const a = app.deps.users.loadActor(userId(app, LOGINS[role]));
-          assert.ok(a);
-          return a;
-        };
+        const actor = (role: Role) => actorOf(app, LOGINS[role]);
         const both = [Number(glumsoe()), Number(fladsaa())];
         const query = { from: today, to: today, councilIds: both };
         const forOfficer = surveys.resultsForReport(actor('officer'), query).find((r) => r.id === id);
@@ -585,8 +556,7 @@ describe('surveys', () => {
         `INSERT INTO memberships (user_id, council_id, role, created_at, updated_at) VALUES (?, ?, 'network_person', ?, ?)`,
       )
       .run(userId(app, LOGINS.g4), councilId(app, 'fladsaa'), now, now);
-    const g4 = new Client(app.url);
-    await g4.login(LOGINS.g4); // memberships are read at login
+    const g4 = await loggedIn(app, LOGINS.g4); // memberships are read at login
     const id = await createSurvey(clients.officer, form({ title: 'To lokalråd' }));
     const page = await g4.get(`/surveys/${id}`);
     assert.match(textOf(page.text), /Vælg det, du svarer for/);
@@ -635,37 +605,21 @@ describe('surveys', () => {
   });
 
   it('a council admin sees the distribution and mean once the survey is over and 5 of their council answered; staff at once', async () => {
-    const db = app.deps.db;
-    const now = new Date().toISOString();
-    const hash = db.prepare('SELECT password_hash FROM users WHERE email = ?').pluck().get(LOGINS.hal);
     for (const email of ['g5@glumsoe.example', 'g6@glumsoe.example']) {
-      const user = db
-        .prepare(
-          `INSERT INTO users (email, name, password_hash, status, privacy_accepted_at, created_at, updated_at)
-           VALUES (?, ?, ?, 'active', ?, ?, ?)`,
-        )
-        .run(email, email, hash, now, now, now).lastInsertRowid;
-      db.prepare(
-        `INSERT INTO memberships (user_id, council_id, role, created_at, updated_at) VALUES (?, ?, 'network_person', ?, ?)`,
-      ).run(user, councilId(app, 'glumsoe'), now, now);
+      addAcceptedPerson(app, { email, name: email, memberOf: [{ councilId: councilId(app, 'glumsoe') }] });
     }
     const surveys = app.deps.services.surveys;
-    const actorOf = (email: string) => {
-      const a = app.deps.users.loadActor(userId(app, email));
-      assert.ok(a, email);
-      return a;
-    };
     // Glumsø: formand, hal, g3, g4, g5, g6 = 6 asked.
     const id = await createSurvey(clients.officer, form({ title: 'Kun Glumsø', council_ids: [glumsoe()] }));
     const respond = (email: string, rating: number) =>
-      surveys.respond(actorOf(email), id, { rating, comment: '', council_id: null });
+      surveys.respond(actorOf(app, email), id, { rating, comment: '', council_id: null });
     respond(LOGINS.formand, 4);
     respond(LOGINS.hal, 3);
     respond(LOGINS.g3, 3);
     respond(LOGINS.g4, 2);
     const query = { from: today, to: today, councilIds: [Number(glumsoe())] };
     const report = (role: Role) =>
-      surveys.resultsForReport(actorOf(LOGINS[role]), query).find((r) => r.id === id);
+      surveys.resultsForReport(actorOf(app, LOGINS[role]), query).find((r) => r.id === id);
 
     // 4 answers: the council admin sees how many, not how they answered.
     let formand = textOf((await clients.formand.get(`/surveys/${id}`)).text);
@@ -708,7 +662,7 @@ describe('surveys', () => {
     assert.equal(report('formand')?.ratings, null);
 
     // Closed: no answer can change the figures any more, so the council admin sees them.
-    surveys.close(actorOf(LOGINS.officer), id);
+    surveys.close(actorOf(app, LOGINS.officer), id);
     formand = textOf((await clients.formand.get(`/surveys/${id}`)).text);
     assert.match(formand, /Har svaret 5 af 6 \(83 %\)/);
     assert.match(formand, /Gennemsnit 2,6 på en skala/);
@@ -729,7 +683,7 @@ describe('the answering window in Copenhagen dates', () => {
   before(async () => {
     app = await startTestApp({ now: () => clock });
     seedPeople(app);
-    const { officer } = await loginAll(app, ['officer']);
+    const { officer } = await loginAll(app, LOGINS, ['officer']);
     assert.ok(officer);
     id = await createSurvey(officer, {
       title: 'Én dag i januar',
@@ -743,9 +697,7 @@ describe('the answering window in Copenhagen dates', () => {
   /** A fresh login at the given instant (sessions idle out when the clock jumps). */
   async function at(iso: string, role: Role): Promise<Client> {
     clock = new Date(iso);
-    const client = new Client(app.url);
-    await client.login(LOGINS[role]);
-    return client;
+    return loggedIn(app, LOGINS[role]);
   }
 
   it('before opens_on (23:30 the evening before) the survey is 404 to a network person, and not on the start page', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
+import { loggedIn as loggedInTo } from '../helpers/world.js';
 
 const OFFICER = 'betjent@politi.example';
 const ADMIN = 'admin@politi.example';
@@ -9,11 +10,7 @@ const ADMIN = 'admin@politi.example';
 describe('tekstskabeloner (/templates)', () => {
   let app: TestApp;
 
-  async function loggedIn(email: string): Promise<Client> {
-    const client = new Client(app.url);
-    await client.login(email);
-    return client;
-  }
+  const loggedIn = (email: string) => loggedInTo(app, email);
 
   const templateByTitle = (title: string) =>
     app.deps.db.prepare('SELECT * FROM response_templates WHERE title = ?').get(title) as

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { hashPassword } from '../../src/auth/passwords.js';
-import type { Actor } from '../../src/auth/policy.js';
 import { ftsMatchExpression } from '../../src/features/triage/fts-query.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
+import {
+  actorOf,
+  addCouncil,
+  addPerson,
+  type ConcernFields,
+  councilId,
+  departmentId,
+  logConcern,
+  loggedIn as loggedInTo,
+  testPasswordHash,
+} from '../helpers/world.js';
 
 const DAY = 86_400_000;
 const PASSWORD = 'en lang prøve-adgangskode';
@@ -40,71 +49,28 @@ describe('the officer’s queue, the concern list and search', () => {
     fladsaa: 0,
   };
 
-  const actor = (email: string): Actor => {
-    const user = app.deps.users.findByEmail(email);
-    assert.ok(user, email);
-    const loaded = app.deps.users.loadActor(user.id);
-    assert.ok(loaded, email);
-    return loaded;
-  };
-
-  const councilId = (slug: string) =>
-    app.deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
-
-  function log(
-    email: string,
-    council: number,
-    input: { title: string; description: string; location?: string; category?: string },
-  ): number {
-    return app.deps.services.concerns.create(
-      actor(email),
-      {
-        councilId: council,
-        category: input.category ?? 'andet',
-        title: input.title,
-        description: input.description,
-        location: input.location ?? '',
-        occurredAt: null,
-      },
-      [],
-    );
-  }
-
-  async function loggedIn(email: string, password?: string): Promise<Client> {
-    const client = new Client(app.url);
-    await client.login(email, password);
-    return client;
-  }
+  const actor = (email: string) => actorOf(app, email);
+  const log = (email: string, council: number, input: ConcernFields) =>
+    logConcern(app, email, { councilId: council, ...input });
+  const loggedIn = (email: string, password?: string) => loggedInTo(app, email, password);
 
   before(async () => {
     app = await startTestApp();
-    const { db, users } = app.deps;
-    const now = app.deps.now().toISOString();
-    glumsoe = councilId('glumsoe');
-    fladsaa = councilId('fladsaa');
-    ssp = db.prepare("SELECT id FROM departments WHERE name = 'SSP'").pluck().get() as number;
-    const municipality = db.prepare("SELECT id FROM municipalities WHERE name = 'Næstved'").pluck().get();
-    proevested = Number(
-      db
-        .prepare(
-          "INSERT INTO councils (municipality_id, name, slug, created_at) VALUES (?, 'Prøvested Lokalråd', 'proevested', ?)",
-        )
-        .run(municipality, now).lastInsertRowid,
-    );
-    const passwordHash = await hashPassword(PASSWORD);
-    const person = (email: string, name: string, isOfficer = false) =>
-      users.create({ email, name, status: 'active', passwordHash, isOfficer }, now);
-    const assign = db.prepare(
-      'INSERT INTO officer_assignments (officer_id, council_id, created_at) VALUES (?, ?, ?)',
-    );
-    const member = db.prepare(
-      "INSERT INTO memberships (user_id, council_id, role, title, created_at, updated_at) VALUES (?, ?, ?, '', ?, ?)",
-    );
-    assign.run(person(P_OFFICER, 'Pia Prøvebetjent', true), proevested, now);
-    assign.run(person(F_OFFICER, 'Finn Fladsåbetjent', true), fladsaa, now);
-    member.run(person(P_REPORTER, 'Per Prøve'), proevested, 'network_person', now, now);
-    member.run(person(P_OTHER, 'Pernille Prøve'), proevested, 'network_person', now, now);
-    member.run(person(P_ADMIN, 'Poul Formand'), proevested, 'council_admin', now, now);
+    const { db } = app.deps;
+    glumsoe = councilId(app, 'glumsoe');
+    fladsaa = councilId(app, 'fladsaa');
+    ssp = departmentId(app, 'SSP');
+    proevested = addCouncil(app, { name: 'Prøvested Lokalråd', slug: 'proevested' });
+    const passwordHash = await testPasswordHash(PASSWORD);
+    const newOfficer = (email: string, name: string, council: number) =>
+      addPerson(app, { email, name, passwordHash, isOfficer: true, officerOf: [council] });
+    const newMember = (email: string, name: string, role: 'network_person' | 'council_admin') =>
+      addPerson(app, { email, name, passwordHash, memberOf: [{ councilId: proevested, role }] });
+    newOfficer(P_OFFICER, 'Pia Prøvebetjent', proevested);
+    newOfficer(F_OFFICER, 'Finn Fladsåbetjent', fladsaa);
+    newMember(P_REPORTER, 'Per Prøve', 'network_person');
+    newMember(P_OTHER, 'Pernille Prøve', 'network_person');
+    newMember(P_ADMIN, 'Poul Formand', 'council_admin');
 
     c.A = log(P_REPORTER, proevested, {
       title: 'Knallerter ved hallen',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
+import { loggedIn } from '../helpers/world.js';
 
 describe('shared web behaviour', () => {
   let app: TestApp;
@@ -81,16 +82,14 @@ describe('shared web behaviour', () => {
     const signedIn = await client.get('/');
     assert.match(textOf(signedIn.text), /Log out/);
     // A new session of the same user keeps the choice.
-    const other = new Client(app.url);
-    await other.login('hal@glumsoe.example');
+    const other = await loggedIn(app, 'hal@glumsoe.example');
     assert.match(textOf((await other.get('/')).text), /Log out/);
     await other.post('/language', { locale: 'da', next: '/' });
     assert.match(textOf((await other.get('/')).text), /Log ud/);
   });
 
   it('ends a session after 30 idle minutes', async () => {
-    const client = new Client(app.url);
-    await client.login('vest@vestegn.example');
+    const client = await loggedIn(app, 'vest@vestegn.example');
     app.advanceClock(29 * 60_000);
     assert.match((await client.get('/')).text, /Log ud/, 'still signed in after 29 minutes');
     app.advanceClock(31 * 60_000);
@@ -98,13 +97,11 @@ describe('shared web behaviour', () => {
   });
 
   it('only shows navigation a role can use', async () => {
-    const network = new Client(app.url);
-    await network.login('hal@glumsoe.example');
+    const network = await loggedIn(app, 'hal@glumsoe.example');
     const text = (await network.get('/')).text;
     assert.doesNotMatch(text, /href="\/admin"/);
     assert.doesNotMatch(text, /href="\/members"/);
-    const admin = new Client(app.url);
-    await admin.login('admin@politi.example');
+    const admin = await loggedIn(app, 'admin@politi.example');
     assert.match((await admin.get('/')).text, /href="\/admin"/);
   });
 });

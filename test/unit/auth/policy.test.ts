@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Actor, ensure, policy } from '../../../src/auth/policy.js';
+import { ensure, policy } from '../../../src/auth/policy.js';
 import { NotFoundError } from '../../../src/errors.js';
+import { actorWith } from '../../helpers/world.js';
 
 // Council 1 = Glumsø, 2 = Fladså, 3 = Næstved Vestegn; 9 is a council nobody below belongs to.
 const GLUMSOE = 1;
@@ -9,18 +10,7 @@ const FLADSAA = 2;
 const VESTEGN = 3;
 const FOREIGN = 9;
 
-const actor = (overrides: Partial<Actor>): Actor => ({
-  id: 1,
-  name: 'Test',
-  email: 'test@example.dk',
-  locale: 'da',
-  isDistrictAdmin: false,
-  isOfficer: false,
-  totpEnabled: false,
-  officerCouncilIds: [],
-  memberships: [],
-  ...overrides,
-});
+const actor = actorWith;
 
 const districtAdmin = actor({ isDistrictAdmin: true });
 const officer = actor({ isOfficer: true, officerCouncilIds: [GLUMSOE, FLADSAA, VESTEGN] });

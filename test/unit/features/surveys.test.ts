@@ -5,18 +5,9 @@ import type { Actor } from '../../../src/auth/policy.js';
 import { surveyPolicy } from '../../../src/features/surveys/surveys.policy.js';
 import { responseSchema, surveySchema } from '../../../src/features/surveys/surveys.schemas.js';
 import { MIN_ANSWERS, showsRatings } from '../../../src/features/surveys/surveys.service.js';
+import { actorWith } from '../../helpers/world.js';
 
-const base: Actor = {
-  id: 1,
-  name: 'X',
-  email: 'x@example',
-  locale: 'da',
-  isDistrictAdmin: false,
-  isOfficer: false,
-  totpEnabled: false,
-  officerCouncilIds: [],
-  memberships: [],
-};
+const base: Actor = actorWith({ name: 'X', email: 'x@example' });
 const districtAdmin: Actor = { ...base, isDistrictAdmin: true };
 const officer: Actor = { ...base, isOfficer: true, officerCouncilIds: [1, 2] };
 const councilAdmin: Actor = {

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import type { Actor } from '../../../../src/auth/policy.js';
-import { type Composition, compose } from '../../../../src/composition.js';
-import { loadConfig } from '../../../../src/config.js';
-import { loadDemo } from '../../../../src/demo/demo.js';
+import type { Composition } from '../../../../src/composition.js';
+import { composeTestDeps } from '../../../helpers/app.js';
+import { actorOf, councilId as councilIdOf } from '../../../helpers/world.js';
 
 describe('ConcernsService on a real SQLite file', () => {
   let deps: Composition;
-  let dir: string;
+  let close: () => void;
   // Tuesday 24 November 2026, 10:00 Copenhagen.
   let clock = new Date('2026-11-24T09:00:00Z');
-  const actor = (email: string): Actor => {
-    const user = deps.users.findByEmail(email);
-    const a = user && deps.users.loadActor(user.id);
-    if (!a) throw new Error(email);
-    return a;
-  };
-  const councilId = (slug: string) =>
-    deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+  const actor = (email: string) => actorOf(deps, email);
+  const councilId = (slug: string) => councilIdOf(deps, slug);
   const row = (id: number) =>
     deps.db.prepare('SELECT * FROM concerns WHERE id = ?').get(id) as Record<string, string | number | null>;
   const newConcern = (title = 'Knallerter på stien') =>
@@ -39,17 +28,9 @@ describe('ConcernsService on a real SQLite file', () => {
     );
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'naernet-concerns-'));
-    deps = compose(loadConfig({ DATA_DIR: dir, NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
-      logger: pino({ level: 'silent' }),
-      now: () => clock,
-    });
-    await loadDemo(deps);
+    ({ deps, close } = await composeTestDeps({ now: () => clock }));
   });
-  after(() => {
-    deps.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   it('logs a concern as new, due three working days later at normal priority, with a created event and a receipt', () => {
     const id = newConcern();

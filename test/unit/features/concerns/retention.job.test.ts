@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import type { Actor } from '../../../../src/auth/policy.js';
-import { type Composition, compose } from '../../../../src/composition.js';
-import { loadConfig } from '../../../../src/config.js';
-import { loadDemo } from '../../../../src/demo/demo.js';
+import type { Composition } from '../../../../src/composition.js';
 import { retentionCutoff } from '../../../../src/features/concerns/retention.job.js';
+import { composeTestDeps } from '../../../helpers/app.js';
+import { seededPhoto } from '../../../helpers/png.js';
+import { actorOf } from '../../../helpers/world.js';
 
 const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
@@ -18,26 +16,14 @@ const PNG = Buffer.from(
 describe('retention: closed concerns are anonymised after the retention period', () => {
   let deps: Composition;
   let dir: string;
+  let close: () => void;
   let clock = new Date('2024-01-10T10:00:00Z');
-  const actor = (email: string): Actor => {
-    const u = deps.users.findByEmail(email);
-    const a = u && deps.users.loadActor(u.id);
-    if (!a) throw new Error(email);
-    return a;
-  };
+  const actor = (email: string) => actorOf(deps, email);
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'naernet-retention-'));
-    deps = compose(loadConfig({ DATA_DIR: dir, NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
-      logger: pino({ level: 'silent' }),
-      now: () => clock,
-    });
-    await loadDemo(deps);
+    ({ deps, dataDir: dir, close } = await composeTestDeps({ now: () => clock }));
   });
-  after(() => {
-    deps.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   it('counts 24 calendar months back', () => {
     assert.equal(retentionCutoff(new Date('2026-11-24T10:00:00Z'), 24), '2024-11-24T10:00:00.000Z');
@@ -55,7 +41,7 @@ describe('retention: closed concerns are anonymised after the retention period',
       location: 'Hovedgaden 3',
       occurredAt: null,
     };
-    const old = deps.services.concerns.create(hal, input, [{ buffer: PNG, size: PNG.length }]);
+    const old = deps.services.concerns.create(hal, input, [seededPhoto(PNG)]);
     deps.services.concerns.addReporterInfo(hal, old, 'Han hedder Jens Hansen');
     deps.services.concerns.close(officer, old, {
       resolution: 'resolved',

@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Actor } from '../../../../src/auth/policy.js';
 import { postsPolicy } from '../../../../src/features/posts/posts.policy.js';
+import { actorWith } from '../../../helpers/world.js';
 
 const GLUMSOE = 1;
 const FLADSAA = 2;
 
-const actor = (overrides: Partial<Actor>): Actor => ({
-  id: 1,
-  name: 'Test',
-  email: 'test@example.dk',
-  locale: 'da',
-  isDistrictAdmin: false,
-  isOfficer: false,
-  totpEnabled: false,
-  officerCouncilIds: [],
-  memberships: [],
-  ...overrides,
-});
+const actor = actorWith;
 
 const member = (councilId: number) =>
   actor({ memberships: [{ councilId, councilName: 'Lokalråd', role: 'network_person', title: '' }] });

@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import type { Actor } from '../../../../src/auth/policy.js';
-import { type Composition, compose } from '../../../../src/composition.js';
-import { loadConfig } from '../../../../src/config.js';
-import { loadDemo } from '../../../../src/demo/demo.js';
+import type { Composition } from '../../../../src/composition.js';
 import { NotFoundError } from '../../../../src/errors.js';
 import { PostsRepository } from '../../../../src/features/posts/posts.repository.js';
 import { PostsService } from '../../../../src/features/posts/posts.service.js';
+import { composeTestDeps } from '../../../helpers/app.js';
+import { actorOf, councilId as councilIdOf } from '../../../helpers/world.js';
 
 describe('PostsService on a real SQLite file', () => {
   let deps: Composition;
-  let dir: string;
-  const actor = (email: string): Actor => {
-    const user = deps.users.findByEmail(email);
-    const a = user && deps.users.loadActor(user.id);
-    if (!a) throw new Error(email);
-    return a;
-  };
-  const councilId = (slug: string) =>
-    deps.db.prepare('SELECT id FROM councils WHERE slug = ?').pluck().get(slug) as number;
+  let close: () => void;
+  const actor = (email: string) => actorOf(deps, email);
+  const councilId = (slug: string) => councilIdOf(deps, slug);
   const count = (table: string) => deps.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
   const input = (council: number | null) => ({
     council_id: council,
@@ -32,16 +21,9 @@ describe('PostsService on a real SQLite file', () => {
   });
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'naernet-posts-'));
-    deps = compose(loadConfig({ DATA_DIR: dir, NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
-      logger: pino({ level: 'silent' }),
-    });
-    await loadDemo(deps);
+    ({ deps, close } = await composeTestDeps());
   });
-  after(() => {
-    deps.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   it('stores the post, its figures and one announcement per member of the council in one go', () => {
     const posts = count('posts');
@@ -71,11 +53,11 @@ describe('PostsService on a real SQLite file', () => {
 
   it('stores nothing when the announcement cannot be queued (the mail is part of the transaction)', () => {
     const posts = count('posts');
-    const failingMailer = {
+    const failingMailer = Object.assign(Object.create(deps.mailer), {
       queue: () => {
         throw new Error('outbox down');
       },
-    } as unknown as Composition['mailer'];
+    }) as Composition['mailer'];
     const service = new PostsService({
       ...deps,
       mailer: failingMailer,
