@@ -1,7 +1,7 @@
 import type { Core } from '../../core.js';
 import type { Job } from '../../jobs/scheduler.js';
 import { translator } from '../../web/i18n.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown } from '../../web/markdown.js';
 import { buildMonthlyDraft, monthName, previousCopenhagenMonth } from './monthly-draft.js';
 import type { NewslettersRepository } from './newsletters.repository.js';
 import { BODY_MAX } from './newsletters.schemas.js';

@@ -6,7 +6,7 @@ import type { Authority } from '../../mail/composer.js';
 import type { SendableMail } from '../../mail/transport.js';
 import { formatDate } from '../../web/dates.js';
 import { translator } from '../../web/i18n.js';
-import { markdownToText } from './markdown.js';
+import { markdownToText } from '../../web/markdown.js';
 import type { DeliveryRow, NewsletterRow, NewslettersRepository } from './newsletters.repository.js';
 import type { UnsubscribeTokens } from './unsubscribe.js';
 

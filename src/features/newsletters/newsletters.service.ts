@@ -3,7 +3,7 @@ import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown } from '../../web/markdown.js';
 import type { NewsletterMailer } from './newsletter-mail.js';
 import { isEditable } from './newsletter-state.js';
 import type {

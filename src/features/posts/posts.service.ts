@@ -3,7 +3,7 @@ import type { Actor } from '../../auth/policy.js';
 import { ensure } from '../../auth/policy.js';
 import type { Core } from '../../core.js';
 import { NotFoundError } from '../../errors.js';
-import { renderMarkdown } from '../newsletters/markdown.js';
+import { renderMarkdown } from '../../web/markdown.js';
 import { postsPolicy } from './posts.policy.js';
 import type {
   CategoryRow,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { markdownToText, renderMarkdown } from '../../../src/features/newsletters/markdown.js';
 import {
   buildMonthlyDraft,
   copenhagenMonth,
@@ -9,6 +8,7 @@ import {
   previousCopenhagenMonth,
 } from '../../../src/features/newsletters/monthly-draft.js';
 import { loadMessages, translator } from '../../../src/web/i18n.js';
+import { markdownToText, renderMarkdown } from '../../../src/web/markdown.js';
 
 const t = translator(loadMessages(), 'da');
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { markdownToText, renderMarkdown } from '../../../src/features/newsletters/markdown.js';
+import { markdownToText, renderMarkdown } from '../../../src/web/markdown.js';
 
 describe('newsletter Markdown', () => {
   it('renders headings, lists, links and bold, and drops scripts, images and unsafe links', () => {
