@@ -104,8 +104,6 @@ export function createAccountRouter(service: AccountService): Router {
   async function renderTwoFactor(req: Request, res: Response, errors: FormErrors = noErrors(), status = 200) {
     const t = tOf(res);
     const state = await service.twoFactorState(actorOf(req));
-    // The page can hold the enrolment secret: keep it out of every cache.
-    res.set('Cache-Control', 'no-store');
     renderPage(
       res,
       'account/two-factor',
@@ -121,7 +119,6 @@ export function createAccountRouter(service: AccountService): Router {
   }
 
   function renderRecoveryCodes(res: Response, codes: string[], fresh: boolean) {
-    res.set('Cache-Control', 'no-store');
     renderPage(res, 'account/recovery-codes', {
       title: tOf(res)('account.recovery_codes.title'),
       codes,

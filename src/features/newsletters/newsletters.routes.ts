@@ -310,7 +310,6 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
   router.get('/newsletters/:id/preview', requireLogin, (req, res) => {
     const preview = service.preview(actorOf(req), idParam(req.params.id));
     const format = req.query.format ?? 'html';
-    res.set('Cache-Control', 'no-store');
     if (format === 'text') {
       res.type('text/plain; charset=utf-8').send(preview.text);
       return;
@@ -323,7 +322,6 @@ export function createNewslettersRouter({ service }: NewslettersRouterDeps): Rou
   /** For public/js/newsletter-progress.js: the bar's figures while sending. */
   router.get('/newsletters/:id/progress.json', requireLogin, (req, res) => {
     const p = service.progress(actorOf(req), idParam(req.params.id));
-    res.set('Cache-Control', 'no-store');
     res.json({ ...p, text: progressText(tOf(res), localeOf(res), p) });
   });
 

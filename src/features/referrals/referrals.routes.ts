@@ -73,8 +73,6 @@ export function createReferralsRouter(service: ReferralsService): Router {
 
   router.get('/referrals/:token', (req, res, next) => {
     try {
-      // No caching of a page reached by a secret link.
-      res.set('Cache-Control', 'no-store');
       res.set('Referrer-Policy', 'no-referrer');
       renderPage(res, 'referrals/respond', departmentPage(res, req.params.token ?? ''));
     } catch (err) {
@@ -86,7 +84,6 @@ export function createReferralsRouter(service: ReferralsService): Router {
     const token = req.params.token ?? '';
     const self = `/referrals/${token}`;
     try {
-      res.set('Cache-Control', 'no-store');
       res.set('Referrer-Policy', 'no-referrer');
       service.forDepartment(token, 'da');
       await handleForm(req, res, {

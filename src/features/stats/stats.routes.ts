@@ -24,7 +24,6 @@ function sendCsv(res: Response, name: string, body: string | Iterable<string>) {
   res.set({
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="${name}"`,
-    'Cache-Control': 'no-store',
   });
   if (typeof body === 'string') return res.send(CSV_BOM + body);
   // The concerns export can be 100,000 rows: written in chunks rather than built as one string.
