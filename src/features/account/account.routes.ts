@@ -54,10 +54,10 @@ export function createAccountRouter(service: AccountService): Router {
     const actor = actorOf(req);
     return handleForm(req, res, {
       schema: preferencesSchema,
-      show: showView(res, 'account/index', {
+      show: showView(res, 'account/index', () => ({
         title: tOf(res)('account.title'),
         profile: service.profile(actor),
-      }),
+      })),
       submit: (d) => {
         service.updatePreferences(
           actor,

@@ -79,7 +79,7 @@ export function mountResource<C extends z.ZodType, U extends z.ZodType>(
   router.post(spec.base, (req, res) =>
     handleForm(req, res, {
       schema: spec.createSchema,
-      show: showView(res, spec.formView, newLocals(req, res)),
+      show: showView(res, spec.formView, () => newLocals(req, res)),
       submit: (data) => {
         spec.create(whoOf(req), data);
         return { redirect: spec.base, flash: spec.createdFlashKey };

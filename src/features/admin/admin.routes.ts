@@ -133,7 +133,7 @@ export function createAdminRouter(service: AdminService): Router {
   router.post('/admin/officers', (req, res) => {
     return handleForm(req, res, {
       schema: inviteOfficerSchema,
-      show: showView(res, 'admin/officers/new', newOfficerLocals(req, res)),
+      show: showView(res, 'admin/officers/new', () => newOfficerLocals(req, res)),
       submit: (data) => {
         const id = service.inviteOfficer(whoOf(req), data);
         return {
@@ -148,7 +148,7 @@ export function createAdminRouter(service: AdminService): Router {
   router.post('/admin/officers/promote', (req, res) => {
     return handleForm(req, res, {
       schema: promoteOfficerSchema,
-      show: showView(res, 'admin/officers/new', newOfficerLocals(req, res)),
+      show: showView(res, 'admin/officers/new', () => newOfficerLocals(req, res)),
       submit: (data) => {
         const id = service.promoteOfficer(whoOf(req), data.existing_email);
         return { redirect: `/admin/officers/${id}`, flash: 'admin.officers.promoted' };

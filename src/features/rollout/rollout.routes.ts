@@ -80,7 +80,7 @@ export function createRolloutRouter(service: RolloutService): Router {
   router.post('/admin/rollout', (req, res) =>
     handleForm(req, res, {
       schema: newCouncilSchema,
-      show: showView(res, 'rollout/new', newLocals(req, res)),
+      show: showView(res, 'rollout/new', () => newLocals(req, res)),
       submit: (data) => {
         const { councilId } = service.createCouncil(whoOf(req), data);
         return {
