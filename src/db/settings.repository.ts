@@ -10,7 +10,19 @@ export const SETTING_DEFAULTS = {
   authority_phone: '114',
   authority_address: 'Jernbanegade 6, 4700 Næstved',
   district_name: 'Sydsjællands og Lolland-Falsters Politikreds',
+  // Privacy (docs/domain.md#retention): months after closing before a concern is anonymised;
+  // days a sent mail's body is kept (recipient, kind, status and times stay); months the audit
+  // log is kept.
   retention_months: '24',
+  mail_body_retention_days: '30',
+  audit_retention_months: '60',
+  // The controller's data protection officer, named on the privacy page.
+  dpo_email: 'dpo@politi.example',
+  dpo_phone: '114',
+  // The accessibility statement (Danish format): its address on was.digst.dk (empty = the page
+  // here is the statement; /was leads to whichever applies) and the date it was last reviewed.
+  was_statement_url: '',
+  accessibility_statement_date: '2026-12-05',
   session_idle_minutes: '30',
   // Concerns: working days to the first public response, per priority.
   due_working_days_high: '1',
