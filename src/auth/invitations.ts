@@ -1,4 +1,5 @@
 import { type LinkMailDeps, setPasswordThroughLink } from './password-links.js';
+import type { UserRow } from './users.repository.js';
 
 export const INVITATION_DAYS = 7;
 
@@ -38,12 +39,30 @@ export class InvitationService {
     audit.record(invitedBy, 'invitation.sent', userId);
   }
 
-  /** The invitee's name and email while the link is usable; undefined otherwise. */
-  findInvitee(token: string): { name: string; email: string } | undefined {
+  /**
+   * The invitee's name and email while the link is usable; undefined otherwise. `mayDecline`: the
+   * page also offers to say no (see takeForDecline).
+   */
+  findInvitee(token: string): { name: string; email: string; mayDecline: boolean } | undefined {
     const row = this.deps.tokens.findValid(token, 'invitation', this.deps.now().toISOString());
     const user = row ? this.deps.users.findById(row.user_id) : undefined;
     if (!user || user.status === 'deactivated') return undefined;
-    return { name: user.name, email: user.email };
+    return { name: user.name, email: user.email, mayDecline: mayDecline(user) };
+  }
+
+  /**
+   * Uses the link up for a "no thanks" and returns its person, when the link is usable and its
+   * person may decline here: someone invited to a council who has never set up their access. A
+   * police account invited by a district admin is not declined through the link. Call inside the
+   * transaction that removes what the person was invited to.
+   */
+  takeForDecline(token: string): UserRow | undefined {
+    const { tokens, users, now } = this.deps;
+    const at = now().toISOString();
+    const row = tokens.findValid(token, 'invitation', at);
+    const user = row ? users.findById(row.user_id) : undefined;
+    if (!row || !user || !mayDecline(user)) return undefined;
+    return tokens.consume(row.id, at) ? user : undefined;
   }
 
   /**
@@ -62,3 +81,6 @@ export class InvitationService {
     return result.ok ? { ok: true, email: result.user.email } : result;
   }
 }
+
+const mayDecline = (user: UserRow) =>
+  user.status === 'invited' && user.is_officer === 0 && user.is_district_admin === 0;

@@ -58,7 +58,10 @@ async function cancelMeeting(id: number): Promise<void> {
   await app.deliverMail();
 }
 
-/** The Glumsø admin adds an existing, active person to Glumsø Lokalråd (the members feature). */
+/**
+ * The Glumsø admin invites an existing, active person to Glumsø Lokalråd (the members feature), and
+ * the person accepts — only then are they a member.
+ */
 async function addToGlumsoe(who: Role): Promise<void> {
   await clients.formand.get(`/councils/${glumsoe()}/members/new`);
   const page = await clients.formand.post(`/councils/${glumsoe()}/members`, {
@@ -68,6 +71,10 @@ async function addToGlumsoe(who: Role): Promise<void> {
     role: 'network_person',
   });
   assert.equal(page.status, 303, textOf(page.text).slice(0, 400));
+  const invitations = await clients[who].get('/invitations');
+  const id = /action="\/invitations\/(\d+)\/accept"/.exec(invitations.text)?.[1];
+  assert.ok(id, `${who} has the invitation`);
+  assert.equal((await clients[who].post(`/invitations/${id}/accept`)).status, 303);
 }
 
 function glumsoeMembership(who: Role): number {

@@ -330,7 +330,10 @@ describe('inviting and managing council members', () => {
       role: 'network_person',
     });
     assert.equal(dup.status, 422);
-    assert.match(dup.text, /href="#field-email">Personen med denne e-mail er allerede medlem af lokalrådet/);
+    assert.match(
+      dup.text,
+      /href="#field-email">Personen med denne e-mail er allerede medlem af eller inviteret til lokalrådet/,
+    );
     // The input comes back as typed.
     assert.match(dup.text, /value="HAL@glumsoe.example"/);
 
@@ -366,7 +369,7 @@ describe('inviting and managing council members', () => {
     assert.equal(page.status, 200);
   });
 
-  it('adds an existing active person from another council and tells them by mail', async () => {
+  it('invites an existing person from another council, who becomes a member only by accepting', async () => {
     const formand = await loggedIn(app, LOGINS.formand);
     await formand.get(`/councils/${glumsoe}/members/new`);
     const sent = await formand.post(`/councils/${glumsoe}/members`, {
@@ -377,19 +380,34 @@ describe('inviting and managing council members', () => {
     });
     assert.equal(sent.status, 303);
     const list = textOf((await formand.get(`/councils/${glumsoe}/members`)).text);
-    assert.match(list, /Lise Østergaard er tilføjet til Glumsø Lokalråd og har fået besked på e-mail/);
-    assert.match(list, /Lise Østergaard .*brugs@fladsaa\.example.*kasserer.*Aktiv/);
+    assert.match(list, /Invitationen er sendt til brugs@fladsaa\.example/);
+    assert.match(list, /Hvad som helst .*brugs@fladsaa\.example.*kasserer.*Inviteret/);
+    assert.doesNotMatch(list, /Lise Østergaard/, 'the real name stays hidden until she accepts');
     const user = userByEmail(app, 'brugs@fladsaa.example');
     assert.equal(user?.name, 'Lise Østergaard', 'an existing person keeps their own name');
-    const count = app.deps.db
-      .prepare('SELECT count(*) FROM memberships WHERE user_id = ? AND active = 1')
-      .pluck()
-      .get(user?.id);
-    assert.equal(count, 2);
+    const activeMemberships = () =>
+      app.deps.db
+        .prepare('SELECT count(*) FROM memberships WHERE user_id = ? AND active = 1')
+        .pluck()
+        .get(user?.id);
+    assert.equal(activeMemberships(), 1, 'not a member of Glumsø before she answers');
     const mail = await lastMailTo(app, 'brugs@fladsaa.example');
-    assert.match(mail.subject, /Du er tilføjet til Glumsø Lokalråd i Nærnet/);
-    assert.match(mail.text, /Birgit Sørensen har tilføjet dig som medlem af Glumsø Lokalråd/);
-    assert.doesNotMatch(mail.text, /\/invitations\//);
+    assert.match(mail.subject, /Du er inviteret til Glumsø Lokalråd i Nærnet/);
+    assert.match(
+      mail.text,
+      /Birgit Sørensen har inviteret dig til at være med i netværket hos Glumsø Lokalråd/,
+    );
+    assert.doesNotMatch(mail.text, /\/invitations\//, 'no set-password link: she logs in as usual');
+
+    const lise = await loggedIn(app, LOGINS.brugs);
+    const page = await lise.get('/invitations');
+    const id = /action="\/invitations\/(\d+)\/accept"/.exec(page.text)?.[1];
+    assert.ok(id, 'the invitation is on her page');
+    assert.equal((await lise.post(`/invitations/${id}/accept`)).status, 303);
+    assert.equal(activeMemberships(), 2);
+    const after = textOf((await formand.get(`/councils/${glumsoe}/members`)).text);
+    assert.match(after, /Lise Østergaard .*brugs@fladsaa\.example.*kasserer.*Aktiv/);
+    assert.doesNotMatch(after, /Hvad som helst/);
   });
 
   it('gives the same email a second membership of the same user when invited to a second council', async () => {
@@ -408,23 +426,42 @@ describe('inviting and managing council members', () => {
       role: 'council_admin',
     });
     assert.equal(second.status, 303);
-    const rows = app.deps.db
-      .prepare(
-        `SELECT c.slug, m.role FROM memberships m JOIN users u ON u.id = m.user_id JOIN councils c ON c.id = m.council_id
-          WHERE u.email = 'to-raad@example.dk' ORDER BY c.slug`,
-      )
-      .all();
-    assert.deepEqual(rows, [
-      { slug: 'fladsaa', role: 'council_admin' },
-      { slug: 'glumsoe', role: 'network_person' },
+    const rows = () =>
+      app.deps.db
+        .prepare(
+          `SELECT c.slug, m.role, m.user_id IS NULL AS pending
+             FROM memberships m JOIN users u ON u.id = coalesce(m.user_id, m.invitee_id)
+             JOIN councils c ON c.id = m.council_id
+            WHERE u.email = 'to-raad@example.dk' ORDER BY c.slug`,
+        )
+        .all();
+    // The second invitation went to an account that already existed: it waits for her answer.
+    assert.deepEqual(rows(), [
+      { slug: 'fladsaa', role: 'council_admin', pending: 1 },
+      { slug: 'glumsoe', role: 'network_person', pending: 0 },
     ]);
     const secondMail = await lastMailTo(app, 'to-raad@example.dk');
     assert.match(secondMail.subject, /Fladså Lokalråd/);
+    // She has no password yet, so the mail brings a fresh set-password link that replaces the first.
     const secondLink = linkIn(secondMail, '/invitations/');
     assert.notEqual(secondLink, firstLink);
     assert.equal((await new Client(app.url).get(new URL(firstLink).pathname)).status, 410);
     assert.equal((await acceptInvitation(app, secondLink, NEW_PASSWORD)).location, '/login');
     const person = await loggedIn(app, 'to-raad@example.dk', NEW_PASSWORD);
+    assert.equal(
+      (await person.get(`/councils/${fladsaa}/members`)).status,
+      404,
+      'not yet an admin of Fladså',
+    );
+    const home = textOf((await person.get('/')).text);
+    assert.match(home, /Fladså Lokalråd vil gerne have dig med i sit netværk/);
+    const page = await person.get('/invitations');
+    const id = /action="\/invitations\/(\d+)\/accept"/.exec(page.text)?.[1];
+    assert.equal((await person.post(`/invitations/${id}/accept`)).status, 303);
+    assert.deepEqual(rows(), [
+      { slug: 'fladsaa', role: 'council_admin', pending: 0 },
+      { slug: 'glumsoe', role: 'network_person', pending: 0 },
+    ]);
     const members = await person.get(`/councils/${fladsaa}/members`);
     assert.equal(members.status, 200, 'the new council admin of Fladså manages it');
     assert.equal((await person.get(`/councils/${glumsoe}/members`)).status, 404);
@@ -457,10 +494,7 @@ describe('inviting and managing council members', () => {
     await formand.get(`/councils/${glumsoe}/members/${halId}/edit`);
     const refused = await formand.post(`/councils/${glumsoe}/members/${halId}/resend`);
     assert.equal(refused.status, 409);
-    assert.match(
-      textOf(refused.text),
-      /kun sendes igen til personer, der endnu ikke har oprettet deres adgang/,
-    );
+    assert.match(textOf(refused.text), /kun sendes igen til personer, der endnu ikke har svaret på den/);
   });
 
   it('edits title and role, and records the change in the audit log', async () => {

@@ -410,16 +410,19 @@ describe('CSV import: preview, then all or nothing', () => {
       officerCouncils(app, officerId),
       [...officerBefore, ...(ids as number[])].sort((a, b) => a - b),
     );
+    // An address that already has an account is invited too, but becomes admin only by accepting.
     const admins = app.deps.db
       .prepare(
-        `SELECT c.name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id JOIN councils c ON c.id = m.council_id
+        `SELECT c.name, u.email, m.role, m.user_id IS NULL AS pending
+           FROM memberships m JOIN users u ON u.id = coalesce(m.user_id, m.invitee_id)
+           JOIN councils c ON c.id = m.council_id
           WHERE m.council_id IN (${ids.join(',')}) ORDER BY c.id`,
       )
       .all();
     assert.deepEqual(admins, [
-      { name: 'Lokalrådet "Fensmark"', email: 'ole@fensmark.example', role: 'council_admin' },
-      { name: 'Rønnede Lokalråd', email: 'jytte@roennede.example', role: 'council_admin' },
-      { name: 'Dalmose Lokalråd', email: 'formand@glumsoe.example', role: 'council_admin' },
+      { name: 'Lokalrådet "Fensmark"', email: 'ole@fensmark.example', role: 'council_admin', pending: 0 },
+      { name: 'Rønnede Lokalråd', email: 'jytte@roennede.example', role: 'council_admin', pending: 0 },
+      { name: 'Dalmose Lokalråd', email: 'formand@glumsoe.example', role: 'council_admin', pending: 1 },
     ]);
     const audit = app.deps.db
       .prepare(`SELECT details FROM audit_log WHERE action = 'rollout.imported'`)

@@ -1,9 +1,10 @@
 import { type Request, type Response, Router } from 'express';
 import { type Actor, policy } from '../../auth/policy.js';
+import { NotFoundError } from '../../errors.js';
 import { handleAction, handleForm, showView } from '../../web/form-post.js';
 import { actorOf, idParam, requireLogin } from '../../web/guards.js';
 import type { Translate } from '../../web/i18n.js';
-import { renderPage, tOf } from '../../web/render.js';
+import { redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import { editSchema, inviteSchema, MEMBERSHIP_ROLES } from './members.schemas.js';
 import type { MembersService } from './members.service.js';
 
@@ -70,11 +71,12 @@ export function createMembersRouter(service: MembersService): Router {
     return handleForm(req, res, {
       schema: inviteSchema,
       show: showView(res, 'members/new', page),
+      // One answer whether the email is new or already has an account (docs/domain.md#invitations-and-consent).
       submit: (data) => {
-        const { outcome, name } = service.invite(actor, councilId, data);
+        const { name } = service.invite(actor, councilId, data);
         return {
           redirect: membersUrl(councilId),
-          flash: `members.flash.${outcome}`,
+          flash: 'members.flash.invited',
           params: { name, email: data.email, council: page.council.name },
         };
       },
@@ -128,7 +130,14 @@ export function createMembersRouter(service: MembersService): Router {
   > = {
     deactivate: (actor, councilId, membershipId) => {
       const { member, userDeactivated } = service.deactivate(actor, councilId, membershipId);
-      const flash = userDeactivated ? 'members.flash.deactivated_user' : 'members.flash.deactivated';
+      // For someone who has not yet answered, whether they have other roles is none of the council's
+      // business (and for an invitation to an existing account it would tell that one exists).
+      const flash =
+        member.status === 'invited'
+          ? 'members.flash.withdrawn'
+          : userDeactivated
+            ? 'members.flash.deactivated_user'
+            : 'members.flash.deactivated';
       return { flash, params: { name: member.name } };
     },
     reactivate: (actor, councilId, membershipId) => {
@@ -154,6 +163,56 @@ export function createMembersRouter(service: MembersService): Router {
       });
     });
   }
+
+  // ---------------------------------------------------------------- the invitee's answer
+
+  router.get('/invitations', requireLogin, (req, res) => {
+    renderPage(res, 'members/invitations', {
+      title: tOf(res)('invitations.title'),
+      invitations: service.openInvitations(actorOf(req)),
+    });
+  });
+
+  router.post('/invitations/:id/accept', requireLogin, (req, res) => {
+    const invitation = service.acceptInvitation(actorOf(req), idParam(req.params.id));
+    redirectWithFlash(res, '/', 'invitations.flash.accepted', { council: invitation.council_name });
+  });
+
+  const invalidLink = (res: Response) =>
+    renderPage(res, 'auth/invitation-invalid', { title: tOf(res)('invitation.invalid.title') }, 410);
+
+  // An invitation is declined by its number when signed in, or from the link page of a new address
+  // by the link's token — 43 characters of base64url, so never a string of digits.
+  const isNumber = (key: string) => /^\d{1,12}$/.test(key);
+
+  /** The link page's "no thanks", asked once more before the link is used up. */
+  router.get('/invitations/:key/decline', (req, res) => {
+    const token = req.params.key;
+    if (isNumber(token)) throw new NotFoundError();
+    const invitee = service.inviteeWhoMayDecline(token);
+    if (!invitee) return invalidLink(res);
+    renderPage(res, 'auth/invitation-decline', {
+      title: tOf(res)('invitations.link_decline.title'),
+      invitee,
+      token,
+    });
+  });
+
+  router.post('/invitations/:key/decline', (req, res, next) => {
+    const key = req.params.key;
+    if (!isNumber(key)) {
+      if (!service.declineByLink(key)) return invalidLink(res);
+      return redirectWithFlash(res, '/', 'invitations.flash.declined_link');
+    }
+    if (!req.user) return requireLogin(req, res, next);
+    const { invitation, signedOut } = service.declineInvitation(actorOf(req), idParam(key));
+    redirectWithFlash(
+      res,
+      '/',
+      signedOut ? 'invitations.flash.declined_signed_out' : 'invitations.flash.declined',
+      { council: invitation.council_name },
+    );
+  });
 
   return router;
 }

@@ -1,9 +1,16 @@
 import type { AuditAction } from '../../audit/audit-actions.js';
+import type { AuditDetails, OnlyAuditDetails } from '../../audit/audit-details.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { groupByMunicipality } from '../../web/municipality-groups.js';
-import type { CouncilRow, CouncilSummary, MemberRow, MembersRepository } from './members.repository.js';
+import type {
+  CouncilRow,
+  CouncilSummary,
+  MemberRow,
+  MembersRepository,
+  OpenInvitation,
+} from './members.repository.js';
 import type { EditInput, InviteInput } from './members.schemas.js';
 
 /** What the member list shows per row: the membership's own state wins over the person's. */
@@ -12,8 +19,6 @@ export type MemberStatus = 'invited' | 'active' | 'deactivated';
 export type MemberView = MemberRow & { status: MemberStatus; isSelf: boolean };
 
 export type CouncilGroup = { municipality: string; councils: CouncilSummary[] };
-
-export type InviteOutcome = 'invited' | 'reinvited' | 'added';
 
 type Deps = Pick<
   Core,
@@ -74,54 +79,62 @@ export class MembersService {
   }
 
   /**
-   * POST /councils/:id/members. A new email becomes an invited user with an invitation link; a known
-   * person gets the membership added (and a fresh link while they have not yet set a password).
-   * Throws ConflictError on `email` when the person already is, or was, a member of this council.
+   * POST /councils/:id/members. A new email becomes an invited user with a membership and an
+   * invitation link. An email that already has an account — anyone's: another council's member,
+   * an officer, a district admin — gets an invitation that waits for the person's consent: the
+   * council sees only the name and email its admin typed, exactly like a new address, until the
+   * person accepts (acceptInvitation). Either way the admin gets the same answer.
+   * Throws ConflictError on `email` when the person already is, or was, a member of (or is invited
+   * to) this council — rows the admin already sees in the list, with this email.
    */
-  invite(actor: Actor, councilId: number, input: InviteInput): { outcome: InviteOutcome; name: string } {
+  invite(actor: Actor, councilId: number, input: InviteInput): { name: string } {
     const { db, users, invitations, members, now } = this.deps;
     const council = this.manageableCouncil(actor, councilId);
     return db.transaction(() => {
       const at = now().toISOString();
       const existing = users.findByEmail(input.email);
-      let userId: number;
-      let outcome: InviteOutcome;
       if (!existing) {
-        userId = users.create({ email: input.email, name: input.name, status: 'invited', locale: 'da' }, at);
-        outcome = 'invited';
-      } else {
-        const membership = members.findMembership(existing.id, councilId);
-        if (membership?.active === 1) throw new ConflictError('members.errors.already_member', 'email');
-        if (membership) throw new ConflictError('members.errors.deactivated_member', 'email');
-        userId = existing.id;
-        if (existing.status === 'active') outcome = 'added';
-        else if (existing.status === 'invited') outcome = 'reinvited';
-        // A person whose last membership ended comes back: with a password they can log in again,
-        // without one they still need the invitation link.
-        else if (existing.password_hash) {
-          users.setStatus(userId, 'active', at);
-          outcome = 'added';
-        } else {
-          users.setStatus(userId, 'invited', at);
-          outcome = 'reinvited';
-        }
+        const userId = users.create(
+          { email: input.email, name: input.name, status: 'invited', locale: 'da' },
+          at,
+        );
+        const membershipId = members.createMembership({
+          userId,
+          councilId,
+          role: input.role,
+          title: input.title,
+          now: at,
+        });
+        invitations.issue(userId, { id: actor.id, name: actor.name }, council.name);
+        this.recordMembership(
+          actor,
+          'membership.created',
+          { membership_id: membershipId, council_id: councilId, user_id: userId },
+          { role: input.role, title: input.title, outcome: 'invited' },
+        );
+        return { name: input.name };
       }
-      const membershipId = members.createMembership({
-        userId,
+      const row = members.findMembership(existing.id, councilId);
+      if (row?.active === 1) throw new ConflictError('members.errors.already_member', 'email');
+      if (row) throw new ConflictError('members.errors.deactivated_member', 'email');
+      const membershipId = members.createPending({
+        inviteeId: existing.id,
         councilId,
         role: input.role,
         title: input.title,
+        name: input.name,
+        email: input.email.trim().toLowerCase(),
+        invitedBy: actor.id,
         now: at,
       });
-      if (outcome === 'added') this.queueAddedMail(actor, userId, council.name);
-      else invitations.issue(userId, { id: actor.id, name: actor.name }, council.name);
+      this.askForConsent(actor, existing.id, council.name, at);
       this.recordMembership(
         actor,
-        'membership.created',
-        { membership_id: membershipId, council_id: councilId, user_id: userId },
-        { role: input.role, title: input.title, outcome },
+        'membership.consent_requested',
+        { membership_id: membershipId, council_id: councilId, user_id: existing.id },
+        { role: input.role, title: input.title },
       );
-      return { outcome, name: existing?.name ?? input.name };
+      return { name: input.name };
     })();
   }
 
@@ -153,21 +166,15 @@ export class MembersService {
   ): { member: MemberView; userDeactivated: boolean } {
     return this.changeMembership(actor, councilId, membershipId, ({ member }) => {
       if (member.active === 0) return { member, userDeactivated: false };
-      const { users, members, sessionStore, now } = this.deps;
+      const { members, sessionStore, now } = this.deps;
       if (member.role === 'council_admin') {
         this.ensureNotLastAdminLeaving(actor, member, 'members.errors.last_admin_deactivate', 'deactivate');
       }
       const at = now().toISOString();
       members.setActive(membershipId, false, at);
-      const user = users.findById(member.user_id);
-      const userDeactivated =
-        user !== undefined &&
-        user.status !== 'deactivated' &&
-        user.is_officer === 0 &&
-        user.is_district_admin === 0 &&
-        members.countActiveMemberships(member.user_id) === 0;
-      if (userDeactivated) users.setStatus(member.user_id, 'deactivated', at);
-      sessionStore.deleteForUser(member.user_id);
+      const userDeactivated = this.retireIfUnused(member.user_id, at);
+      // A withdrawn invitation never gave access to this council: the person's other work goes on.
+      if (!member.pending) sessionStore.deleteForUser(member.user_id);
       this.recordMembership(actor, 'membership.deactivated', member, { userDeactivated });
       return { member, userDeactivated };
     });
@@ -175,7 +182,8 @@ export class MembersService {
 
   /**
    * POST …/reactivate. The membership is active again; a deactivated person becomes active when they
-   * have a password, otherwise invited again with a fresh link.
+   * have a password, otherwise invited again with a fresh link. A withdrawn invitation is sent again
+   * and again waits for the person's answer.
    */
   reactivate(
     actor: Actor,
@@ -187,6 +195,12 @@ export class MembersService {
       const { users, members, invitations, now } = this.deps;
       const at = now().toISOString();
       members.setActive(membershipId, true, at);
+      if (member.pending) {
+        members.touchInvitation(membershipId, actor.id, at);
+        this.askForConsent(actor, member.user_id, council.name, at);
+        this.recordMembership(actor, 'membership.reactivated', member, { reinvited: true });
+        return { member, reinvited: true };
+      }
       const user = users.findById(member.user_id);
       let reinvited = false;
       if (user?.status === 'deactivated') {
@@ -201,14 +215,93 @@ export class MembersService {
     });
   }
 
-  /** POST …/resend: a new invitation link replaces the old one; only for people still invited. */
+  /**
+   * POST …/resend: a new invitation link replaces the old one; only for people still invited. A
+   * pending invitation is mailed again in the same way as when it was first sent.
+   */
   resendInvitation(actor: Actor, councilId: number, membershipId: number): MemberView {
     return this.changeMembership(actor, councilId, membershipId, ({ council, member }) => {
       if (member.status !== 'invited') throw new ConflictError('members.errors.not_invited', 'resend');
-      this.deps.invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
+      if (member.pending) {
+        const at = this.deps.now().toISOString();
+        this.deps.members.touchInvitation(membershipId, actor.id, at);
+        this.askForConsent(actor, member.user_id, council.name, at);
+      } else {
+        this.deps.invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
+      }
       this.recordMembership(actor, 'membership.invitation_resent', member);
       return member;
     });
+  }
+
+  /** GET /invitations and the start page: the invitations waiting for the actor's answer. */
+  openInvitations(actor: Actor): OpenInvitation[] {
+    return this.deps.members.listOpenInvitations(actor.id);
+  }
+
+  /**
+   * POST /invitations/:id/accept: the invitation becomes the actor's membership, with the role and
+   * title the admin chose; from now on the council sees the person as they are. 404 for anything
+   * that is not an open invitation to the actor.
+   */
+  acceptInvitation(actor: Actor, invitationId: number): OpenInvitation {
+    const { db, members, audit, now } = this.deps;
+    return db.transaction(() => {
+      const invitation = this.openInvitationOf(actor, invitationId);
+      if (!members.acceptInvitation(invitationId, actor.id, now().toISOString())) throw new NotFoundError();
+      audit.record(
+        actor,
+        'invitation.accepted',
+        actor.id,
+        {},
+        {
+          councilId: invitation.council_id,
+          role: invitation.role,
+        },
+      );
+      return invitation;
+    })();
+  }
+
+  /**
+   * POST /invitations/:id/decline: the invitation is gone, as if never sent; the council's list
+   * loses the row (as when a new address declines on its link page). A person left with nothing
+   * to sign in for — someone whose account was reopened only to answer — is deactivated again.
+   */
+  declineInvitation(actor: Actor, invitationId: number): { invitation: OpenInvitation; signedOut: boolean } {
+    const { db, members, audit, now } = this.deps;
+    return db.transaction(() => {
+      const invitation = this.openInvitationOf(actor, invitationId);
+      if (!members.deleteInvitation(invitationId, actor.id)) throw new NotFoundError();
+      audit.record(actor, 'invitation.declined', actor.id, {}, { councilId: invitation.council_id });
+      const signedOut = this.retireIfUnused(actor.id, now().toISOString());
+      return { invitation, signedOut };
+    })();
+  }
+
+  /** GET /invitations/:token/decline: who the link is for, when its person may decline through it. */
+  inviteeWhoMayDecline(token: string): { name: string; email: string } | undefined {
+    const invitee = this.deps.invitations.findInvitee(token);
+    return invitee?.mayDecline ? { name: invitee.name, email: invitee.email } : undefined;
+  }
+
+  /**
+   * POST /invitations/:token/decline: a new address says no on its link page. The person has never
+   * signed in, so none of their memberships was ever accepted: all of them and every invitation to
+   * them go, the link is used up and the account is deactivated. False when the link is not usable
+   * (expired, used, or a police account, which is not declined here).
+   */
+  declineByLink(token: string): boolean {
+    const { db, invitations, users, members, audit, now } = this.deps;
+    return db.transaction(() => {
+      const user = invitations.takeForDecline(token);
+      if (!user) return false;
+      const councilIds = members.councilIdsOf(user.id);
+      members.deleteAllOf(user.id);
+      users.setStatus(user.id, 'deactivated', now().toISOString());
+      audit.record(user, 'invitation.declined', user.id, {}, { councilIds });
+      return true;
+    })();
   }
 
   /** A change to a membership the actor may manage (404 otherwise), in one transaction. */
@@ -219,6 +312,63 @@ export class MembersService {
     change: (found: { council: CouncilRow; member: MemberView }) => T,
   ): T {
     return this.deps.db.transaction(() => change(this.memberForEdit(actor, councilId, membershipId)))();
+  }
+
+  private openInvitationOf(actor: Actor, invitationId: number): OpenInvitation {
+    const invitation = this.deps.members.listOpenInvitations(actor.id).find((i) => i.id === invitationId);
+    if (!invitation) throw new NotFoundError();
+    return invitation;
+  }
+
+  /**
+   * Makes sure the invitee can sign in to answer, and mails them. A deactivated account is opened
+   * again (active with a password, else invited); someone who has no password yet gets a fresh
+   * invitation link — after choosing a password they find this invitation on their start page —
+   * and everyone else a mail asking them to log in and answer.
+   */
+  private askForConsent(actor: Actor, userId: number, councilName: string, at: string): void {
+    const { users, invitations, mailer, audit, baseUrl } = this.deps;
+    const user = users.findById(userId);
+    if (!user) throw new Error(`invitation for unknown user ${userId}`);
+    let status = user.status;
+    if (status === 'deactivated') {
+      status = user.password_hash ? 'active' : 'invited';
+      users.setStatus(userId, status, at);
+    }
+    if (status === 'invited') {
+      invitations.issue(userId, { id: actor.id, name: actor.name }, councilName);
+      return;
+    }
+    mailer.queue({
+      kind: 'membership_invitation',
+      to: user.email,
+      locale: user.locale,
+      subjectKey: 'mail.members_consent.subject',
+      params: { name: user.name, inviter: actor.name, to: councilName },
+      paragraphKeys: ['mail.greeting', 'mail.members_consent.body', 'mail.members_consent.what'],
+      action: { labelKey: 'mail.members_consent.action', url: `${baseUrl()}/invitations` },
+    });
+    audit.record(actor, 'invitation.sent', userId);
+  }
+
+  /**
+   * Deactivates an account that has nothing left to sign in for — no active membership, no open
+   * invitation, no police role — and ends its sessions. True when it did.
+   */
+  private retireIfUnused(userId: number, at: string): boolean {
+    const { users, members, sessionStore } = this.deps;
+    const user = users.findById(userId);
+    const unused =
+      user !== undefined &&
+      user.status !== 'deactivated' &&
+      user.is_officer === 0 &&
+      user.is_district_admin === 0 &&
+      members.countActiveMemberships(userId) === 0 &&
+      members.countOpenInvitations(userId) === 0;
+    if (!unused) return false;
+    users.setStatus(userId, 'deactivated', at);
+    sessionStore.deleteForUser(userId);
+    return true;
   }
 
   private viewableCouncil(actor: Actor, councilId: number): CouncilRow {
@@ -234,34 +384,20 @@ export class MembersService {
     messageKey: string,
     field: string,
   ): void {
-    if (member.user_id !== actor.id || member.active === 0) return;
+    if (member.user_id !== actor.id || member.active === 0 || member.pending) return;
     if (this.deps.members.countActiveAdmins(member.council_id) <= 1)
       throw new ConflictError(messageKey, field);
   }
 
   /** Every audit line about a membership names its council and its person first. */
-  private recordMembership(
+  private recordMembership<D extends AuditDetails = AuditDetails>(
     actor: Actor,
     action: AuditAction,
     membership: Pick<MemberRow, 'membership_id' | 'council_id' | 'user_id'>,
-    details: Record<string, unknown> = {},
+    details?: OnlyAuditDetails<D>,
   ): void {
     const about = { councilId: membership.council_id, userId: membership.user_id, ...details };
     this.deps.audit.record(actor, action, membership.membership_id, {}, about);
-  }
-
-  private queueAddedMail(actor: Actor, userId: number, councilName: string): void {
-    const user = this.deps.users.findById(userId);
-    if (!user) return;
-    this.deps.mailer.queue({
-      kind: 'membership_added',
-      to: user.email,
-      locale: user.locale,
-      subjectKey: 'mail.members_added.subject',
-      params: { name: user.name, inviter: actor.name, to: councilName },
-      paragraphKeys: ['mail.greeting', 'mail.members_added.body', 'mail.members_added.what'],
-      action: { labelKey: 'mail.members_added.action', url: `${this.deps.baseUrl()}/login` },
-    });
   }
 
   private toView(actor: Actor, row: MemberRow): MemberView {

@@ -160,20 +160,22 @@ export class StatsRepository {
           GROUP BY d.status`,
       ),
       // Members: active memberships of people who are not deactivated (as on the member lists).
-      // Active: of those, who have logged in within the last 90 days.
+      // Active: of those, who have logged in within the last 90 days. An invitation to an existing
+      // account that waits for consent (invitee_id) counts as one more member who has not logged in
+      // — exactly as an invitation to a new address — so the figure cannot tell the two apart.
       people: db.prepare<Record<string, string>, { council_id: number; members: number; active: number }>(
         `SELECT ms.council_id, count(*) AS members,
-                sum(u.status = 'active' AND u.last_login_at >= @activeSince) AS active
-           FROM memberships ms JOIN users u ON u.id = ms.user_id
-          WHERE ms.active = 1 AND u.status <> 'deactivated' AND ms.council_id IN ${IN_COUNCILS}
+                coalesce(sum(ms.user_id IS NOT NULL AND u.status = 'active' AND u.last_login_at >= @activeSince), 0) AS active
+           FROM memberships ms JOIN users u ON u.id = coalesce(ms.user_id, ms.invitee_id)
+          WHERE ms.active = 1 AND (ms.user_id IS NULL OR u.status <> 'deactivated') AND ms.council_id IN ${IN_COUNCILS}
           GROUP BY ms.council_id`,
       ),
       distinctPeople: db.prepare<Record<string, string>, { members: number; active: number }>(
-        `SELECT count(*) AS members, coalesce(sum(u.status = 'active' AND u.last_login_at >= @activeSince), 0) AS active
-           FROM users u
-          WHERE u.status <> 'deactivated'
-            AND EXISTS (SELECT 1 FROM memberships ms
-                         WHERE ms.user_id = u.id AND ms.active = 1 AND ms.council_id IN ${IN_COUNCILS})`,
+        `SELECT count(DISTINCT CASE WHEN ms.user_id IS NOT NULL THEN 'u' || ms.user_id ELSE 'p' || ms.id END) AS members,
+                count(DISTINCT CASE WHEN ms.user_id IS NOT NULL AND u.status = 'active'
+                                     AND u.last_login_at >= @activeSince THEN ms.user_id END) AS active
+           FROM memberships ms JOIN users u ON u.id = coalesce(ms.user_id, ms.invitee_id)
+          WHERE ms.active = 1 AND (ms.user_id IS NULL OR u.status <> 'deactivated') AND ms.council_id IN ${IN_COUNCILS}`,
       ),
       lifecycle: db.prepare<Record<string, string>, LifecycleRow>(
         `SELECT c.id, m.name AS municipality, co.name AS council,
