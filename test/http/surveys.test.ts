@@ -20,10 +20,11 @@ import {
 } from '../helpers/world.js';
 
 /**
- * Surveys of network persons (issue 6, item 4): who opens, answers and reads them, once per
- * person, who answered kept apart from what was answered, the Copenhagen answering window, exact
- * figures for staff and at least 5 answers for council admins, comments without names and in
- * alphabetical order, invitation mail.
+ * Surveys of network persons (issue 6, item 4; issue 11, item 3): who opens, answers and reads them,
+ * once per person, who answered kept apart from what was answered, the Copenhagen answering window,
+ * a council's figures for every role only from 5 answers on (ratings, mean and comments once the
+ * survey is over), totals that leave small councils out, comments without names and in alphabetical
+ * order, invitation mail that states the rule.
  */
 
 const LOGINS = {
@@ -76,6 +77,42 @@ function seedPeople(app: TestApp): void {
   addAcceptedPerson(app, { email: LOGINS.faxe, name: 'Net Faxe', memberOf: [{ councilId: faxe }] });
 }
 
+/**
+ * A results page shows no figure at all: no "n af m", no percentage, no mean, no distribution, no
+ * number in a council's row.
+ */
+function assertNoFigures(text: string, role: string): void {
+  assert.doesNotMatch(text, /\d+ af \d+/, `${role}: a count of answers`);
+  assert.doesNotMatch(text, /\d+ %/, `${role}: a rate or share`);
+  assert.doesNotMatch(text, /Gennemsnit \d/, `${role}: a mean`);
+  assert.doesNotMatch(
+    text,
+    /(Meget tilfreds|Tilfreds|Utilfreds|Meget utilfreds) \d/,
+    `${role}: a distribution`,
+  );
+  assert.doesNotMatch(text, /(Glumsø|Fladså) Lokalråd \d/, `${role}: a number in a council's row`);
+}
+
+/** The comments of the first survey appear nowhere. */
+function assertNoComments(text: string, role: string): void {
+  for (const c of ['Godt samarbejde', 'Ærlig snak', 'Mere information', 'Alt for langsomme']) {
+    assert.ok(!text.includes(c), `${role}: comment ${c}`);
+  }
+  assert.doesNotMatch(text, /Kommentarer \(\d/, `${role}: a number of comments`);
+}
+
+/** The survey lines of /stats/figures.csv for one survey: item (after "title: ") → value. */
+function surveyCsv(csv: string, title = 'Evaluering af piloten <b>2015</b>'): Record<string, string> {
+  const lines: Record<string, string> = {};
+  for (const line of csv.replace(/^\uFEFF/, '').split('\r\n')) {
+    const [section, item, value] = line.split(';');
+    if (section === 'Spørgeskema' && item?.startsWith(`${title}: `)) {
+      lines[item.slice(title.length + 2)] = value ?? '';
+    }
+  }
+  return lines;
+}
+
 async function answer(client: Client, id: number, form: Record<string, string>) {
   await client.get(`/surveys/${id}`);
   return client.post(`/surveys/${id}/responses`, form);
@@ -117,7 +154,15 @@ describe('surveys', () => {
         assert.equal(page.status, 200, role);
         assert.match(textOf(page.text), /Sådan beskyttes svarene/);
         assert.match(textOf(page.text), /Nærnet gemmer, hvem der har svaret .* adskilt fra svarene/);
-        assert.match(textOf(page.text), /først, når undersøgelsen er slut og mindst 5 har svaret/);
+        // The rule, stated to those who will read the results: at least 5, for them too.
+        assert.match(
+          textOf(page.text),
+          /Tal for et lokalråd – antal svar, svarprocent, fordeling, gennemsnit og kommentarer – vises kun, når mindst 5 har svaret i lokalrådet\. Det gælder alle, også dig og politikredsens administratorer/,
+        );
+        assert.match(
+          textOf(page.text),
+          /tal for flere lokalråd tilsammen omfatter kun lokalråd med mindst 5 svar/,
+        );
       }
       for (const role of ['formand', 'hal', 'vest'] as Role[]) {
         assert.equal((await clients[role].get('/surveys/new')).status, 404, role);
@@ -211,6 +256,11 @@ describe('surveys', () => {
         assert.match(mail.text, /adskilt fra dit svar, og svaret gemmes uden dit navn og uden tidspunkt/);
         assert.match(mail.text, /Resultaterne viser ingen navne/);
         assert.doesNotMatch(mail.text, /gemmer kun/);
+        // The rule of at least 5, in the text and the HTML part alike.
+        const rule =
+          /Nærnet viser hverken tal eller kommentarer fra et lokalråd, hvor færre end 5 har svaret – heller ikke til politiet\. Fordelingen, gennemsnittet og kommentarerne vises først, når undersøgelsen er slut/;
+        assert.match(mail.text.replace(/\s+/g, ' '), rule);
+        assert.match(textOf(mail.html), rule);
       }
       for (const email of [LOGINS.vest, LOGINS.faxe, 'inviteret@glumsoe.example', LOGINS.officer]) {
         assert.equal(app.smtp.to(email).length, 0, email);
@@ -252,6 +302,10 @@ describe('surveys', () => {
       );
       assert.match(textOf(page.text), /uden dit navn og uden tidspunkt/);
       assert.match(textOf(page.text), /Resultaterne viser ingen navne/);
+      assert.match(
+        textOf(page.text),
+        /Nærnet viser hverken tal eller kommentarer fra et lokalråd, hvor færre end 5 har svaret – heller ikke til politiet – og fordelingen, gennemsnittet og kommentarerne først, når undersøgelsen er slut/,
+      );
       assert.doesNotMatch(textOf(page.text), /Svarprocent|Har svaret \d|Gennemsnit/);
       assert.ok(!page.text.includes('id="results"'), 'no results section');
     });
@@ -371,7 +425,7 @@ describe('surveys', () => {
       assert.equal(count('SELECT count(*) FROM survey_participants WHERE survey_id = ?', id), 1);
     });
 
-    describe('with everyone’s answers in', () => {
+    describe('with everyone’s answers in: 3 from Glumsø, 1 from Fladså', () => {
       before(async () => {
         // Answer order: hal (Godt …), formand (Ærlig …), g3 (Mere …), brugs (Alt …).
         assert.equal(
@@ -389,70 +443,31 @@ describe('surveys', () => {
         );
       });
 
-      it('staff see exact counts, mean with a decimal comma, response rate and per-council figures', async () => {
-        for (const role of ['officer', 'admin'] as Role[]) {
+      it('no role sees a figure of a council with fewer than 5 answers while it is open: not the count, the rate, the ratings or the mean', async () => {
+        for (const role of ['officer', 'admin', 'formand'] as Role[]) {
           const page = await clients[role].get(`/surveys/${id}`);
           assert.equal(page.status, 200, role);
           const text = textOf(page.text);
-          // Glumsø 4 asked (formand, hal, g3, g4) + Fladså 1 = 5; 4 answered: 4, 3, 2, 1.
-          assert.match(text, /Har svaret 4 af 5 \(80 %\)/, role);
-          assert.match(text, /Gennemsnit 2,5 på en skala/, role);
-          for (const r of [
-            '4 – Meget tilfreds 1 25 %',
-            '3 – Tilfreds 1 25 %',
-            '2 – Utilfreds 1 25 %',
-            '1 – Meget utilfreds 1 25 %',
-          ])
-            assert.ok(text.includes(r), `${role}: ${r}`);
-          // Lokalråd, Spurgt, Svar, Svarprocent, 1, 2, 3, 4, Gennemsnit
-          assert.ok(text.includes('Glumsø Lokalråd 4 3 75 % 0 1 1 1 3,0'), `${role} Glumsø row`);
-          assert.ok(text.includes('Fladså Lokalråd 1 1 100 % 1 0 0 0 1,0'), `${role} Fladså row`);
-          assert.match(text, /Du ser de præcise tal/, role);
+          assertNoFigures(text, role);
+          assert.match(text, /Tal vises kun for mindst 5 svar/, role);
+          assert.match(
+            text,
+            /Det gælder alle, også netværksbetjente og politikredsens administratorer, mens undersøgelsen er åben og bagefter/,
+            role,
+          );
+          assert.ok(text.includes('Glumsø Lokalråd Færre end 5 svar – vises ikke'), `${role} Glumsø row`);
+          if (role !== 'formand') {
+            assert.ok(text.includes('Fladså Lokalråd Færre end 5 svar – vises ikke'), `${role} Fladså row`);
+            assert.match(text, /Har svaret Færre end 5 svar i hvert lokalråd – vises ikke/, role);
+            // No comment while it is open, not even to staff.
+            assert.match(text, /Kommentarerne vises, når undersøgelsen er slut/, role);
+          } else {
+            assert.doesNotMatch(text, /Fladså Lokalråd Færre/);
+            assert.match(text, /Har svaret Færre end 5 svar – vises ikke/);
+            assert.match(text, /Du ser tallene for dit eget lokalråd\. Kommentarerne ses kun af politiet/);
+          }
+          assertNoComments(text, role);
         }
-      });
-
-      it('staff read the comments without names, in Danish alphabetical order — not the order they came in', async () => {
-        const staff = textOf((await clients.officer.get(`/surveys/${id}`)).text);
-        assert.match(staff, /Kommentarer \(4\)/);
-        assert.match(staff, /uden navn og i alfabetisk orden – ikke i den rækkefølge, de kom ind/);
-        const sorted = [
-          'Alt for langsomme svar',
-          'Godt samarbejde med betjenten',
-          'Mere information fra politiet, tak',
-          'Ærlig snak på møderne', // æ after z in Danish
-        ];
-        const at = sorted.map((c) => staff.indexOf(c));
-        assert.ok(
-          at.every((i) => i >= 0),
-          `all comments shown: ${at}`,
-        );
-        assert.deepEqual(
-          [...at].sort((a, b) => a - b),
-          at,
-          'alphabetical order',
-        );
-        for (const name of RESPONDENT_NAMES) assert.ok(!staff.includes(name), `no name: ${name}`);
-      });
-
-      it('a council admin sees no distribution or mean while fewer than 5 of their council answered, and no comments', async () => {
-        const formand = await clients.formand.get(`/surveys/${id}`);
-        const text = textOf(formand.text);
-        assert.match(text, /Tak, du har svaret/);
-        assert.match(
-          text,
-          /Fordelingen og gennemsnittet vises først, når undersøgelsen er slut og mindst 5 har svaret/,
-        );
-        assert.match(text, /Har svaret 3 af 4 \(75 %\)/);
-        assert.match(text, /Gennemsnit Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/);
-        assert.doesNotMatch(text, /Gennemsnit \d|Meget tilfreds \d|Tilfreds \d/);
-        assert.ok(
-          text.includes('Glumsø Lokalråd 4 3 75 % Vises, når undersøgelsen er slut og mindst 5 har svaret'),
-        );
-        assert.doesNotMatch(text, /Fladså Lokalråd \d/);
-        assert.doesNotMatch(
-          text,
-          /Kommentarer \(|Godt samarbejde|Mere information|Alt for langsomme|Ærlig snak/,
-        );
       });
 
       it('network persons never see results', async () => {
@@ -462,56 +477,54 @@ describe('surveys', () => {
         assert.equal((await clients.hal.get('/surveys')).status, 404);
       });
 
-      it('the list shows answered of asked for what each reader may see', async () => {
-        const officer = textOf((await clients.officer.get('/surveys')).text);
-        assert.match(officer, /Evaluering af piloten <b>2015<\/b> .* Åben 4 af 5 2,5/);
+      it('the list shows no count or mean for the survey to anyone', async () => {
+        for (const role of ['officer', 'admin'] as Role[]) {
+          const text = textOf((await clients[role].get('/surveys')).text);
+          assert.match(
+            text,
+            /Evaluering af piloten <b>2015<\/b> .* Åben Færre end 5 svar i hvert lokalråd – vises ikke/,
+            role,
+          );
+          assert.match(
+            text,
+            /Tal vises kun for lokalråd, hvor mindst 5 har svaret – for alle, også politiet/,
+          );
+        }
         const formand = textOf((await clients.formand.get('/surveys')).text);
-        assert.match(formand, /Evaluering af piloten <b>2015<\/b> .* Åben 3 af 4 –/);
+        assert.match(formand, /Evaluering af piloten <b>2015<\/b> .* Åben Færre end 5 svar – vises ikke/);
+        assert.doesNotMatch(formand, /\d af \d/);
         const foreign = textOf((await clients.foreignOfficer.get('/surveys')).text);
         assert.doesNotMatch(foreign, /Evaluering af piloten/);
       });
 
-      it('resultsForReport: figures for the chosen councils the actor may see; comments only for staff', () => {
+      it('resultsForReport counts no council with fewer than 5 answers, for staff too', () => {
         const surveys = app.deps.services.surveys;
         const actor = (role: Role) => actorOf(app, LOGINS[role]);
         const both = [Number(glumsoe()), Number(fladsaa())];
         const query = { from: today, to: today, councilIds: both };
-        const forOfficer = surveys.resultsForReport(actor('officer'), query).find((r) => r.id === id);
-        assert.ok(forOfficer);
-        assert.equal(forOfficer.invited, 5);
-        assert.equal(forOfficer.answered, 4);
-        assert.deepEqual(forOfficer.ratings, [1, 1, 1, 1]);
-        assert.equal(forOfficer.mean, 2.5);
-        assert.equal(forOfficer.opensOn, today);
-        assert.deepEqual(forOfficer.comments, [
-          'Alt for langsomme svar',
-          'Godt samarbejde med betjenten',
-          'Mere information fra politiet, tak',
-          'Ærlig snak på møderne',
-        ]);
-
+        for (const role of ['officer', 'admin', 'formand'] as Role[]) {
+          const result = surveys.resultsForReport(actor(role), query).find((r) => r.id === id);
+          assert.ok(result, role);
+          assert.deepEqual(
+            {
+              invited: result.invited,
+              answered: result.answered,
+              ratings: result.ratings,
+              mean: result.mean,
+              comments: result.comments,
+              shown: result.councilsShown,
+            },
+            { invited: null, answered: null, ratings: null, mean: null, comments: undefined, shown: 0 },
+            role,
+          );
+        }
         const onlyFladsaa = surveys
           .resultsForReport(actor('admin'), { ...query, councilIds: [Number(fladsaa())] })
           .find((r) => r.id === id);
         assert.deepEqual(
-          { invited: onlyFladsaa?.invited, answered: onlyFladsaa?.answered, mean: onlyFladsaa?.mean },
-          { invited: 1, answered: 1, mean: 1 },
+          { answered: onlyFladsaa?.answered, mean: onlyFladsaa?.mean, notes: onlyFladsaa?.notes },
+          { answered: null, mean: null, notes: [{ key: 'surveys.results.hidden' }] },
         );
-        assert.deepEqual(onlyFladsaa?.comments, ['Alt for langsomme svar']);
-        // Staff see exact figures even for one answer.
-        assert.deepEqual(onlyFladsaa?.ratings, [1, 0, 0, 0]);
-
-        // The council admin asks for both councils; Fladså is ignored, no comments, and with 3
-        // answers (fewer than 5) no ratings and no mean.
-        const forFormand = surveys.resultsForReport(actor('formand'), query).find((r) => r.id === id);
-        assert.ok(forFormand);
-        assert.deepEqual(
-          { invited: forFormand.invited, answered: forFormand.answered, ratings: forFormand.ratings },
-          { invited: 4, answered: 3, ratings: null },
-        );
-        assert.equal(forFormand.mean, null);
-        assert.equal(forFormand.comments, undefined);
-
         assert.deepEqual(surveys.resultsForReport(actor('hal'), query), []);
         assert.deepEqual(surveys.resultsForReport(actor('foreignOfficer'), query), []);
         // A period before the survey opened.
@@ -523,6 +536,24 @@ describe('surveys', () => {
           }),
           [],
         );
+      });
+
+      it('/stats and its CSV export show no count, rating or mean for Fladså alone', async () => {
+        const query = `from=${today}&to=${today}&council_ids=${fladsaa()}`;
+        for (const role of ['officer', 'admin'] as Role[]) {
+          const stats = textOf((await clients[role].get(`/stats?${query}`)).text);
+          assert.match(stats, /Evaluering af piloten <b>2015<\/b> .*\. Færre end 5 svar – vises ikke/, role);
+          assert.doesNotMatch(stats, /spurgte har svaret|Gennemsnitlig vurdering|Alt for langsomme/, role);
+          const csv = await clients[role].get(`/stats/figures.csv?${query}`);
+          assert.equal(csv.status, 200, role);
+          assert.deepEqual(surveyCsv(csv.text), {
+            'lokalråd med mindst 5 svar (talt med)': '0',
+            'lokalråd i alt': '1',
+            svar: '',
+            spurgte: '',
+            gennemsnit: '',
+          });
+        }
       });
 
       it('closing early: not by a foreign officer or a council admin; by its officer, audited, and answering stops', async () => {
@@ -543,13 +574,37 @@ describe('surveys', () => {
         await clients.g4.get('/');
         assert.equal((await clients.g4.post(`/surveys/${id}/responses`, { rating: '4' })).status, 404);
         assert.ok(!(await clients.g4.get('/')).text.includes(`href="/surveys/${id}"`));
-        // The council admin still sees the totals.
         assert.equal((await clients.formand.get(`/surveys/${id}`)).status, 200);
+      });
+
+      it('closed: still no figure and no comment of a council with fewer than 5 answers, to any role', async () => {
+        for (const role of ['officer', 'admin', 'formand'] as Role[]) {
+          const text = textOf((await clients[role].get(`/surveys/${id}`)).text);
+          assert.match(text, /Lukket før tid/, role);
+          assertNoFigures(text, role);
+          assertNoComments(text, role);
+          if (role !== 'formand') {
+            assert.ok(text.includes('Fladså Lokalråd Færre end 5 svar – vises ikke'), role);
+            assert.match(
+              text,
+              /Kommentarer vises kun fra lokalråd med mindst 5 svar, og her er der ingen/,
+              role,
+            );
+          }
+        }
+        const stats = textOf(
+          (await clients.officer.get(`/stats?from=${today}&to=${today}&council_ids=${fladsaa()}`)).text,
+        );
+        assert.doesNotMatch(stats, /spurgte har svaret|Gennemsnitlig vurdering|Alt for langsomme/);
+        assert.equal(
+          surveyCsv((await clients.admin.get(`/stats/figures.csv?from=${today}&to=${today}`)).text).svar,
+          '',
+        );
       });
     });
   });
 
-  it('someone in two asked councils chooses the council they answer for, and counts once in the total', async () => {
+  it('someone in two asked councils chooses the council they answer for, and counts once among the asked', async () => {
     const now = new Date().toISOString();
     app.deps.db
       .prepare(
@@ -576,11 +631,23 @@ describe('surveys', () => {
       count('SELECT council_id FROM survey_responses WHERE survey_id = ?', id),
       councilId(app, 'fladsaa'),
     );
+    // Glumsø: formand, hal, g3, g4 = 4; Fladså: brugs, g4 = 2; distinct people: 5 (the raw count,
+    // before the rule of at least 5 answers decides what is shown).
+    const raw = new SurveysRepository(app.deps.db).figures([
+      [id, councilId(app, 'glumsoe')],
+      [id, councilId(app, 'fladsaa')],
+    ]);
+    assert.equal(raw.get(id)?.invited, 5);
+    assert.deepEqual(
+      raw.get(id)?.rows.map((r) => [r.invited, r.answered]),
+      [councilId(app, 'glumsoe'), councilId(app, 'fladsaa')]
+        .sort((a, b) => a - b)
+        .map((c) => (c === councilId(app, 'glumsoe') ? [4, 0] : [2, 1])),
+    );
+    // One answer: the officer sees no figure of it.
     const text = textOf((await clients.officer.get(`/surveys/${id}`)).text);
-    // Glumsø: formand, hal, g3, g4 = 4; Fladså: brugs, g4 = 2; distinct people: 5.
-    assert.match(text, /Har svaret 1 af 5 \(20 %\)/);
-    assert.ok(text.includes('Fladså Lokalråd 2 1 50 %'));
-    assert.ok(text.includes('Glumsø Lokalråd 4 0 0 %'));
+    assertNoFigures(text, 'officer');
+    assert.ok(text.includes('Fladså Lokalråd Færre end 5 svar – vises ikke'));
   });
 
   it('a district admin may ask the whole district', async () => {
@@ -597,81 +664,168 @@ describe('surveys', () => {
     assert.equal(count("SELECT count(*) FROM outbox WHERE kind = 'survey_invitation'") - before, 7);
     assert.equal((await clients.faxe.get(`/surveys/${id}`)).status, 200);
     assert.equal((await clients.foreignOfficer.get(`/surveys/${id}`)).status, 200);
-    // The foreign officer sees Faxe's figures only, and cannot close a survey of councils they do not cover.
+    // The foreign officer sees Faxe's row only, and cannot close a survey of councils they do not cover.
     const text = textOf((await clients.foreignOfficer.get(`/surveys/${id}`)).text);
-    assert.ok(text.includes('Faxe Lokalråd 1 0'));
-    assert.doesNotMatch(text, /Glumsø Lokalråd \d/);
+    assert.ok(text.includes('Faxe Lokalråd Færre end 5 svar – vises ikke'));
+    // (The asked councils are named at the top; Glumsø has no row.)
+    assert.doesNotMatch(text, /Glumsø Lokalråd (\d|Færre)/);
     assert.doesNotMatch(text, /Luk undersøgelsen/);
   });
 
-  it('a council admin sees the distribution and mean once the survey is over and 5 of their council answered; staff at once', async () => {
-    for (const email of ['g5@glumsoe.example', 'g6@glumsoe.example']) {
-      addAcceptedPerson(app, { email, name: email, memberOf: [{ councilId: councilId(app, 'glumsoe') }] });
-    }
-    const surveys = app.deps.services.surveys;
-    // Glumsø: formand, hal, g3, g4, g5, g6 = 6 asked.
-    const id = await createSurvey(clients.officer, form({ title: 'Kun Glumsø', council_ids: [glumsoe()] }));
-    const respond = (email: string, rating: number) =>
-      surveys.respond(actorOf(app, email), id, { rating, comment: '', council_id: null });
-    respond(LOGINS.formand, 4);
-    respond(LOGINS.hal, 3);
-    respond(LOGINS.g3, 3);
-    respond(LOGINS.g4, 2);
-    const query = { from: today, to: today, councilIds: [Number(glumsoe())] };
-    const report = (role: Role) =>
-      surveys.resultsForReport(actorOf(app, LOGINS[role]), query).find((r) => r.id === id);
+  describe('5 answers from Glumsø and 1 from Fladså', () => {
+    let id: number;
+    const surveys = () => app.deps.services.surveys;
+    const report = (role: Role, councilIds = [Number(glumsoe()), Number(fladsaa())]) =>
+      surveys()
+        .resultsForReport(actorOf(app, LOGINS[role]), { from: today, to: today, councilIds })
+        .find((r) => r.id === id);
 
-    // 4 answers: the council admin sees how many, not how they answered.
-    let formand = textOf((await clients.formand.get(`/surveys/${id}`)).text);
-    assert.match(formand, /Har svaret 4 af 6 \(67 %\)/);
-    assert.match(formand, /Gennemsnit Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/);
-    assert.ok(
-      formand.includes('Glumsø Lokalråd 6 4 67 % Vises, når undersøgelsen er slut og mindst 5 har svaret'),
-    );
-    assert.deepEqual(
-      {
-        answered: report('formand')?.answered,
-        ratings: report('formand')?.ratings,
-        mean: report('formand')?.mean,
-      },
-      { answered: 4, ratings: null, mean: null },
-    );
-    assert.match(textOf((await clients.formand.get('/surveys')).text), /Kun Glumsø .* Åben 4 af 6 –/);
-    // The evaluation report says the same.
-    const stats = await clients.formand.get(`/stats?from=${today}&to=${today}`);
-    assert.equal(stats.status, 200);
-    assert.match(
-      textOf(stats.text),
-      /Kun Glumsø .* 4 af 6 spurgte har svaret .* Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/,
-    );
-    // Staff see the exact figures.
-    assert.ok(
-      textOf((await clients.officer.get(`/surveys/${id}`)).text).includes(
-        'Glumsø Lokalråd 6 4 67 % 0 1 2 1 3,0',
-      ),
-    );
-    assert.deepEqual(report('admin')?.ratings, [0, 1, 2, 1]);
-    assert.equal(report('admin')?.mean, 3);
+    before(async () => {
+      for (const email of ['g5@glumsoe.example', 'g6@glumsoe.example']) {
+        addAcceptedPerson(app, { email, name: email, memberOf: [{ councilId: councilId(app, 'glumsoe') }] });
+      }
+      // g4 is in Fladså too by now; take them out of it so that Fladså is brugs alone again.
+      app.deps.db
+        .prepare('UPDATE memberships SET active = 0 WHERE user_id = ? AND council_id = ?')
+        .run(userId(app, LOGINS.g4), councilId(app, 'fladsaa'));
+      // Glumsø: formand, hal, g3, g4, g5, g6 = 6 asked; Fladså: brugs.
+      id = await createSurvey(clients.officer, form({ title: 'Glumsø og Fladså' }));
+      const respond = (email: string, rating: number, comment = '') =>
+        surveys().respond(actorOf(app, email), id, { rating, comment, council_id: null });
+      respond(LOGINS.formand, 4, 'Gode møder');
+      respond(LOGINS.hal, 3);
+      respond(LOGINS.g3, 3, 'Bedre end før');
+      respond(LOGINS.g4, 2);
+      respond('g5@glumsoe.example', 1);
+      // The one answer from Fladså: a 4 and a comment, so that any total including it would differ.
+      respond(LOGINS.brugs, 4, 'Brugsens ene kommentar');
+    });
 
-    // The 5th answer: while the survey is open the council admin still sees only how many answered,
-    // or comparing before and after would show how the 5th person answered.
-    respond('g5@glumsoe.example', 1);
-    formand = textOf((await clients.formand.get(`/surveys/${id}`)).text);
-    assert.match(formand, /Har svaret 5 af 6 \(83 %\)/);
-    assert.match(formand, /Gennemsnit Resultatet vises, når undersøgelsen er slut og mindst 5 har svaret/);
-    assert.equal(report('formand')?.ratings, null);
+    it('while open: every role sees how many of Glumsø answered, nothing of Fladså, and no ratings or comments yet', async () => {
+      for (const role of ['officer', 'admin', 'formand'] as Role[]) {
+        const text = textOf((await clients[role].get(`/surveys/${id}`)).text);
+        assert.ok(text.includes('Glumsø Lokalråd 6 5 83 % Vises, når undersøgelsen er slut'), role);
+        assert.match(text, /Gennemsnit Vises, når undersøgelsen er slut/, role);
+        assert.match(text, /Fordelingen og gennemsnittet vises, når undersøgelsen er slut\./, role);
+        assert.doesNotMatch(text, /Gennemsnit \d|Meget tilfreds \d/, role);
+        assert.doesNotMatch(text, /Gode møder|Bedre end før|Brugsens ene kommentar/, role);
+        if (role === 'formand') {
+          assert.match(text, /Har svaret 5 af 6 \(83 %\)/);
+          // Fladså is named among the asked councils, but has no row for the council admin.
+          assert.doesNotMatch(text, /Fladså Lokalråd (\d|Færre)/);
+        } else {
+          // The total is Glumsø's alone, said so — not 6 of 7 including Fladså's one answer.
+          assert.match(
+            text,
+            /Har svaret 5 af 6 \(83 %\) Kun de 1 af 2 lokalråd med mindst 5 svar er talt med\./,
+            role,
+          );
+          assert.ok(text.includes('Fladså Lokalråd Færre end 5 svar – vises ikke'), role);
+          assert.doesNotMatch(text, /6 af 7|Fladså Lokalråd \d/, role);
+        }
+      }
+      const list = textOf((await clients.admin.get('/surveys')).text);
+      assert.match(list, /Glumsø og Fladså .* Åben 5 af 6 \(i 1 af 2 lokalråd\) –/);
+      assert.deepEqual(
+        {
+          answered: report('officer')?.answered,
+          ratings: report('officer')?.ratings,
+          comments: report('officer')?.comments,
+        },
+        { answered: 5, ratings: null, comments: undefined },
+      );
+    });
 
-    // Closed: no answer can change the figures any more, so the council admin sees them.
-    surveys.close(actorOf(app, LOGINS.officer), id);
-    formand = textOf((await clients.formand.get(`/surveys/${id}`)).text);
-    assert.match(formand, /Har svaret 5 af 6 \(83 %\)/);
-    assert.match(formand, /Gennemsnit 2,6 på en skala/);
-    assert.ok(formand.includes('1 – Meget utilfreds 1 20 %'));
-    assert.ok(formand.includes('Glumsø Lokalråd 6 5 83 % 1 1 2 1 2,6'));
-    assert.doesNotMatch(formand, /mindst 5 har svaret\./);
-    assert.deepEqual(report('formand')?.ratings, [1, 1, 2, 1]);
-    assert.equal(report('formand')?.mean, 2.6);
-    assert.equal(report('formand')?.comments, undefined);
+    it('once over: Glumsø’s figures and comments for every role that may see them; Fladså still nothing, and the total leaves it out', async () => {
+      surveys().close(actorOf(app, LOGINS.officer), id);
+      for (const role of ['officer', 'admin', 'formand'] as Role[]) {
+        const text = textOf((await clients[role].get(`/surveys/${id}`)).text);
+        // Glumsø: 4, 3, 3, 2, 1 → mean 2,6. With Fladså's 4 it would be 6 answers and 2,8.
+        assert.match(text, /Har svaret 5 af 6 \(83 %\)/, role);
+        assert.match(text, /Gennemsnit 2,6 på en skala/, role);
+        for (const r of [
+          '4 – Meget tilfreds 1 20 %',
+          '3 – Tilfreds 2 40 %',
+          '2 – Utilfreds 1 20 %',
+          '1 – Meget utilfreds 1 20 %',
+        ])
+          assert.ok(text.includes(r), `${role}: ${r}`);
+        assert.ok(text.includes('Glumsø Lokalråd 6 5 83 % 1 1 2 1 2,6'), `${role} Glumsø row`);
+        assert.doesNotMatch(text, /Brugsens ene kommentar|6 af 7|2,8|Fladså Lokalråd \d/, role);
+      }
+      for (const role of ['officer', 'admin'] as Role[]) {
+        const text = textOf((await clients[role].get(`/surveys/${id}`)).text);
+        assert.ok(text.includes('Fladså Lokalråd Færre end 5 svar – vises ikke'), role);
+        assert.match(text, /Kommentarer \(2\)/, role);
+        assert.ok(text.indexOf('Bedre end før') < text.indexOf('Gode møder'), `${role}: alphabetical`);
+        for (const name of RESPONDENT_NAMES) assert.ok(!text.includes(name), `${role}: no name ${name}`);
+      }
+      const formand = textOf((await clients.formand.get(`/surveys/${id}`)).text);
+      assert.doesNotMatch(formand, /Kommentarer \(|Gode møder|Bedre end før/);
+
+      assert.deepEqual(
+        {
+          answered: report('officer')?.answered,
+          invited: report('officer')?.invited,
+          ratings: report('officer')?.ratings,
+          mean: report('officer')?.mean,
+          comments: report('officer')?.comments,
+        },
+        {
+          answered: 5,
+          invited: 6,
+          ratings: [1, 1, 2, 1],
+          mean: 2.6,
+          comments: ['Bedre end før', 'Gode møder'],
+        },
+      );
+      assert.deepEqual(
+        { ratings: report('formand')?.ratings, comments: report('formand')?.comments },
+        { ratings: [1, 1, 2, 1], comments: undefined },
+      );
+      // Fladså chosen on its own: nothing — so no choice of councils subtracts it out.
+      assert.equal(report('admin', [Number(fladsaa())])?.answered, null);
+    });
+
+    it('/stats and its CSV count Glumsø only and say so', async () => {
+      const both = `from=${today}&to=${today}&council_ids=${glumsoe()}&council_ids=${fladsaa()}`;
+      const stats = textOf((await clients.officer.get(`/stats?${both}`)).text);
+      assert.match(
+        stats,
+        /Glumsø og Fladså .* 5 af 6 spurgte har svaret \(83,3 %\)\. Kun de 1 af 2 lokalråd med mindst 5 svar er talt med\. Gennemsnitlig vurdering: 2,60/,
+      );
+      assert.doesNotMatch(stats, /Brugsens ene kommentar/);
+      const csv = surveyCsv((await clients.admin.get(`/stats/figures.csv?${both}`)).text, 'Glumsø og Fladså');
+      assert.deepEqual(csv, {
+        'lokalråd med mindst 5 svar (talt med)': '1',
+        'lokalråd i alt': '2',
+        svar: '5',
+        spurgte: '6',
+        'vurdering 1': '1',
+        'vurdering 2': '1',
+        'vurdering 3': '2',
+        'vurdering 4': '1',
+        gennemsnit: '2,6',
+      });
+      const fladsaaOnly = `from=${today}&to=${today}&council_ids=${fladsaa()}`;
+      assert.deepEqual(
+        surveyCsv((await clients.admin.get(`/stats/figures.csv?${fladsaaOnly}`)).text, 'Glumsø og Fladså'),
+        {
+          'lokalråd med mindst 5 svar (talt med)': '0',
+          'lokalråd i alt': '1',
+          svar: '',
+          spurgte: '',
+          gennemsnit: '',
+        },
+      );
+      // The council admin's report: their own council, the same figures, no comments.
+      const formand = textOf((await clients.formand.get(`/stats?from=${today}&to=${today}`)).text);
+      assert.match(
+        formand,
+        /Glumsø og Fladså .* 5 af 6 spurgte har svaret \(83,3 %\)\. Gennemsnitlig vurdering: 2,60/,
+      );
+      assert.doesNotMatch(formand, /Gode møder|Kun de 1 af/);
+    });
   });
 });
 
@@ -725,11 +879,11 @@ describe('the answering window in Copenhagen dates', () => {
     // Having answered does not keep the survey visible to a network person after it ended.
     const hal = await at('2026-01-16T23:30:00Z', 'hal');
     assert.equal((await hal.get(`/surveys/${id}`)).status, 404);
-    // Staff still read the result: 1 of 5 asked, mean 3.
+    // Ended with one answer: staff see that it ended, and no figure of that one answer.
     const officer = await at('2026-01-16T23:30:00Z', 'officer');
     const text = textOf((await officer.get(`/surveys/${id}`)).text);
     assert.match(text, /Afsluttet/);
-    assert.match(text, /Har svaret 1 af 5 \(20 %\)/);
-    assert.match(text, /Gennemsnit 3,0/);
+    assert.match(text, /Har svaret Færre end 5 svar i hvert lokalråd – vises ikke/);
+    assertNoFigures(text, 'officer');
   });
 });

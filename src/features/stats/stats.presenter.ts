@@ -202,11 +202,14 @@ export type SurveyView = {
   id: number;
   title: string;
   period: string;
-  answered: string;
-  invited: string;
+  /** null when the survey feature shows no council's figures (fewer than 5 answers in each). */
+  answered: string | null;
+  invited: string | null;
   responseRate: string;
   mean: string;
-  /** null when the survey feature withholds the ratings (too few answers for a non-staff reader). */
+  /** The survey feature's sentences on figures withheld or counted for only some councils. */
+  notes: string[];
+  /** null when the survey feature withholds the ratings (fewer than 5 answers, or still open). */
   ratings: Series | null;
   comments?: string[];
 };
@@ -411,9 +414,14 @@ export function presentStats(report: StatsReport, t: Translate, locale: Locale):
       id: s.id,
       title: s.title,
       period: periodText({ from: s.opensOn, to: s.closesOn }, locale),
-      answered: num(s.answered),
-      invited: num(s.invited),
-      responseRate: formatPercent(s.invited === 0 ? null : s.answered / s.invited, locale),
+      // null: no council in scope has enough answers to be shown (the survey feature's rule).
+      answered: s.answered === null ? null : num(s.answered),
+      invited: s.invited === null ? null : num(s.invited),
+      responseRate: formatPercent(
+        s.answered === null || s.invited === null || s.invited === 0 ? null : s.answered / s.invited,
+        locale,
+      ),
+      notes: s.notes.map((n) => t(n.key, n.params)),
       mean: s.mean === null ? NONE : formatNumber(Math.round(s.mean * 100) / 100, locale, 2),
       ratings:
         s.ratings === null

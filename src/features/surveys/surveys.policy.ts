@@ -24,7 +24,11 @@ export const surveyPolicy = {
   /** Free-text comments are for staff only (docs/domain.md#survey-anonymity). */
   isStaff: policy.canUseTriage,
 
-  /** Aggregated figures (counts, mean) of this council: its staff and its council admins. */
+  /**
+   * Whose figures (counts, mean) one may read at all: a council's staff and its council admins. Which
+   * of them are shown is the same rule for all of them — at least MIN_ANSWERS answers in the council
+   * (surveys.service.ts, docs/domain.md#survey-anonymity).
+   */
   canSeeFiguresOf: (actor: Actor, councilId: number) =>
     actor.isDistrictAdmin ||
     policy.coversCouncil(actor, councilId) ||
@@ -32,12 +36,6 @@ export const surveyPolicy = {
 
   /** Comments from this council's respondents: its officers and district admins — never council admins. */
   canSeeCommentsOf: isStaffOf,
-
-  /**
-   * Exact figures of this council however few answered: its staff (who handle the concerns and read
-   * the comments anyway). Council admins see ratings and mean only from MIN_ANSWERS answers on.
-   */
-  seesExactFiguresOf: isStaffOf,
 
   /** The survey list: those who see the evaluation (staff, and council admins for their council). */
   usesSurveyList: policy.canViewEvaluation,

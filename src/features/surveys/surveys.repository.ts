@@ -55,12 +55,23 @@ export type SurveyFigures = { rows: CouncilFigures[]; invited: number };
 
 type FiguresRow = CouncilFigures & { survey_id: number; survey_invited: number };
 
-/** Surveys and councils are passed as JSON arrays, so one prepared statement serves any selection. */
-const IN_SURVEYS = '(SELECT value FROM json_each(@surveys))';
+/** Councils are passed as a JSON array, so one prepared statement serves any selection. */
 const IN_COUNCILS = '(SELECT value FROM json_each(@councils))';
 
 /**
- * Figures of several surveys at once, each over its asked councils that are in @councils.
+ * The (survey, council) pairs to count, passed as a JSON array of [surveyId, councilId] so that one
+ * prepared statement serves any selection — each survey over its own set of councils. Only pairs
+ * the survey asked count.
+ */
+const PICKED = `SELECT DISTINCT sc.survey_id, sc.council_id FROM json_each(@pairs) j
+                  JOIN survey_councils sc ON sc.survey_id = json_extract(j.value, '$[0]')
+                                         AND sc.council_id = json_extract(j.value, '$[1]')`;
+
+/** Pairs of survey and council id, for `figures` and `comments`. */
+export type SurveyCouncilPair = readonly [surveyId: number, councilId: number];
+
+/**
+ * Figures of several surveys at once, each over its picked councils (@pairs).
  *
  * `asked`: the people asked *now* per survey and council — active memberships (network person or
  * council admin) of active users in active councils; `answered_too` = 1 when the person is a
@@ -69,14 +80,12 @@ const IN_COUNCILS = '(SELECT value FROM json_each(@councils))';
  * Who answered for which council is not stored, so a council's `invited` = the people asked now +
  * the answers that the people asked now who have answered cannot account for (people who answered
  * and have since left). For someone in one council this is exact; in any case invited ≥ answered,
- * so a rate never passes 100 %. `survey_invited` does the same over the survey's councils together:
- * distinct people (someone in two councils counts once) plus the answers those of them who
- * answered cannot account for.
+ * so a rate never passes 100 %. `survey_invited` does the same over the survey's picked councils
+ * together: distinct people (someone in two councils counts once) plus the answers those of them
+ * who answered cannot account for.
  */
 const FIGURES = `
-  WITH picked AS (
-         SELECT sc.survey_id, sc.council_id FROM survey_councils sc
-          WHERE sc.survey_id IN ${IN_SURVEYS} AND sc.council_id IN ${IN_COUNCILS}),
+  WITH picked AS (${PICKED}),
        asked AS (
          SELECT DISTINCT p.survey_id, ms.user_id, ms.council_id,
                 EXISTS (SELECT 1 FROM survey_participants sp
@@ -157,11 +166,9 @@ export class SurveysRepository {
       ),
       figures: db.prepare<Record<string, unknown>, FiguresRow>(FIGURES),
       comments: db.prepare<Record<string, unknown>, { survey_id: number; comment: string }>(
-        `SELECT r.survey_id, r.comment FROM survey_responses r
-          WHERE r.survey_id IN ${IN_SURVEYS} AND r.comment <> ''
-            AND r.council_id IN ${IN_COUNCILS}
-            AND EXISTS (SELECT 1 FROM survey_councils sc
-                         WHERE sc.survey_id = r.survey_id AND sc.council_id = r.council_id)`,
+        `SELECT r.survey_id, r.comment FROM (${PICKED}) p
+           JOIN survey_responses r ON r.survey_id = p.survey_id AND r.council_id = p.council_id
+          WHERE r.comment <> ''`,
       ),
       hasAnswered: db.prepare('SELECT 1 FROM survey_participants WHERE survey_id = ? AND user_id = ?'),
       insertParticipant: db.prepare('INSERT INTO survey_participants (survey_id, user_id) VALUES (?, ?)'),
@@ -238,17 +245,15 @@ export class SurveysRepository {
   }
 
   /**
-   * Per survey, over its asked councils that are among `councilIds`: invited, answered and answers
-   * per rating per council, and the distinct people invited in those councils together (see
-   * FIGURES). One query for all the surveys. A survey asking none of `councilIds` is missing.
+   * Per survey, over its picked councils: invited, answered and answers per rating per council, and
+   * the distinct people invited in those councils together (see FIGURES). One query for all the
+   * surveys. A survey without picked councils is missing. These are raw figures: which of them may
+   * be shown is the service's rule (docs/domain.md#survey-anonymity).
    */
-  figures(surveyIds: number[], councilIds: number[]): Map<number, SurveyFigures> {
+  figures(pairs: readonly SurveyCouncilPair[]): Map<number, SurveyFigures> {
     const bySurvey = new Map<number, SurveyFigures>();
-    if (surveyIds.length === 0 || councilIds.length === 0) return bySurvey;
-    const rows = this.s.figures.all({
-      surveys: JSON.stringify(surveyIds),
-      councils: JSON.stringify(councilIds),
-    });
+    if (pairs.length === 0) return bySurvey;
+    const rows = this.s.figures.all({ pairs: JSON.stringify(pairs) });
     for (const { survey_id, survey_invited, ...row } of rows) {
       const entry = bySurvey.get(survey_id) ?? { rows: [], invited: survey_invited };
       entry.rows.push(row);
@@ -258,17 +263,14 @@ export class SurveysRepository {
   }
 
   /**
-   * Per survey: non-empty comments of answers from its asked councils that are among `councilIds`,
-   * in Danish alphabetical order — never in the order they came in (which could be matched with who
-   * answered when). A survey without such comments is missing.
+   * Per survey: non-empty comments of answers from its picked councils, in Danish alphabetical
+   * order — never in the order they came in (which could be matched with who answered when). A
+   * survey without such comments is missing.
    */
-  comments(surveyIds: number[], councilIds: number[]): Map<number, string[]> {
+  comments(pairs: readonly SurveyCouncilPair[]): Map<number, string[]> {
     const bySurvey = new Map<number, string[]>();
-    if (surveyIds.length === 0 || councilIds.length === 0) return bySurvey;
-    const rows = this.s.comments.all({
-      surveys: JSON.stringify(surveyIds),
-      councils: JSON.stringify(councilIds),
-    });
+    if (pairs.length === 0) return bySurvey;
+    const rows = this.s.comments.all({ pairs: JSON.stringify(pairs) });
     for (const { survey_id, comment } of rows) {
       const list = bySurvey.get(survey_id) ?? [];
       list.push(comment);

@@ -8,32 +8,43 @@ import { surveyPolicy } from './surveys.policy.js';
 import type {
   CouncilFigures,
   CouncilOption,
-  ListedSurvey,
   PendingSurvey,
   SurveyCouncil,
-  SurveyFigures,
   SurveyRow,
   SurveysRepository,
 } from './surveys.repository.js';
 import type { ResponseForm, SurveyForm } from './surveys.schemas.js';
 
-/** One survey's results as the evaluation report shows them. */
+/** A sentence the evaluation report prints about a survey's figures: a message key and its parameters. */
+export type SurveyNote = { key: string; params?: Record<string, number> };
+
+/**
+ * One survey's results as the evaluation report shows them: only councils with at least
+ * MIN_ANSWERS answers are counted, for every reader (docs/domain.md#survey-anonymity).
+ */
 export type SurveyResult = {
   id: number;
   title: string;
   opensOn: string;
   closesOn: string;
-  /** Network persons who were asked (active members of the survey's councils in scope). */
-  invited: number;
-  answered: number;
-  /**
-   * Answers per rating, index 0 = rating 1 … index 3 = rating 4. null when withheld: readers who
-   * are not staff of every council in scope see them only from MIN_ANSWERS answers on.
-   */
+  /** Councils in scope (asked, chosen and visible to the reader). */
+  councils: number;
+  /** Those of them with at least MIN_ANSWERS answers: the only ones counted below. */
+  councilsShown: number;
+  /** Network persons asked in the counted councils; null when no council is counted. */
+  invited: number | null;
+  /** Answers in the counted councils; null when no council is counted. */
+  answered: number | null;
+  /** Answers per rating, index 0 = rating 1 … index 3 = rating 4; null while open or when no council is counted. */
   ratings: [number, number, number, number] | null;
-  /** Mean rating, null without answers or when the ratings are withheld. */
+  /** Mean rating; null while open or when no council is counted. */
   mean: number | null;
-  /** Free-text comments, only for staff (officers, district admins); undefined for others. */
+  /** Why figures are missing or cover only some councils — the report prints these sentences. */
+  notes: SurveyNote[];
+  /**
+   * Free-text comments from the counted councils: only for staff (officers, district admins) and
+   * only once the survey is over and some council is counted; undefined otherwise.
+   */
   comments?: string[];
 };
 
@@ -41,19 +52,29 @@ export type SurveyReportQuery = { from: string; to: string; councilIds: number[]
 
 export type SurveyStatus = 'planned' | 'open' | 'ended' | 'closed';
 
-/** Figures for a set of councils (one council, or all those the viewer may see). */
+/** Figures of a council with at least MIN_ANSWERS answers, or of such councils together. */
 export type Figures = {
   invited: number;
   answered: number;
-  /** null when withheld (too few answers for a reader who is not staff); see `showsRatings`. */
-  ratings: [number, number, number, number] | null;
-  /** null without answers or when withheld. */
-  mean: number | null;
   /** answered / invited, null when nobody was asked. */
   rate: number | null;
+  /** Answers per rating (index 0 = rating 1); null until the survey is over. */
+  ratings: [number, number, number, number] | null;
+  /** Mean rating; null until the survey is over. */
+  mean: number | null;
 };
 
-export type SurveyListItem = { survey: SurveyRow; status: SurveyStatus; figures: Figures };
+/** The figures of a set of councils taken together: only those with at least MIN_ANSWERS answers count. */
+export type Total = {
+  /** Councils in the set. */
+  councils: number;
+  /** Councils in the set with at least MIN_ANSWERS answers: the only ones in `figures`. */
+  shown: number;
+  /** null when no council in the set has MIN_ANSWERS answers. */
+  figures: Figures | null;
+};
+
+export type SurveyListItem = { survey: SurveyRow; status: SurveyStatus; total: Total };
 
 export type SurveyView = {
   survey: SurveyRow;
@@ -63,12 +84,13 @@ export type SurveyView = {
   lastDay: string;
   /** Results for the councils the viewer may see; null for those who may see none (network persons). */
   results: {
-    total: Figures;
-    perCouncil: (Figures & { councilId: number; name: string })[];
-    /** Staff only; null for council admins. */
+    total: Total;
+    /** `figures` is null for a council with fewer than MIN_ANSWERS answers. */
+    perCouncil: { councilId: number; name: string; figures: Figures | null }[];
+    /** Closed or past its last day: ratings, means and comments are shown (of councils shown). */
+    over: boolean;
+    /** Staff only, from councils with MIN_ANSWERS answers, once the survey is over; null for others. */
     comments: string[] | null;
-    /** Staff of every council shown: exact figures. Otherwise ratings from MIN_ANSWERS answers on. */
-    exact: boolean;
   } | null;
   /** The person's answer state; null when they are not asked or the survey is not open. */
   answer: { answered: boolean; canAnswer: boolean; councils: SurveyCouncil[] } | null;
@@ -79,25 +101,21 @@ export type SurveysServiceDeps = Pick<Core, 'db' | 'mailer' | 'audit' | 'now' | 
   surveys: SurveysRepository;
 };
 
-/** Readers who are not staff see a council's ratings and mean only from this many answers on. */
+/**
+ * A council's figures — answers, response rate, distribution, mean, comments — are shown to every
+ * reader, staff too, only from this many answers on (docs/domain.md#survey-anonymity).
+ */
 export const MIN_ANSWERS = 5;
 
-/**
- * Whether a reader may see the ratings and mean of a set of councils. Staff (`exact`) always may.
- * Others only once the survey is over (`over`), when at least MIN_ANSWERS answered in the set AND no council in it has 1 to
- * MIN_ANSWERS − 1 answers — otherwise subtracting one shown figure from another (a total minus a
- * council, or two choices of councils in the report) would give a small council's answers away.
- */
-export function showsRatings(exact: boolean, answeredPerCouncil: number[], over = true): boolean {
-  if (exact) return true;
-  // While answers still come in, comparing the figures before and after someone answers would give
-  // that answer away: others see them only once the survey is over.
-  if (!over) return false;
-  const total = answeredPerCouncil.reduce((a, b) => a + b, 0);
-  return total >= MIN_ANSWERS && answeredPerCouncil.every((n) => n === 0 || n >= MIN_ANSWERS);
-}
+/** Whether a council's figures may be shown to anyone: at least MIN_ANSWERS answers in it. */
+export const showsCouncil = (answered: number): boolean => answered >= MIN_ANSWERS;
 
-function summarise(rows: CouncilFigures[], invited: number, exact: boolean, over = true): Figures {
+/**
+ * The figures of councils that may be shown. Ratings and mean only once the survey is `over`:
+ * while answers still come in, comparing the figures before and after someone answers would show
+ * that one answer. How many answered may be followed while it is open.
+ */
+export function figuresOf(rows: readonly CouncilFigures[], invited: number, over: boolean): Figures {
   const ratings: [number, number, number, number] = [0, 0, 0, 0];
   for (const r of rows) {
     ratings[0] += r.r1;
@@ -107,18 +125,34 @@ function summarise(rows: CouncilFigures[], invited: number, exact: boolean, over
   }
   const answered = ratings[0] + ratings[1] + ratings[2] + ratings[3];
   const sum = ratings[0] + 2 * ratings[1] + 3 * ratings[2] + 4 * ratings[3];
-  const shown = showsRatings(
-    exact,
-    rows.map((r) => r.r1 + r.r2 + r.r3 + r.r4),
-    over,
-  );
   return {
     invited,
     answered,
-    ratings: shown ? ratings : null,
-    mean: shown && answered > 0 ? sum / answered : null,
     rate: invited > 0 ? answered / invited : null,
+    ratings: over ? ratings : null,
+    mean: over && answered > 0 ? sum / answered : null,
   };
+}
+
+/** One survey's councils in a reader's view, and whether the survey is over. */
+type Scope = { surveyId: number; councilIds: number[]; over: boolean };
+
+/** What a reader may see of one survey over a scope: each council, and the councils together. */
+type Tally = { perCouncil: Map<number, Figures | null>; total: Total; shownIds: number[] };
+
+const EMPTY_TOTAL: Total = { councils: 0, shown: 0, figures: null };
+
+/** The report's sentences for a total: nothing counted, or only some councils counted, or ratings later. */
+function notesOf(total: Total, over: boolean): SurveyNote[] {
+  if (total.figures === null) {
+    return [{ key: total.councils > 1 ? 'surveys.results.none_shown' : 'surveys.results.hidden' }];
+  }
+  const notes: SurveyNote[] = [];
+  if (total.shown < total.councils) {
+    notes.push({ key: 'surveys.results.partial', params: { shown: total.shown, councils: total.councils } });
+  }
+  if (!over) notes.push({ key: 'surveys.results.ratings_after_close' });
+  return notes;
 }
 
 /**
@@ -157,54 +191,73 @@ export class SurveysService {
     return councilIds.filter((id) => surveyPolicy.canSeeFiguresOf(actor, id));
   }
 
-  private commentCouncils(actor: Actor, councilIds: number[]): number[] {
-    return councilIds.filter((id) => surveyPolicy.canSeeCommentsOf(actor, id));
-  }
-
-  /** Exact figures only for staff of every one of these councils; others get the MIN_ANSWERS rule. */
-  private exactFor(actor: Actor, councilIds: number[]): boolean {
-    return councilIds.every((id) => surveyPolicy.seesExactFiguresOf(actor, id));
-  }
-
   /** Closed early or past its last day: no more answers can change the figures. */
   private static isOver(status: SurveyStatus): boolean {
     return status === 'closed' || status === 'ended';
   }
 
   /**
-   * Figures of each listed survey over its asked councils that are among `visibleIds` (the
-   * councils in scope the actor may see figures of), read in one query for all the surveys.
+   * What may be shown of each survey over its scope, the same for every reader: a council's figures
+   * only from MIN_ANSWERS answers on, and a total only over such councils — a total that included a
+   * council with 1–4 answers would give it away by subtracting the shown councils. Two queries for
+   * all the surveys: the councils, then — for surveys where only some councils are shown — the
+   * people asked in those councils (someone in two of them counts once).
    */
-  private figuresOfListed(
-    actor: Actor,
-    listed: (ListedSurvey & { status: SurveyStatus })[],
-    visibleIds: number[],
-  ): Map<number, Figures> {
-    const visible = new Set(visibleIds);
+  private tally(scopes: readonly Scope[]): Map<number, Tally> {
     const fetched = this.deps.surveys.figures(
-      listed.map((l) => l.survey.id),
-      visibleIds,
+      scopes.flatMap((s) => s.councilIds.map((c) => [s.surveyId, c] as const)),
     );
-    const figures = new Map<number, Figures>();
-    for (const { survey, councilIds, status } of listed) {
-      const inScope = councilIds.filter((id) => visible.has(id));
-      figures.set(survey.id, this.figuresFor(actor, fetched.get(survey.id), inScope, status));
+    const shownRows = new Map<number, CouncilFigures[]>();
+    for (const s of scopes) {
+      shownRows.set(
+        s.surveyId,
+        (fetched.get(s.surveyId)?.rows ?? []).filter((r) => showsCouncil(r.answered)),
+      );
     }
-    return figures;
+    const partly = scopes.filter((s) => {
+      const shown = shownRows.get(s.surveyId)?.length ?? 0;
+      return shown > 0 && shown < s.councilIds.length;
+    });
+    const refetched = this.deps.surveys.figures(
+      partly.flatMap((s) =>
+        (shownRows.get(s.surveyId) ?? []).map((r) => [s.surveyId, r.council_id] as const),
+      ),
+    );
+    const tallies = new Map<number, Tally>();
+    for (const s of scopes) {
+      const rows = fetched.get(s.surveyId)?.rows ?? [];
+      const shown = shownRows.get(s.surveyId) ?? [];
+      const invited =
+        shown.length === rows.length ? fetched.get(s.surveyId)?.invited : refetched.get(s.surveyId)?.invited;
+      const perCouncil = new Map<number, Figures | null>(s.councilIds.map((id) => [id, null]));
+      for (const r of shown) perCouncil.set(r.council_id, figuresOf([r], r.invited, s.over));
+      tallies.set(s.surveyId, {
+        perCouncil,
+        total: {
+          councils: s.councilIds.length,
+          shown: shown.length,
+          figures: shown.length > 0 ? figuresOf(shown, invited ?? 0, s.over) : null,
+        },
+        shownIds: shown.map((r) => r.council_id),
+      });
+    }
+    return tallies;
   }
 
-  private figuresFor(
-    actor: Actor,
-    fetched: SurveyFigures | undefined,
-    councilIds: number[],
-    status: SurveyStatus,
-  ): Figures {
-    if (councilIds.length === 0) return summarise([], 0, true);
-    return summarise(
-      fetched?.rows ?? [],
-      fetched?.invited ?? 0,
-      this.exactFor(actor, councilIds),
-      SurveysService.isOver(status),
+  /**
+   * Comments for staff: from the councils shown (MIN_ANSWERS answers) that the actor handles, of
+   * surveys that are over — a comment appearing while the survey is open would point at whoever
+   * just answered.
+   */
+  private commentsFor(actor: Actor, scopes: readonly Scope[], tallies: Map<number, Tally>) {
+    return this.deps.surveys.comments(
+      scopes
+        .filter((s) => s.over)
+        .flatMap((s) =>
+          (tallies.get(s.surveyId)?.shownIds ?? [])
+            .filter((id) => surveyPolicy.canSeeCommentsOf(actor, id))
+            .map((id) => [s.surveyId, id] as const),
+        ),
     );
   }
 
@@ -269,6 +322,7 @@ export class SurveysService {
           'surveys.mail.invitation.intro',
           'surveys.mail.invitation.period',
           'surveys.mail.invitation.anonymous',
+          'surveys.mail.invitation.small_groups',
         ],
         action: { labelKey: 'surveys.mail.invitation.action', url: `${this.deps.baseUrl()}/surveys/${id}` },
       }));
@@ -372,29 +426,19 @@ export class SurveysService {
 
     let results: SurveyView['results'] = null;
     if (figureIds.length > 0) {
-      const fetched = this.deps.surveys.figures([id], figureIds).get(id);
-      const rows = fetched?.rows ?? [];
-      const byId = new Map(rows.map((r) => [r.council_id, r]));
-      const commentIds = this.commentCouncils(actor, councilIds);
-      const exact = this.exactFor(actor, figureIds);
       const over = SurveysService.isOver(status);
+      const scope: Scope = { surveyId: id, councilIds: figureIds, over };
+      const tallies = this.tally([scope]);
+      const tally = tallies.get(id);
       results = {
-        total: summarise(rows, fetched?.invited ?? 0, exact, over),
+        total: tally?.total ?? EMPTY_TOTAL,
         perCouncil: councils
           .filter((c) => figureIds.includes(c.id))
-          .map((c) => {
-            const row = byId.get(c.id);
-            return {
-              councilId: c.id,
-              name: c.name,
-              ...summarise(row ? [row] : [], row?.invited ?? 0, this.exactFor(actor, [c.id]), over),
-            };
-          }),
-        comments:
-          surveyPolicy.isStaff(actor) && commentIds.length > 0
-            ? (this.deps.surveys.comments([id], commentIds).get(id) ?? [])
-            : null,
-        exact,
+          .map((c) => ({ councilId: c.id, name: c.name, figures: tally?.perCouncil.get(c.id) ?? null })),
+        over,
+        comments: surveyPolicy.isStaff(actor)
+          ? (this.commentsFor(actor, [scope], tallies).get(id) ?? [])
+          : null,
       };
     }
     return {
@@ -414,12 +458,17 @@ export class SurveysService {
     const listed = this.deps.surveys
       .listFor({ all: actor.isDistrictAdmin, councilIds: policy.memberListCouncilIds(actor) }, 200)
       .map((l) => ({ ...l, status: this.statusOf(l.survey) }));
-    const asked = [...new Set(listed.flatMap((l) => l.councilIds))];
-    const figures = this.figuresOfListed(actor, listed, this.figureCouncils(actor, asked));
+    const tallies = this.tally(
+      listed.map((l) => ({
+        surveyId: l.survey.id,
+        councilIds: this.figureCouncils(actor, l.councilIds),
+        over: SurveysService.isOver(l.status),
+      })),
+    );
     return listed.map(({ survey, status }) => ({
       survey,
       status,
-      figures: figures.get(survey.id) ?? summarise([], 0, true),
+      total: tallies.get(survey.id)?.total ?? EMPTY_TOTAL,
     }));
   }
 
@@ -432,8 +481,9 @@ export class SurveysService {
   /**
    * For the evaluation report (/stats): surveys whose answering window overlaps [from, to] and that
    * asked one of `councilIds`, counted only over those councils — of which the ones the actor may
-   * not see are ignored. Comments only for officers and district admins. Ratings and mean are null
-   * for a reader who is not staff of every council in scope unless `showsRatings` allows them.
+   * not see are ignored, and of the rest only those with MIN_ANSWERS answers are counted (the same
+   * rule as the survey page, so choosing other councils cannot subtract a small one out). Ratings,
+   * mean and comments once the survey is over; comments only for officers and district admins.
    */
   resultsForReport(actor: Actor, query: SurveyReportQuery): SurveyResult[] {
     const allowed = [...new Set(query.councilIds)].filter((id) => surveyPolicy.canSeeFiguresOf(actor, id));
@@ -445,25 +495,31 @@ export class SurveysService {
       .filter((l) => l.lastDay >= l.survey.opens_on && l.lastDay >= query.from)
       // Only surveys asking one of the allowed councils are read (overlapping's condition).
       .filter((l) => l.councilIds.some((id) => allowed.includes(id)));
-    const figures = this.figuresOfListed(actor, listed, allowed);
-    const comments = surveyPolicy.isStaff(actor)
-      ? this.deps.surveys.comments(
-          listed.map((l) => l.survey.id),
-          this.commentCouncils(actor, allowed),
-        )
-      : undefined;
-    return listed.map(({ survey, lastDay }) => {
-      const f = figures.get(survey.id) ?? summarise([], 0, true);
+    const scopes: Scope[] = listed.map((l) => ({
+      surveyId: l.survey.id,
+      councilIds: l.councilIds.filter((id) => allowed.includes(id)),
+      over: SurveysService.isOver(l.status),
+    }));
+    const tallies = this.tally(scopes);
+    const comments = surveyPolicy.isStaff(actor) ? this.commentsFor(actor, scopes, tallies) : undefined;
+    return listed.map(({ survey, lastDay, status }) => {
+      const total = tallies.get(survey.id)?.total ?? EMPTY_TOTAL;
+      const f = total.figures;
       return {
         id: survey.id,
         title: survey.title,
         opensOn: survey.opens_on,
         closesOn: lastDay,
-        invited: f.invited,
-        answered: f.answered,
-        ratings: f.ratings,
-        mean: f.mean,
-        comments: comments ? (comments.get(survey.id) ?? []) : undefined,
+        councils: total.councils,
+        councilsShown: total.shown,
+        invited: f ? f.invited : null,
+        answered: f ? f.answered : null,
+        ratings: f ? f.ratings : null,
+        mean: f ? f.mean : null,
+        notes: notesOf(total, SurveysService.isOver(status)),
+        // Nothing to list (and no "nobody commented") while open or when no council is shown.
+        comments:
+          comments && f && SurveysService.isOver(status) ? (comments.get(survey.id) ?? []) : undefined,
       };
     });
   }

@@ -304,10 +304,13 @@ describe('stats presenter: the page model', () => {
       title: 'Tilfredshed 2026',
       opensOn: '2026-01-05',
       closesOn: '2026-01-20',
+      councils: 1,
+      councilsShown: 1,
       invited: 8,
       answered: 4,
       ratings: [0, 1, 1, 2] as [number, number, number, number],
       mean: 3.25,
+      notes: [],
     };
     const staff = presentStats(report({ surveys: [{ ...survey, comments: ['Godt'] }] }), tDa, 'da');
     const s = staff.surveys[0];
@@ -325,21 +328,45 @@ describe('stats presenter: the page model', () => {
     assert.equal(admin.surveys[0]?.comments, undefined);
   });
 
-  it('shows no ratings chart when the survey feature withholds the ratings (too few answers)', () => {
+  it('shows no ratings chart when the survey feature withholds the ratings (still open), with its reason', () => {
     const withheld = {
       id: 8,
       title: 'Lille lokalråd',
       opensOn: '2026-01-05',
       closesOn: '2026-01-20',
+      councils: 1,
+      councilsShown: 1,
       invited: 6,
       answered: 3,
       ratings: null,
       mean: null,
+      notes: [{ key: 'surveys.results.ratings_after_close' }],
     };
     const s = presentStats(report({ surveys: [withheld] }), tDa, 'da').surveys[0];
     assert.ok(s);
     assert.equal(s.ratings, null);
     assert.equal(s.answered, '3');
     assert.equal(s.responseRate, '50,0 %');
+    assert.deepEqual(s.notes, ['Fordelingen og gennemsnittet vises, når undersøgelsen er slut.']);
+  });
+
+  it('shows no count at all when the survey feature counts no council (fewer than 5 answers in each)', () => {
+    const hidden = {
+      id: 9,
+      title: 'Ét svar',
+      opensOn: '2026-01-05',
+      closesOn: '2026-01-20',
+      councils: 2,
+      councilsShown: 0,
+      invited: null,
+      answered: null,
+      ratings: null,
+      mean: null,
+      notes: [{ key: 'surveys.results.none_shown' }],
+    };
+    const s = presentStats(report({ surveys: [hidden] }), tDa, 'da').surveys[0];
+    assert.ok(s);
+    assert.deepEqual([s.answered, s.invited, s.responseRate, s.ratings], [null, null, '–', null]);
+    assert.deepEqual(s.notes, ['Færre end 5 svar i hvert lokalråd – vises ikke']);
   });
 });

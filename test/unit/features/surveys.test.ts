@@ -4,7 +4,7 @@ import locales from '../../../locales/surveys.json' with { type: 'json' };
 import type { Actor } from '../../../src/auth/policy.js';
 import { surveyPolicy } from '../../../src/features/surveys/surveys.policy.js';
 import { responseSchema, surveySchema } from '../../../src/features/surveys/surveys.schemas.js';
-import { MIN_ANSWERS, showsRatings } from '../../../src/features/surveys/surveys.service.js';
+import { figuresOf, MIN_ANSWERS, showsCouncil } from '../../../src/features/surveys/surveys.service.js';
 import { actorWith } from '../../helpers/world.js';
 
 const base: Actor = actorWith({ name: 'X', email: 'x@example' });
@@ -39,13 +39,6 @@ describe('survey policy', () => {
     assert.equal(surveyPolicy.canSeeCommentsOf(officer, 3), false);
     assert.equal(surveyPolicy.usesSurveyList(networkPerson), false);
     assert.equal(surveyPolicy.usesSurveyList(councilAdmin), true);
-  });
-
-  it('staff of a council see its exact figures; its council admins do not', () => {
-    assert.equal(surveyPolicy.seesExactFiguresOf(officer, 1), true);
-    assert.equal(surveyPolicy.seesExactFiguresOf(officer, 3), false);
-    assert.equal(surveyPolicy.seesExactFiguresOf(districtAdmin, 9), true);
-    assert.equal(surveyPolicy.seesExactFiguresOf(councilAdmin, 1), false);
   });
 
   it('a person may answer for the asked councils they are a member of', () => {
@@ -93,33 +86,65 @@ describe('survey schemas', () => {
   });
 });
 
-describe('small groups: ratings and mean for readers who are not staff', () => {
-  it('are shown from 5 answers on', () => {
+describe('small groups: a council’s figures for every reader only from 5 answers on', () => {
+  const row = (councilId: number, r: [number, number, number, number], invited = 10) => ({
+    council_id: councilId,
+    invited,
+    answered: r[0] + r[1] + r[2] + r[3],
+    r1: r[0],
+    r2: r[1],
+    r3: r[2],
+    r4: r[3],
+  });
+
+  it('a council is shown from 5 answers on — no exception for staff, and none at 0', () => {
     assert.equal(MIN_ANSWERS, 5);
-    assert.equal(showsRatings(false, [4]), false);
-    assert.equal(showsRatings(false, [5]), true);
-    // …but not while answers can still come in (before/after comparisons would reveal one).
-    assert.equal(showsRatings(false, [5], false), false);
-    assert.equal(showsRatings(true, [1], false), true);
-    assert.equal(showsRatings(false, [0]), false);
-    assert.equal(showsRatings(false, []), false);
+    assert.equal(showsCouncil(0), false);
+    assert.equal(showsCouncil(1), false);
+    assert.equal(showsCouncil(4), false);
+    assert.equal(showsCouncil(5), true);
   });
 
-  it('staff always see them, however few answered', () => {
-    assert.equal(showsRatings(true, [1]), true);
-    assert.equal(showsRatings(true, [0]), true);
+  it('while open only the count and rate; the ratings and mean once it is over', () => {
+    const rows = [row(1, [1, 1, 2, 1], 6)];
+    assert.deepEqual(figuresOf(rows, 6, false), {
+      invited: 6,
+      answered: 5,
+      rate: 5 / 6,
+      ratings: null,
+      mean: null,
+    });
+    assert.deepEqual(figuresOf(rows, 6, true), {
+      invited: 6,
+      answered: 5,
+      rate: 5 / 6,
+      ratings: [1, 1, 2, 1],
+      mean: 2.6,
+    });
   });
 
-  it('a total is withheld when one of its councils has 1–4 answers (else subtracting would reveal it)', () => {
-    assert.equal(showsRatings(false, [5, 2]), false);
-    assert.equal(showsRatings(false, [3, 3]), false);
-    assert.equal(showsRatings(false, [5, 0, 7]), true);
+  it('councils together add up their answers; the rate is over the people given', () => {
+    const f = figuresOf([row(1, [0, 0, 0, 5]), row(2, [5, 0, 0, 0])], 20, true);
+    assert.deepEqual(f.ratings, [5, 0, 0, 5]);
+    assert.equal(f.mean, 2.5);
+    assert.equal(f.rate, 0.5);
+    assert.equal(figuresOf([], 0, true).rate, null);
   });
 
-  it('the pages and the report name the same minimum, in Danish and English', () => {
-    for (const key of ['surveys.results.too_few', 'surveys.results.too_few_short'] as const) {
-      assert.ok(locales[key].da.includes(`mindst ${MIN_ANSWERS}`), key);
-      assert.ok(locales[key].en.includes(`at least ${MIN_ANSWERS}`), key);
+  it('the pages, the mail and the report name the same minimum, in Danish and English', () => {
+    for (const key of [
+      'surveys.results.hidden',
+      'surveys.results.none_shown',
+      'surveys.results.partial',
+      'surveys.rule.text',
+      'surveys.rule.short',
+      'surveys.anonymity.staff',
+      'surveys.anonymity.respondent',
+      'surveys.mail.invitation.small_groups',
+      'surveys.results.comments_order',
+    ] as const) {
+      assert.ok(locales[key].da.includes(` ${MIN_ANSWERS} `), key);
+      assert.ok(locales[key].en.includes(` ${MIN_ANSWERS} `), key);
     }
   });
 });
