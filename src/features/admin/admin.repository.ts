@@ -1,3 +1,4 @@
+import type { AuditRefEntity } from '../../audit/audit-details.js';
 import type { Db } from '../../db/connection.js';
 
 export type MunicipalityRow = { id: number; name: string; council_count: number };
@@ -27,6 +28,14 @@ export type CategoryRow = {
   department_name: string | null;
   active: 0 | 1;
   sort_order: number;
+};
+
+type NameRow = { id: number; name: string };
+type NamedEntity = 'council' | 'user' | 'municipality' | 'department';
+
+/** What an audit page's details point at, by name: see AuditRefEntity. */
+export type AuditNames = Record<NamedEntity, Map<number, string>> & {
+  category: Map<string, { da: string; en: string }>;
 };
 
 export type OfficerRow = { id: number; name: string; email: string; status: string };
@@ -167,6 +176,24 @@ export class AdminRepository {
       ),
       unassign: db.prepare('DELETE FROM officer_assignments WHERE officer_id = ? AND council_id = ?'),
       entityTypes: db.prepare<[], string>('SELECT DISTINCT entity_type FROM audit_log ORDER BY 1').pluck(),
+      // The names behind the ids an audit page mentions, all of a kind at once (a JSON array of ids).
+      auditNames: {
+        council: db.prepare<[string], NameRow>(
+          'SELECT id, name FROM councils WHERE id IN (SELECT value FROM json_each(?))',
+        ),
+        user: db.prepare<[string], NameRow>(
+          'SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))',
+        ),
+        municipality: db.prepare<[string], NameRow>(
+          'SELECT id, name FROM municipalities WHERE id IN (SELECT value FROM json_each(?))',
+        ),
+        department: db.prepare<[string], NameRow>(
+          'SELECT id, name FROM departments WHERE id IN (SELECT value FROM json_each(?))',
+        ),
+      },
+      categoryLabels: db.prepare<[string], { slug: string; label_da: string; label_en: string }>(
+        'SELECT slug, label_da, label_en FROM categories WHERE slug IN (SELECT value FROM json_each(?))',
+      ),
     };
   }
 
@@ -269,5 +296,21 @@ export class AdminRepository {
   // Audit log
   auditEntityTypes(): string[] {
     return this.s.entityTypes.all() as string[];
+  }
+
+  /** Names of the councils, people, municipalities and departments, and labels of the categories, an audit page points at. */
+  auditNames(refs: Map<AuditRefEntity, Set<number | string>>): AuditNames {
+    const ids = (entity: AuditRefEntity) => JSON.stringify([...(refs.get(entity) ?? [])]);
+    const names = (entity: NamedEntity) =>
+      new Map(this.s.auditNames[entity].all(ids(entity)).map((r) => [r.id, r.name]));
+    return {
+      council: names('council'),
+      user: names('user'),
+      municipality: names('municipality'),
+      department: names('department'),
+      category: new Map(
+        this.s.categoryLabels.all(ids('category')).map((r) => [r.slug, { da: r.label_da, en: r.label_en }]),
+      ),
+    };
   }
 }

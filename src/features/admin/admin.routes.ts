@@ -1,11 +1,14 @@
 import { type Request, type Response, Router } from 'express';
+import { AUDIT_ACTIONS, type AuditAction } from '../../audit/audit-actions.js';
 import { policy } from '../../auth/policy.js';
 import { ConflictError } from '../../errors.js';
+import { sendCsv } from '../../web/csv.js';
 import { handleForm, showView } from '../../web/form-post.js';
-import { formErrors, parseForm, submittedValues } from '../../web/forms.js';
+import { type FormErrors, formErrors, parseForm, submittedValues } from '../../web/forms.js';
 import { idParam, requireRole } from '../../web/guards.js';
-import { redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
+import { localeOf, redirectWithFlash, renderFormErrors, renderPage, tOf } from '../../web/render.js';
 import {
+  type AuditFilterInput,
   assignCouncilsSchema,
   auditFilterSchema,
   categoryCreateSchema,
@@ -18,6 +21,8 @@ import {
 } from './admin.schemas.js';
 import type { AdminService } from './admin.service.js';
 import { asCheckbox, asFormValue, mountResource, whoOf } from './admin-forms.js';
+import { auditCsv } from './audit.csv.js';
+import { presentAuditRows } from './audit.presenter.js';
 
 /** A filter from the query string: a positive id, or nothing (a bad value is simply ignored). */
 const queryId = (value: unknown): number | undefined =>
@@ -198,38 +203,82 @@ export function createAdminRouter(service: AdminService): Router {
     redirectWithFlash(res, '/admin/officers', 'admin.officers.removed', { name });
   });
 
-  // ---- Audit log: a GET filter form, newest first, keyset pages ----
+  // ---- Audit log: a GET filter form, newest first, keyset pages; the same filter as CSV ----
 
-  router.get('/admin/audit', (req, res) => {
+  const auditLocals = (req: Request, res: Response) => {
     const t = tOf(res);
-    const who = whoOf(req);
-    const locals = { title: t('admin.audit.title'), entityTypes: service.auditEntityTypes(who) };
+    const collator = new Intl.Collator(localeOf(res));
+    return {
+      title: t('admin.audit.title'),
+      entityTypes: service.auditEntityTypes(whoOf(req)),
+      actionOptions: (Object.keys(AUDIT_ACTIONS) as AuditAction[])
+        .map((a) => ({ value: a, label: t(`admin.action.${a}`) }))
+        .sort((a, b) => collator.compare(a.label, b.label)),
+    };
+  };
+
+  /**
+   * The filter from the query string; on bad input (or an unknown person) the page again with the
+   * error summary and the input as typed (422), and null.
+   */
+  const auditFilter = <T>(req: Request, res: Response, use: (filter: AuditFilterInput) => T): T | null => {
+    const t = tOf(res);
     const values = submittedValues(req.query);
+    const refuse = (errors: FormErrors) => {
+      renderFormErrors(res, 'admin/audit', errors, values, { ...auditLocals(req, res), rows: [] });
+      return null;
+    };
     const filter = parseForm(auditFilterSchema, req.query, t);
-    if (!filter.ok)
-      return renderFormErrors(res, 'admin/audit', filter.errors, values, { ...locals, rows: [] });
+    if (!filter.ok) return refuse(filter.errors);
     try {
-      const page = service.auditLog(who, filter.data);
-      const next = page.nextBeforeId
-        ? `/admin/audit?${new URLSearchParams({
-            ...Object.fromEntries(
-              Object.entries(values).filter(([k, v]) => k !== 'before' && typeof v === 'string' && v !== ''),
-            ),
-            before: String(page.nextBeforeId),
-          })}`
-        : undefined;
-      renderPage(res, 'admin/audit', {
-        ...locals,
-        values,
-        rows: page.rows,
-        nextUrl: next,
-        isLaterPage: !!filter.data.before,
-      });
+      return use(filter.data);
     } catch (err) {
       if (!(err instanceof ConflictError) || !err.field) throw err;
-      const errors = formErrors(t, [{ field: err.field, messageKey: err.messageKey }]);
-      renderFormErrors(res, 'admin/audit', errors, values, { ...locals, rows: [] });
+      return refuse(formErrors(t, [{ field: err.field, messageKey: err.messageKey }]));
     }
+  };
+
+  /** The filter as typed, without the page: what every link of the page keeps. */
+  const auditQuery = (req: Request) =>
+    new URLSearchParams(
+      Object.entries(submittedValues(req.query)).filter(
+        (e): e is [string, string] =>
+          e[0] !== 'before' && e[0] !== 'after' && typeof e[1] === 'string' && e[1] !== '',
+      ),
+    );
+  const withQuery = (path: string, query: URLSearchParams, page: Record<string, number> = {}) => {
+    const params = new URLSearchParams(query);
+    for (const [key, id] of Object.entries(page)) params.set(key, String(id));
+    const search = params.toString();
+    return search ? `${path}?${search}` : path;
+  };
+
+  router.get('/admin/audit', (req, res) => {
+    auditFilter(req, res, (filter) => {
+      const page = service.auditLog(whoOf(req), filter);
+      const query = auditQuery(req);
+      renderPage(res, 'admin/audit', {
+        ...auditLocals(req, res),
+        values: submittedValues(req.query),
+        rows: presentAuditRows(page, tOf(res), localeOf(res)),
+        firstUrl: page.laterPage ? withQuery('/admin/audit', query) : undefined,
+        newerUrl: page.newerThan ? withQuery('/admin/audit', query, { after: page.newerThan }) : undefined,
+        olderUrl: page.olderThan ? withQuery('/admin/audit', query, { before: page.olderThan }) : undefined,
+        csvUrl: withQuery('/admin/audit.csv', query),
+      });
+    });
+  });
+
+  router.get('/admin/audit.csv', (req, res) => {
+    auditFilter(req, res, (filter) => {
+      const batches = service.auditExport(whoOf(req), filter);
+      const period = [filter.from, filter.to].filter(Boolean).join('-');
+      sendCsv(
+        res,
+        `naernet-revisionsspor${period ? `-${period}` : ''}.csv`,
+        auditCsv(batches, tOf(res), localeOf(res)),
+      );
+    });
   });
 
   return router;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_ACTIONS } from '../../audit/audit-actions.js';
 import {
   calendarDate,
   checkbox,
@@ -113,11 +114,37 @@ export const assignCouncilsSchema = z.object({
   council_ids: ids('admin.officer.errors.councils_invalid'),
 });
 
-/** Filters of the audit log (a GET form): all optional. */
-export const auditFilterSchema = z.object({
-  entity_type: trimmed.pipe(z.string().max(40, 'admin.audit.errors.entity_type_invalid')),
-  entity_id: optionalId('admin.audit.errors.entity_id_invalid'),
-  person: trimmed.pipe(z.string().max(254, 'admin.audit.errors.person_invalid')),
-  before: optionalId('admin.audit.errors.before_invalid'),
-});
+/** Nærnet has no lines before its pilot (2015); a year like 0001 or 9999 is a typing error. */
+const AUDIT_EARLIEST = '2000-01-01';
+const AUDIT_LATEST = '2099-12-31';
+
+/**
+ * Filters of the audit log (a GET form, also the CSV export's query): all optional. `from` and
+ * `to` are Copenhagen calendar days, both included.
+ */
+export const auditFilterSchema = z
+  .object({
+    person: trimmed.pipe(z.string().max(254, 'admin.audit.errors.person_invalid')),
+    action: trimmed.pipe(
+      z
+        .string()
+        .refine((v) => v === '' || Object.hasOwn(AUDIT_ACTIONS, v), 'admin.audit.errors.action_invalid'),
+    ),
+    entity_type: trimmed.pipe(z.string().max(40, 'admin.audit.errors.entity_type_invalid')),
+    entity_id: optionalId('admin.audit.errors.entity_id_invalid'),
+    from: calendarDate('admin.audit.errors.from_invalid'),
+    to: calendarDate('admin.audit.errors.to_invalid'),
+    before: optionalId('admin.audit.errors.before_invalid'),
+    after: optionalId('admin.audit.errors.before_invalid'),
+  })
+  .superRefine((q, ctx) => {
+    const outside = (d: string | null) => d !== null && (d < AUDIT_EARLIEST || d > AUDIT_LATEST);
+    for (const field of ['from', 'to'] as const) {
+      if (outside(q[field]))
+        ctx.addIssue({ code: 'custom', path: [field], message: 'admin.audit.errors.out_of_range' });
+    }
+    if (q.from && q.to && q.from > q.to) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'admin.audit.errors.range_order' });
+    }
+  });
 export type AuditFilterInput = z.output<typeof auditFilterSchema>;

@@ -1,10 +1,19 @@
 import type { AuditAction } from '../../audit/audit-actions.js';
-import type { AuditRow, RequestContext } from '../../audit/audit-log.js';
+import {
+  type AuditDetailEntry,
+  type AuditDetails,
+  detailEntries,
+  type OnlyAuditDetails,
+  referencesIn,
+} from '../../audit/audit-details.js';
+import type { AuditFilter, AuditRow, RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
+import { parseLocalDateTime } from '../../web/dates.js';
 import type {
   AdminRepository,
+  AuditNames,
   CategoryRow,
   CouncilRow,
   CouncilValues,
@@ -26,6 +35,17 @@ import { slugify } from './slug.js';
 export type Who = { actor: Actor } & RequestContext;
 
 export const AUDIT_PAGE_SIZE = 50;
+/** Lines read at a time while a CSV export is written. */
+const AUDIT_EXPORT_BATCH = 500;
+
+/** Audit lines with their details as entries, and the names of what those point at. */
+export type AuditPageRows = {
+  rows: (AuditRow & { entries: AuditDetailEntry[] })[];
+  names: AuditNames;
+};
+
+/** One page of /admin/audit: keyset links to the older and newer pages, when there are any. */
+export type AuditPage = AuditPageRows & { olderThan?: number; newerThan?: number; laterPage: boolean };
 
 const collator = new Intl.Collator('da', { sensitivity: 'base' });
 const byName = <T extends { name: string }>(a: T, b: T) => collator.compare(a.name, b.name);
@@ -34,10 +54,13 @@ const byName = <T extends { name: string }>(a: T, b: T) => collator.compare(a.na
 export const sameName = (a: string, b: string) => a.toLocaleLowerCase('da') === b.toLocaleLowerCase('da');
 
 /** Only the fields that changed, for the audit log: { field: { from, to } }. */
-function changes(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
-  const diff: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(after)) {
-    if (before[key] !== value) diff[key] = { from: before[key] ?? null, to: value };
+function changes<T extends AuditDetails>(
+  before: Record<string, unknown>,
+  after: T,
+): { [K in keyof T]?: { from: unknown; to: T[K] } } {
+  const diff: { [K in keyof T]?: { from: unknown; to: T[K] } } = {};
+  for (const key of Object.keys(after) as (keyof T & string)[]) {
+    if (before[key] !== after[key]) diff[key] = { from: before[key] ?? null, to: after[key] };
   }
   return diff;
 }
@@ -63,7 +86,12 @@ export class AdminService {
     ensure(policy.isDistrictAdmin(who.actor));
   }
 
-  private record(who: Who, action: AuditAction, entityId: number, details: Record<string, unknown>) {
+  private record<D extends AuditDetails>(
+    who: Who,
+    action: AuditAction,
+    entityId: number | null,
+    details: OnlyAuditDetails<D>,
+  ) {
     this.deps.audit.record(who.actor, action, entityId, who, details);
   }
 
@@ -464,11 +492,65 @@ export class AdminService {
   // ---- Audit log ----
 
   /**
-   * One page of the audit log, newest first. `person` is a user id or an email; an unknown email
-   * is a form error rather than an empty page, so a typo is not mistaken for "nothing happened".
+   * One page of the audit log, newest first, with the names of what its details point at.
+   * `person` is a user id or an email; an unknown email is a form error rather than an empty page,
+   * so a typo is not mistaken for "nothing happened". Reading the log is not itself recorded.
    */
-  auditLog(who: Who, filter: AuditFilterInput) {
+  auditLog(who: Who, filter: AuditFilterInput): AuditPage {
     this.allow(who);
+    const query = this.auditQuery(filter);
+    const towardsNewer = filter.after !== null && filter.before === null;
+    const rows = this.deps.audit.list({
+      ...query,
+      beforeId: filter.before ?? undefined,
+      afterId: towardsNewer ? (filter.after ?? undefined) : undefined,
+      limit: AUDIT_PAGE_SIZE + 1,
+    });
+    const more = rows.length > AUDIT_PAGE_SIZE;
+    // Read towards newer lines, the extra row is the newest; otherwise the oldest.
+    const page = towardsNewer && more ? rows.slice(1) : rows.slice(0, AUDIT_PAGE_SIZE);
+    const laterPage = filter.before !== null || filter.after !== null;
+    return {
+      ...this.withNames(page),
+      olderThan: (towardsNewer || more) && page.length ? page.at(-1)?.id : undefined,
+      newerThan: (towardsNewer ? more : laterPage) && page.length ? page[0]?.id : undefined,
+      laterPage,
+    };
+  }
+
+  /**
+   * Every line the filter finds, newest first, for the CSV export — read a page at a time, so a
+   * long period costs memory for one page only. The export itself is recorded first.
+   */
+  auditExport(who: Who, filter: AuditFilterInput): Iterable<AuditPageRows> {
+    this.allow(who);
+    const query = this.auditQuery(filter);
+    this.record(who, 'audit.exported', null, {
+      userId: query.actorUserId,
+      action: query.action,
+      entityType: query.entityType,
+      entityId: query.entityId,
+      from: filter.from ?? undefined,
+      to: filter.to ?? undefined,
+    });
+    const { audit } = this.deps;
+    const withNames = (rows: AuditRow[]) => this.withNames(rows);
+    return {
+      *[Symbol.iterator]() {
+        let beforeId: number | undefined;
+        for (;;) {
+          const rows = audit.list({ ...query, beforeId, limit: AUDIT_EXPORT_BATCH });
+          if (rows.length === 0) return;
+          yield withNames(rows);
+          if (rows.length < AUDIT_EXPORT_BATCH) return;
+          beforeId = rows.at(-1)?.id;
+        }
+      },
+    };
+  }
+
+  /** The filter as AuditLog.list takes it: a person found by id or email, days as UTC bounds. */
+  private auditQuery(filter: AuditFilterInput): Omit<AuditFilter, 'limit'> {
     let actorUserId: number | undefined;
     if (filter.person !== '') {
       if (/^\d{1,12}$/.test(filter.person)) actorUserId = Number(filter.person);
@@ -478,16 +560,22 @@ export class AdminService {
         actorUserId = user.id;
       }
     }
-    const rows: AuditRow[] = this.deps.audit.list({
+    return {
+      actorUserId,
+      action: filter.action || undefined,
       entityType: filter.entity_type || undefined,
       entityId: filter.entity_id ?? undefined,
-      actorUserId,
-      beforeId: filter.before ?? undefined,
-      limit: AUDIT_PAGE_SIZE + 1,
-    });
-    const hasMore = rows.length > AUDIT_PAGE_SIZE;
-    const page = rows.slice(0, AUDIT_PAGE_SIZE).map((r) => ({ ...r, detailLines: detailLines(r.details) }));
-    return { rows: page, nextBeforeId: hasMore ? page.at(-1)?.id : undefined };
+      fromIso: filter.from ? startOfCopenhagenDay(filter.from) : undefined,
+      toIso: filter.to ? startOfCopenhagenDay(nextCalendarDay(filter.to)) : undefined,
+    };
+  }
+
+  private withNames(rows: AuditRow[]): AuditPageRows {
+    const entries = rows.map((r) => ({ ...r, entries: detailEntries(r.details) }));
+    return {
+      rows: entries,
+      names: this.deps.repo.auditNames(referencesIn(entries.flatMap((r) => r.entries))),
+    };
   }
 
   auditEntityTypes(who: Who): string[] {
@@ -496,26 +584,8 @@ export class AdminService {
   }
 }
 
-/** Audit details as readable lines: "name: Glumsø → Glumsø By", "councilIds: 1, 2". */
-function detailLines(json: string): { key: string; text: string }[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return [{ key: '', text: json }];
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
-  const show = (v: unknown): string =>
-    v === null || v === undefined || v === ''
-      ? '–'
-      : Array.isArray(v)
-        ? v.map(show).join(', ') || '–'
-        : typeof v === 'object'
-          ? JSON.stringify(v)
-          : String(v);
-  return Object.entries(value as Record<string, unknown>).map(([key, v]) => {
-    const change = v as { from?: unknown; to?: unknown } | null;
-    const isChange = !!change && typeof change === 'object' && 'from' in change && 'to' in change;
-    return { key, text: isChange ? `${show(change.from)} → ${show(change.to)}` : show(v) };
-  });
-}
+/** Midnight at the start of a Copenhagen calendar day, as UTC (midnight always exists there). */
+const startOfCopenhagenDay = (date: string): string => parseLocalDateTime(`${date}T00:00`) as string;
+
+const nextCalendarDay = (date: string): string =>
+  new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);

@@ -1,3 +1,4 @@
+import { csvLine } from '../../web/csv.js';
 import type { Locale } from '../../web/dates.js';
 import type { Translate } from '../../web/i18n.js';
 import type { DurationSummary } from './figures.js';
@@ -5,33 +6,7 @@ import { copenhagenLocal } from './period.js';
 import type { LifecycleRow } from './stats.repository.js';
 import type { StatsFigures } from './stats.service.js';
 
-/**
- * CSV the way a Danish spreadsheet opens it: UTF-8 with a byte-order mark, CRLF, and in Danish a
- * semicolon between fields and a decimal comma (in English a comma and a decimal point). Text that
- * a spreadsheet would run as a formula (= + - @ at the start) is prefixed with an apostrophe.
- */
-export const CSV_BOM = '\uFEFF';
-
-function csvSeparator(locale: Locale): string {
-  return locale === 'da' ? ';' : ',';
-}
-
-function csvText(value: string, separator: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return safe.includes(separator) || /["\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-function csvLine(values: (string | number | null)[], locale: Locale): string {
-  const separator = csvSeparator(locale);
-  return `${values
-    .map((v) => {
-      if (v === null) return '';
-      // No thousands separators: a spreadsheet reads 1234,5 but may misread 1.234,5.
-      if (typeof v === 'number') return locale === 'da' ? String(v).replace('.', ',') : String(v);
-      return csvText(v, separator);
-    })
-    .join(separator)}\r\n`;
-}
+export { CSV_BOM } from '../../web/csv.js';
 
 const HOUR = 3_600_000;
 /** Hours with one decimal, as numbers for the spreadsheet. */
@@ -96,6 +71,9 @@ export function figuresCsv(report: StatsFigures, t: Translate, locale: Locale): 
     add('stats.people', `${p.name}: ${t('stats.csv.active')}`, p.active);
   }
   for (const s of report.surveys) {
+    // Only councils with at least 5 answers are counted (the survey feature's rule): say how many.
+    add('stats.csv.survey', `${s.title}: ${t('surveys.csv.councils_counted')}`, s.councilsShown);
+    add('stats.csv.survey', `${s.title}: ${t('surveys.csv.councils')}`, s.councils);
     add('stats.csv.survey', `${s.title}: ${t('stats.csv.answered')}`, s.answered);
     add('stats.csv.survey', `${s.title}: ${t('stats.csv.invited')}`, s.invited);
     s.ratings?.forEach((count, i) => {

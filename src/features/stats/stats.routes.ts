@@ -1,10 +1,11 @@
 import { type Request, type Response, Router } from 'express';
 import type { Actor } from '../../auth/policy.js';
 import { NotFoundError } from '../../errors.js';
+import { sendCsv } from '../../web/csv.js';
 import { parseForm } from '../../web/forms.js';
 import { actorOf, contextOf, requireLogin } from '../../web/guards.js';
 import { localeOf, renderPage, tOf } from '../../web/render.js';
-import { CSV_BOM, figuresCsv, lifecycleHeader, lifecycleLine } from './stats.csv.js';
+import { figuresCsv, lifecycleHeader, lifecycleLine } from './stats.csv.js';
 import { presentStats } from './stats.presenter.js';
 import { type StatsQuery, statsQuerySchema } from './stats.schemas.js';
 import type { StatsService } from './stats.service.js';
@@ -18,25 +19,6 @@ function queryString(report: {
   const params = new URLSearchParams({ from: report.period.from, to: report.period.to });
   if (!report.allSelected) for (const c of report.selected) params.append('council_ids', String(c.id));
   return params.toString();
-}
-
-function sendCsv(res: Response, name: string, body: string | Iterable<string>) {
-  res.set({
-    'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="${name}"`,
-  });
-  if (typeof body === 'string') return res.send(CSV_BOM + body);
-  // The concerns export can be 100,000 rows: written in chunks rather than built as one string.
-  res.write(CSV_BOM);
-  let chunk = '';
-  for (const line of body) {
-    chunk += line;
-    if (chunk.length > 64_000) {
-      res.write(chunk);
-      chunk = '';
-    }
-  }
-  res.end(chunk);
 }
 
 /**
@@ -112,7 +94,7 @@ export function createStatsRouter(service: StatsService): Router {
 
   router.get('/stats/figures.csv', (req, res) => {
     withQuery(req, res, 'csv', (actor, q) => {
-      const figures = service.figures(actor, q);
+      const figures = service.exportFigures(actor, q, contextOf(req));
       sendCsv(
         res,
         `naernet-tal-${figures.period.from}-${figures.period.to}.csv`,

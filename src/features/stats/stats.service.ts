@@ -176,6 +176,17 @@ export class StatsService {
     return this.collect(actor, query).figures;
   }
 
+  /** The figures CSV: counts only, but a copy that leaves the portal, so it is in the audit log too. */
+  exportFigures(actor: Actor, query: StatsQuery, ctx: RequestContext = {}): StatsFigures {
+    const figures = this.figures(actor, query);
+    this.deps.audit.record(actor, 'stats.figures_exported', null, ctx, {
+      from: figures.period.from,
+      to: figures.period.to,
+      councilIds: figures.selected.map((c) => c.id),
+    });
+    return figures;
+  }
+
   /** The page and the printed report: the figures and the comparisons. */
   report(actor: Actor, query: StatsQuery): StatsReport {
     const { figures, compare } = this.collect(actor, query);

@@ -1,3 +1,4 @@
+import type { AuditDetails } from '../../audit/audit-details.js';
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../core.js';
@@ -62,7 +63,7 @@ export class TemplatesService {
         active: input.active,
         now: this.deps.now().toISOString(),
       });
-      const changed: Record<string, unknown> = {};
+      const changed: AuditDetails = {};
       if (before.title !== input.title) changed.title = input.title;
       if (before.body !== input.body) changed.body = 'changed';
       if ((before.active === 1) !== input.active) changed.active = input.active;

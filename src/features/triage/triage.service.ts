@@ -1,3 +1,4 @@
+import type { AuditDetails } from '../../audit/audit-details.js';
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import type { Core } from '../../core.js';
@@ -81,6 +82,25 @@ function statusesOf(filter: StatusFilter): ConcernStatus[] | null {
   return [filter];
 }
 
+/**
+ * The filters a staff list was asked for, for the audit log — only those set (not the list's
+ * default status), under the audit log's names (audit-details.ts). The page number is left out: a
+ * reader paging through one search within minutes adds to its line (AuditLog.record) instead of
+ * adding lines.
+ */
+export function listFilterDetails(query: ListQuery): AuditDetails {
+  const details: AuditDetails = {};
+  if (query.q !== '') details.q = query.q;
+  if (query.council !== null) details.councilId = query.council;
+  if (query.status !== null) details.status = query.status;
+  if (query.category !== null) details.category = query.category;
+  if (query.priority !== null) details.priority = query.priority;
+  if (query.department !== null) details.departmentId = query.department;
+  if (query.awaiting) details.awaiting = true;
+  if (query.overdue) details.overdue = true;
+  return details;
+}
+
 /** First line of a shared summary, as the list's link text. */
 function firstLineOf(summary: string): string {
   const line = summary.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
@@ -110,6 +130,7 @@ export class TriageService {
   private staffList(
     actor: Actor,
     query: ListQuery,
+    list: 'triage' | 'concerns',
     order: ListOrder,
     defaultStatus: StatusFilter,
     ctx: RequestContext,
@@ -133,9 +154,13 @@ export class TriageService {
       match,
     };
     const rows = searchWithoutWords ? [] : triage.list(filter, order, window(query.page), nowIso, ackBefore);
-    if (match) {
-      // A search reads the text of concerns: staff searches are audited like case-page reads.
-      audit.record(actor, 'concern.searched', null, ctx, { q: query.q });
+    // A list shows concerns' titles, and a search reads their text: staff reads of lists are
+    // audited like case-page reads, with the filters in force. A search with no word read nothing.
+    if (!searchWithoutWords) {
+      audit.record(actor, match ? 'concern.searched' : 'concern.listed', null, ctx, {
+        list,
+        ...listFilterDetails(query),
+      });
     }
     const page = paged(rows, query.page);
     return {
@@ -158,13 +183,15 @@ export class TriageService {
 
   /** The officer's queue: open concerns by default, overdue first, then new, then by due date. */
   queue(actor: Actor, query: ListQuery, ctx: RequestContext = {}): StaffList {
-    return this.staffList(actor, query, 'queue', 'open', ctx);
+    return this.staffList(actor, query, 'triage', 'queue', 'open', ctx);
   }
 
   /** GET /concerns: what this person may see — their own, shared summaries, and for staff the ones they handle. */
   myConcerns(actor: Actor, query: ListQuery, ctx: RequestContext = {}): MyConcerns {
     const { triage } = this.deps;
-    const staff = policy.canUseTriage(actor) ? this.staffList(actor, query, 'newest', 'all', ctx) : null;
+    const staff = policy.canUseTriage(actor)
+      ? this.staffList(actor, query, 'concerns', 'newest', 'all', ctx)
+      : null;
     const match = query.q ? ftsMatchExpression(query.q) : null;
     const searchWithoutWords = query.q !== '' && match === null;
     const memberCouncilIds = actor.memberships.map((m) => m.councilId);
