@@ -64,7 +64,7 @@ export function createCore(
   const users = new UsersRepository(db);
   const tokens = new TokensRepository(db);
   const audit = new AuditLog(db, now);
-  const idleMs = settings.getNumber('session_idle_minutes') * 60_000;
+  const idleMs = () => settings.getNumber('session_idle_minutes') * 60_000;
   const sessionStore = new SqliteSessionStore(db, idleMs, () => now().getTime());
   const outbox = new OutboxRepository(db, new URL(baseUrl).hostname || 'localhost');
   const composer = new MailComposer(

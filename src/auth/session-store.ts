@@ -15,7 +15,8 @@ export class SqliteSessionStore extends session.Store {
 
   constructor(
     private readonly db: Db,
-    private readonly ttlMs: number,
+    /** The idle period, read on every write so that a changed setting applies at once. */
+    private readonly ttlMs: number | (() => number),
     private readonly now: () => number = Date.now,
   ) {
     super();
@@ -32,7 +33,7 @@ export class SqliteSessionStore extends session.Store {
 
   /** Every write or touch pushes the expiry a full idle period ahead of the store's own clock. */
   private expiry(): number {
-    return this.now() + this.ttlMs;
+    return this.now() + (typeof this.ttlMs === 'function' ? this.ttlMs() : this.ttlMs);
   }
 
   override get(sid: string, callback: Callback): void {

@@ -32,7 +32,12 @@ export type OutboxRow = {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** When subject, body, headers and attachments were removed (docs/domain.md#retention). */
+  pruned_at: string | null;
 };
+
+/** What pruning leaves of a mail: recipient, kind, status, Message-ID, attempts and times. */
+const PRUNED = `subject = '', text_body = '', html_body = '', headers = '{}', extras = '{}', pruned_at = @at`;
 
 /**
  * Every email is a row here first, inserted inside the transaction of the change that caused it
@@ -40,6 +45,8 @@ export type OutboxRow = {
  */
 export class OutboxRepository {
   private readonly insert;
+  private readonly link;
+  private pruneStmts?: ReturnType<typeof preparePruning>;
 
   constructor(
     private readonly db: Db,
@@ -49,9 +56,13 @@ export class OutboxRepository {
       `INSERT INTO outbox (kind, to_address, subject, text_body, html_body, headers, extras, message_id, next_attempt_at, created_at)
        VALUES (@kind, @to, @subject, @text, @html, @headers, @extras, @messageId, @now, @now)`,
     );
+    this.link = db.prepare<[number, number]>(
+      'INSERT OR IGNORE INTO outbox_concerns (concern_id, outbox_id) VALUES (?, ?)',
+    );
   }
 
-  enqueue(mail: OutgoingMail, now: string): number {
+  /** Queues the mail; `concernIds` are the concerns it quotes, so anonymising one removes its text. */
+  enqueue(mail: OutgoingMail, now: string, concernIds: readonly number[] = []): number {
     const result = this.insert.run({
       kind: mail.kind,
       to: mail.to,
@@ -64,7 +75,9 @@ export class OutboxRepository {
       messageId: `<${randomUUID()}@${this.messageIdDomain}>`,
       now,
     });
-    return Number(result.lastInsertRowid);
+    const id = Number(result.lastInsertRowid);
+    for (const concernId of concernIds) this.link.run(concernId, id);
+    return id;
   }
 
   /** Claims up to `limit` due messages by marking them `sending`; only the lease holder calls this. */
@@ -110,4 +123,65 @@ export class OutboxRepository {
   findById(id: number): OutboxRow | undefined {
     return this.db.prepare<[number], OutboxRow>('SELECT * FROM outbox WHERE id = ?').get(id);
   }
+
+  // ---------------------------------------------------------------- retention (docs/domain.md#retention)
+
+  /**
+   * Anonymising a concern: every mail about it loses its subject and body, a mail not yet sent is
+   * given up (it could only go out empty), a mail to `reporterEmail` loses its address too (its
+   * kind and time would otherwise still name who reported the concern), and the links go. Call
+   * inside the anonymisation's transaction. Returns how many mails were pruned.
+   */
+  pruneAbout(concernId: number, at: string, reporterEmail: string | null): number {
+    const s = this.pruning();
+    const pruned = s.pruneAbout.run({ concernId, at }).changes;
+    if (reporterEmail) s.forgetReporter.run({ concernId, email: reporterEmail });
+    s.unlink.run(concernId);
+    return pruned;
+  }
+
+  /**
+   * The age rule: sent mails sent before `cutoff`, and failed ones last tried before it, lose their
+   * subject and body, at most `limit` of each kind per call. Returns how many were pruned.
+   */
+  pruneBefore(cutoff: string, at: string, limit: number): number {
+    const s = this.pruning();
+    return s.pruneSent.run({ cutoff, at, limit }).changes + s.pruneFailed.run({ cutoff, at, limit }).changes;
+  }
+
+  private pruning() {
+    this.pruneStmts ??= preparePruning(this.db);
+    return this.pruneStmts;
+  }
+}
+
+/** The retention statements, prepared on first use. */
+function preparePruning(db: Db) {
+  const about = 'SELECT outbox_id FROM outbox_concerns WHERE concern_id = @concernId';
+  return {
+    pruneAbout: db.prepare<{ concernId: number; at: string }>(
+      `UPDATE outbox SET ${PRUNED},
+              last_error = CASE WHEN status = 'pending' THEN 'not sent: its concern was anonymised' ELSE last_error END,
+              status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
+        WHERE id IN (${about}) AND pruned_at IS NULL`,
+    ),
+    forgetReporter: db.prepare<{ concernId: number; email: string }>(
+      `UPDATE outbox SET to_address = '' WHERE id IN (${about}) AND to_address = @email COLLATE NOCASE`,
+    ),
+    unlink: db.prepare<[number]>('DELETE FROM outbox_concerns WHERE concern_id = ?'),
+    // INDEXED BY pins the partial indexes of migration 0022 (their WHERE repeated literally). Without
+    // it the planner takes outbox_due (status = ?) and reads every sent or failed mail ever kept,
+    // pruned long ago or not, on every tick.
+    pruneSent: db.prepare<{ cutoff: string; at: string; limit: number }>(
+      `UPDATE outbox SET ${PRUNED} WHERE id IN (
+         SELECT id FROM outbox INDEXED BY outbox_prune_sent
+          WHERE status = 'sent' AND pruned_at IS NULL AND sent_at < @cutoff ORDER BY sent_at LIMIT @limit)`,
+    ),
+    pruneFailed: db.prepare<{ cutoff: string; at: string; limit: number }>(
+      `UPDATE outbox SET ${PRUNED} WHERE id IN (
+         SELECT id FROM outbox INDEXED BY outbox_prune_failed
+          WHERE status = 'failed' AND pruned_at IS NULL AND next_attempt_at < @cutoff
+          ORDER BY next_attempt_at LIMIT @limit)`,
+    ),
+  };
 }

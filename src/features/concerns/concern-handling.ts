@@ -1,3 +1,4 @@
+import type { AuditDetails } from '../../audit/audit-details.js';
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, policy } from '../../auth/policy.js';
 import type { Core } from '../../core.js';
@@ -156,7 +157,7 @@ export class ConcernHandling {
   ): void {
     const { concerns, audit } = this.deps;
     this.act(actor, concernId, (concern, at) => {
-      const changes: Record<string, unknown> = {};
+      const changes: AuditDetails = {};
       if (input.category && input.category !== concern.category_slug) {
         const category = concerns.findActiveCategory(input.category);
         if (!category) throw new ConflictError('concerns.errors.category_invalid', 'category');
@@ -396,6 +397,7 @@ export class ConcernHandling {
       params: { name: concern.reporter_name ?? '', id: concern.id, title: concern.title, ...params },
       paragraphKeys: ['mail.greeting', ...extra[kind]],
       action: { labelKey: 'mail.concern.action', url: `${this.deps.baseUrl()}/concerns/${concern.id}` },
+      concernIds: [concern.id],
     });
   }
 }

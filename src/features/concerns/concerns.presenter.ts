@@ -78,7 +78,10 @@ function presentEvent(
   const s = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
   const base = {
     at: e.at,
-    who: e.actor_name ?? (e.actor_user_id === null ? t('concerns.event.system') : ''),
+    // The reporter's own events lose their author at anonymisation (concerns.repository.ts).
+    who: data.actorAnonymised
+      ? t('concerns.show.anonymised')
+      : (e.actor_name ?? (e.actor_user_id === null ? t('concerns.event.system') : '')),
     body: e.body,
     internal: e.visibility === 'internal',
   };
@@ -195,7 +198,8 @@ export function renderConcernPage(
     .map((e) => presentEvent(e, t, labels, staff))
     .filter((e): e is PresentedEvent => e !== null);
   const common = {
-    title: t('concerns.show.title', { id: c.id, title: c.title }),
+    // An anonymised concern has no title left; its page and heading say so rather than stay empty.
+    title: t('concerns.show.title', { id: c.id, title: c.title || t('concerns.show.anonymised') }),
     concern: c,
     category: categoryLabel({ label_da: c.category_da, label_en: c.category_en }, locale),
     events,

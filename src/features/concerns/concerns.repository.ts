@@ -267,14 +267,17 @@ export class ConcernsRepository {
   }
 
   /**
-   * Removes the texts, the place, the photo rows, the reporter and everything the reporter or a
-   * department wrote; council, category, dates, status and resolution stay. Call in a transaction.
+   * Removes the texts, the place, the photo rows, the reporter (also as the author on the timeline)
+   * and everything the reporter or a department wrote; council, category, dates, status,
+   * resolution and staff authors stay. Call in a transaction; mails about the concern are pruned
+   * by the caller (anonymise.ts).
    */
   anonymise(concernId: number, at: string): void {
     const s = this.retention();
     s.deletePhotos.run(concernId);
+    // The events first: they find the reporter through the link the concern's update removes.
+    s.anonymiseEvents.run({ id: concernId });
     s.anonymiseConcern.run(at, at, concernId);
-    s.anonymiseEvents.run(concernId);
     s.anonymiseReferrals.run(concernId);
   }
 
@@ -283,6 +286,10 @@ export class ConcernsRepository {
     return this.retentionStmts;
   }
 }
+
+/** Whether an event of the concern @id was made by its reporter (read before the link goes). */
+const REPORTERS_EVENT = `(type IN ('created', 'reporter_info')
+  OR actor_user_id = (SELECT reporter_id FROM concerns WHERE id = @id))`;
 
 /** The retention job's statements, prepared once per repository on first use. */
 function prepareRetention(db: Db) {
@@ -302,9 +309,15 @@ function prepareRetention(db: Db) {
       `UPDATE concerns SET reporter_id = NULL, title = '', description = '', location = '', occurred_at = NULL,
               feedback = NULL, shared_summary = NULL, anonymised_at = ?, updated_at = ? WHERE id = ?`,
     ),
-    anonymiseEvents: db.prepare<[number]>(
-      `UPDATE concern_events SET body = '', actor_user_id = CASE WHEN type = 'reporter_info' THEN NULL ELSE actor_user_id END
-        WHERE concern_id = ?`,
+    // An event the reporter made (logging, additions, anything else they did) loses its author and
+    // is marked, so the timeline says "anonymised" there instead of naming the reporter — or, with
+    // no author left, "Nærnet". Staff authors stay (docs/domain.md#retention).
+    anonymiseEvents: db.prepare<{ id: number }>(
+      `UPDATE concern_events
+          SET body = '',
+              data = CASE WHEN ${REPORTERS_EVENT} THEN json_set(data, '$.actorAnonymised', json('true')) ELSE data END,
+              actor_user_id = CASE WHEN ${REPORTERS_EVENT} THEN NULL ELSE actor_user_id END
+        WHERE concern_id = @id`,
     ),
     anonymiseReferrals: db.prepare<[number]>(
       `UPDATE referrals SET note = '', answer = CASE WHEN answer IS NULL THEN NULL ELSE '' END WHERE concern_id = ?`,

@@ -121,6 +121,7 @@ export class ConcernsService extends ConcernHandling {
           params: { name: actor.name, id, title: input.title },
           paragraphKeys: ['mail.greeting', 'mail.concern.receipt.body', 'mail.concern.receipt.next'],
           action: { labelKey: 'mail.concern.action', url: `${this.deps.baseUrl()}/concerns/${id}` },
+          concernIds: [id],
         });
         return id;
       })();

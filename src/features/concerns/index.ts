@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Core } from '../../core.js';
+import { concernAnonymiser } from './anonymise.js';
 import { ConcernsRepository } from './concerns.repository.js';
 import { ConcernsService } from './concerns.service.js';
 import { PhotoStore } from './photos.js';
@@ -12,9 +13,13 @@ export function createConcernsFeature(core: Core) {
   const concerns = new ConcernsRepository(core.db);
   const photos = new PhotoStore(path.join(core.config.dataDir, 'uploads'));
   const service = new ConcernsService({ ...core, concerns, photos });
+  // One concern's anonymisation, shared by the retention job and erasing a person (privacy).
+  const anonymiseConcern = concernAnonymiser({ concerns, outbox: core.outbox });
   return {
     service,
     repository: concerns,
-    jobs: [retentionJob({ ...core, concerns, photos })],
+    photos,
+    anonymiseConcern,
+    jobs: [retentionJob({ ...core, concerns, photos, anonymiseConcern })],
   };
 }

@@ -248,6 +248,7 @@ export class ReferralsService {
         labelKey: 'referrals.mail.department.action',
         url: `${this.deps.baseUrl()}/referrals/${token}`,
       },
+      concernIds: [r.concernId],
     });
   }
 
@@ -328,6 +329,7 @@ export class ReferralsService {
           labelKey: 'referrals.mail.answered.action',
           url: `${this.deps.baseUrl()}/concerns/${r.concern_id}#referrals`,
         },
+        concernIds: [r.concern_id],
       }));
       audit.record(null, 'referral.answered', r.concern_id, ctx, {
         referralId: r.id,

@@ -65,6 +65,14 @@ describe('retention: closed concerns are anonymised after the retention period',
     assert.equal(row.category_id !== null && row.status === 'closed' && row.resolution === 'resolved', true);
     const bodies = deps.db.prepare('SELECT body FROM concern_events WHERE concern_id = ?').pluck().all(old);
     assert.ok(bodies.every((b) => b === ''));
+    const authors = deps.db
+      .prepare('SELECT type, actor_user_id FROM concern_events WHERE concern_id = ? ORDER BY id')
+      .all(old) as { type: string; actor_user_id: number | null }[];
+    assert.ok(!authors.some((e) => e.actor_user_id === hal.id), 'the reporter is no author on the timeline');
+    assert.ok(
+      authors.some((e) => e.type === 'closed' && e.actor_user_id === officer.id),
+      'staff authors stay',
+    );
     assert.equal(readdirSync(uploads).length, 0, 'the photo file is gone');
     assert.equal(deps.db.prepare('SELECT count(*) FROM concern_photos').pluck().get(), 0);
     const found = deps.db
