@@ -1,0 +1,90 @@
+/**
+ * A person's own data in a real browser: the account page's download link, and the district
+ * admin's people pages and erase confirmation — axe clean at phone and desktop width, and the
+ * erase form keeping its input with the DKFDS error summary.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { TestApp } from '../helpers/app.js';
+import {
+  browserSkip,
+  checkPage,
+  closeBrowserAndApp,
+  screenshot,
+  startBrowserAndApp,
+  VIEWPORTS,
+  type ViewportName,
+} from '../helpers/browser.js';
+import { SharedPages } from '../helpers/pages.js';
+import { DEMO, userId } from '../helpers/world.js';
+
+describe('a person’s own data in the browser', { skip: browserSkip }, () => {
+  let app: TestApp;
+  let browser: Browser;
+  let pages: SharedPages;
+
+  before(async () => {
+    ({ browser, app } = await startBrowserAndApp());
+    pages = new SharedPages(
+      () => browser,
+      () => app,
+    );
+  });
+  after(async () => {
+    await pages?.closeAll();
+    await closeBrowserAndApp({ browser, app });
+  });
+
+  for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
+    it(`the account page offers the download (${viewport})`, async () => {
+      const { page, problems } = await pages.open(DEMO.hal, viewport);
+      await page.goto('/account');
+      const link = page.getByRole('link', { name: 'Hent mine data' });
+      assert.equal(await link.getAttribute('href'), '/account/export');
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      assert.match(download.suggestedFilename(), /^naernet-mine-data-\d{4}-\d{2}-\d{2}\.json$/);
+      await checkPage(page, problems, `/account ${viewport}`);
+    });
+
+    it(`the people pages and the erase confirmation are accessible (${viewport})`, async () => {
+      const { page, problems } = await pages.open(DEMO.admin, viewport);
+      const vest = userId(app, DEMO.vest);
+      for (const path of [
+        '/admin/people',
+        '/admin/people?q=glumsoe',
+        `/admin/people/${vest}`,
+        `/admin/people/${vest}/erase`,
+      ]) {
+        const res = await page.goto(path);
+        assert.equal(res?.status(), 200, path);
+        await checkPage(page, problems, `${path} ${viewport}`);
+        await screenshot(page, `people${path.replaceAll(/[/?=]/g, '-')}-${viewport}`);
+      }
+    });
+  }
+
+  it('the erase form keeps the reason and shows the error summary without the confirmation', async () => {
+    const { page, problems } = await pages.open(DEMO.admin, 'phone');
+    const vest = userId(app, DEMO.vest);
+    await page.goto(`/admin/people/${vest}/erase`);
+    // A person with an open concern cannot be erased yet: the page says so and shows no form.
+    const open = await page.getByRole('alert').count();
+    if (open > 0) {
+      assert.match((await page.getByRole('alert').textContent()) ?? '', /åbne bekymringer/);
+      app.deps.db
+        .prepare(
+          "UPDATE concerns SET status = 'closed', closed_at = ?, resolution = 'resolved' WHERE reporter_id = ?",
+        )
+        .run(new Date().toISOString(), vest);
+      await page.reload();
+    }
+    await page.getByLabel('Begrundelse').fill('Skriftlig anmodning 3.12.2026');
+    await page.getByRole('button', { name: 'Slet personen' }).click();
+    await page.getByRole('heading', { name: 'Der er problemer' }).waitFor();
+    assert.equal(await page.getByLabel('Begrundelse').inputValue(), 'Skriftlig anmodning 3.12.2026');
+    await checkPage(page, problems, 'erase with errors');
+    await screenshot(page, 'people-erase-errors-phone');
+    assert.equal(app.deps.users.findById(vest)?.status, 'active');
+  });
+});
