@@ -114,6 +114,11 @@ export function createApp(deps: AppDeps): express.Express {
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, maxAge: idleMinutes * 60_000 },
     }),
   );
+  // The cookie lasts as long as the idle period set on /admin/settings today, not at start-up.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.session) req.session.cookie.maxAge = settings.getNumber('session_idle_minutes') * 60_000;
+    next();
+  });
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(viewLocals(messages, settings));

@@ -1,8 +1,10 @@
 import type { Router } from 'express';
 import { createAuthRouter } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
+import { DeviceCookies } from './auth/device-cookie.js';
 import { createInvitationsRouter } from './auth/invitations.routes.js';
-import { LoginThrottle, type ThrottleLimits } from './auth/login-throttle.js';
+import { LoginFailuresRepository } from './auth/login-failures.repository.js';
+import { DEFAULT_LIMITS, LoginThrottle, type ThrottleLimits } from './auth/login-throttle.js';
 import { createPassport } from './auth/passport.js';
 import type { Config } from './config.js';
 import { type Core, type CoreOptions, createCore } from './core.js';
@@ -14,19 +16,24 @@ import { createMeetingsFeature, createMeetingsRouter } from './features/meetings
 import { createMembersFeature, createMembersRouter } from './features/members/index.js';
 import { createNewslettersFeature, createNewslettersRouter } from './features/newsletters/index.js';
 import { createPostsFeature, createPostsRouter } from './features/posts/index.js';
+import { createPrivacyFeature, createPrivacyRouter } from './features/privacy/index.js';
 import { createReferralsFeature, createReferralsRouter } from './features/referrals/index.js';
 import { createRolloutFeature, createRolloutRouter } from './features/rollout/index.js';
+import { createSettingsFeature, createSettingsRouter } from './features/settings/index.js';
 import { createStatsFeature, createStatsRouter } from './features/stats/index.js';
 import { createSurveysFeature, createSurveysRouter } from './features/surveys/index.js';
 import { createTemplatesFeature, createTemplatesRouter } from './features/templates/index.js';
 import { createTriageFeature, createTriageRouter } from './features/triage/index.js';
 import { parseListQuery } from './features/triage/triage.schemas.js';
+import { auditRetentionJob } from './jobs/audit-retention.job.js';
+import { mailRetentionJob } from './jobs/mail-retention.job.js';
 import { outboxJob } from './jobs/outbox.job.js';
 import { type Job, Scheduler } from './jobs/scheduler.js';
 import { fileTransport, type MailTransport, smtpTransport } from './mail/transport.js';
 
 export type ComposeOptions = CoreOptions & {
-  throttleLimits?: ThrottleLimits;
+  /** Sign-in limits a test wants lower or higher than the defaults (login-throttle.ts). */
+  throttleLimits?: Partial<ThrottleLimits>;
 };
 
 /**
@@ -57,6 +64,8 @@ export function compose(config: Config, options: ComposeOptions = {}) {
     ...features.newsletters.jobs,
     ...features.meetings.jobs,
     { name: 'session-prune', run: async () => void core.sessionStore.prune() },
+    mailRetentionJob(core),
+    auditRetentionJob(core),
   ];
   const scheduler = new Scheduler(jobs, config.schedulerIntervalMs, core.logger);
 
@@ -81,6 +90,7 @@ export function compose(config: Config, options: ComposeOptions = {}) {
       surveys: features.surveys.service,
       stats: features.stats.service,
       rollout: features.rollout.service,
+      privacy: features.privacy.service,
     },
     setBaseUrl,
     close() {
@@ -101,7 +111,13 @@ function mailTransport(config: Config): MailTransport {
 function createFeatures(core: Core, options: ComposeOptions, newsletterTransport: MailTransport) {
   const auth = new AuthService({
     ...core,
-    throttle: new LoginThrottle(options.throttleLimits, () => core.now().getTime()),
+    throttle: new LoginThrottle(
+      new LoginFailuresRepository(core.db),
+      core.config.sessionSecret,
+      { ...DEFAULT_LIMITS, ...options.throttleLimits },
+      () => core.now().getTime(),
+    ),
+    devices: new DeviceCookies(core.config.sessionSecret),
   });
   const account = createAccountFeature(core);
   const members = createMembersFeature(core);
@@ -116,6 +132,11 @@ function createFeatures(core: Core, options: ComposeOptions, newsletterTransport
   const surveys = createSurveysFeature(core);
   const stats = createStatsFeature(core, { surveys: surveys.service });
   const rollout = createRolloutFeature(core, { admin: admin.service, members: members.service });
+  const settings = createSettingsFeature(core);
+  const privacy = createPrivacyFeature(core, {
+    anonymiseConcern: concerns.anonymiseConcern,
+    removePhoto: (file) => concerns.photos.remove(file),
+  });
   return {
     auth,
     account,
@@ -131,6 +152,8 @@ function createFeatures(core: Core, options: ComposeOptions, newsletterTransport
     surveys,
     stats,
     rollout,
+    privacy,
+    settings,
   };
 }
 
@@ -156,8 +179,9 @@ function createRouters(core: Core, f: Features): Router[] {
           response: m.my_response,
         })),
       openSurveys: (actor) => f.surveys.service.pendingFor(actor),
+      openInvitations: (actor) => f.members.service.openInvitations(actor),
     }),
-    createAuthRouter({ auth: f.auth, sessions: core.sessionStore }),
+    createAuthRouter({ auth: f.auth, sessions: core.sessionStore, secureCookies: core.config.isProduction }),
     createInvitationsRouter(core.invitations),
     createAccountRouter(f.account.service),
     createMembersRouter(f.members.service),
@@ -178,5 +202,7 @@ function createRouters(core: Core, f: Features): Router[] {
     createSurveysRouter(f.surveys.service),
     createStatsRouter(f.stats.service),
     createRolloutRouter(f.rollout.service),
+    createSettingsRouter(f.settings.service),
+    createPrivacyRouter(f.privacy.service),
   ];
 }

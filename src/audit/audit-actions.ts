@@ -9,6 +9,10 @@ export const AUDIT_ACTIONS = {
   'login.succeeded': 'user',
   'login.failed': 'user',
   'login.blocked': 'user',
+  // Sign-in limits (docs/domain.md#sign-in-limits): a lock starting, a reset mail held back
+  'login.locked': 'user',
+  'login.device_locked': 'user',
+  'password.reset_limited': 'user',
   'login.second_factor_failed': 'user',
   logout: 'user',
   'password.reset_requested': 'user',
@@ -20,8 +24,13 @@ export const AUDIT_ACTIONS = {
   'two_factor.disable_refused': 'user',
   'two_factor.recovery_codes_replaced': 'user',
   'account.preferences_updated': 'user',
+  'account.exported': 'user',
+  // A person's data, on their request, by a district admin
+  'person.exported': 'user',
+  'person.erased': 'user',
   'invitation.sent': 'user',
   'invitation.accepted': 'user',
+  'invitation.declined': 'user',
   // The district administration
   'municipality.created': 'municipality',
   'municipality.updated': 'municipality',
@@ -37,17 +46,21 @@ export const AUDIT_ACTIONS = {
   'officer.removed': 'user',
   'rollout.council_created': 'council',
   'rollout.imported': 'rollout',
+  'settings.updated': 'setting',
   // Council members
   'membership.created': 'membership',
   'membership.updated': 'membership',
   'membership.deactivated': 'membership',
   'membership.reactivated': 'membership',
   'membership.invitation_resent': 'membership',
+  // An invitation to an account that already exists: not a membership until the person accepts
+  'membership.consent_requested': 'membership',
   // Concerns: every staff read and every change
   'concern.created': 'concern',
   'concern.viewed': 'concern',
   'concern.photo_viewed': 'concern',
   'concern.searched': 'concern',
+  'concern.listed': 'concern',
   'concern.triaged': 'concern',
   'concern.note_added': 'concern',
   'concern.replied': 'concern',
@@ -92,6 +105,9 @@ export const AUDIT_ACTIONS = {
   'survey.created': 'survey',
   'survey.closed': 'survey',
   'stats.concerns_exported': 'stats',
+  'stats.figures_exported': 'stats',
+  // The audit log itself: reading it is not recorded, taking a copy away is
+  'audit.exported': 'audit',
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -1,24 +1,48 @@
-import { type Request, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { handleForm, refuse, showView } from '../web/form-post.js';
 import { safeNextUrl } from '../web/guards.js';
 import { renderPage, tOf } from '../web/render.js';
 import type {} from '../web/session.js';
 import { forgotSchema, loginSchema, newPasswordSchema, secondFactorSchema } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_MS } from './device-cookie.js';
+import { startNewSession } from './passport.js';
 import type { SqliteSessionStore } from './session-store.js';
 
 const ipOf = (req: Request) => req.ip ?? 'unknown';
 
-/** Signs the user in: a new session id (passport regenerates it) so a fixed id cannot be reused. */
-function signIn(req: Request, userId: number): Promise<void> {
-  return new Promise((resolve, reject) =>
-    req.login({ id: userId }, (err) => (err ? reject(err) : resolve())),
-  );
+/** One cookie's value from the request (no cookie parser is mounted; the session reads its own). */
+function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
 }
 
-export function createAuthRouter(deps: { auth: AuthService; sessions: SqliteSessionStore }): Router {
+export function createAuthRouter(deps: {
+  auth: AuthService;
+  sessions: SqliteSessionStore;
+  /** Production: cookies only over HTTPS. */
+  secureCookies: boolean;
+}): Router {
   const { auth } = deps;
   const router = Router();
+
+  /**
+   * Signs the user in on a new session id (a fixed id cannot be reused) and remembers the browser
+   * for this account with a fresh device cookie. It is sent only to /login…, where it counts.
+   */
+  async function signIn(req: Request, res: Response, userId: number, deviceCookie: string): Promise<void> {
+    await startNewSession(req, res, { id: userId });
+    res.cookie(DEVICE_COOKIE, deviceCookie, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      path: '/login',
+      maxAge: DEVICE_COOKIE_MAX_AGE_MS,
+    });
+  }
 
   router.get('/login', (req, res) => {
     if (req.user) return res.redirect(303, '/');
@@ -33,7 +57,7 @@ export function createAuthRouter(deps: { auth: AuthService; sessions: SqliteSess
       schema: loginSchema,
       show: showView(res, 'auth/login', { title: tOf(res)('login.title') }),
       submit: async (data) => {
-        const outcome = await auth.login(data.email, data.password, ipOf(req));
+        const outcome = await auth.login(data.email, data.password, ipOf(req), cookieOf(req, DEVICE_COOKIE));
         const next = safeNextUrl(data.next);
         if (outcome.result === 'invalid') {
           // One message for unknown email and wrong password: the form must not reveal who has an account.
@@ -50,7 +74,7 @@ export function createAuthRouter(deps: { auth: AuthService; sessions: SqliteSess
           req.session.pendingNext = next;
           return { redirect: '/login/two-factor' };
         }
-        await signIn(req, outcome.userId);
+        await signIn(req, res, outcome.userId, outcome.deviceCookie);
         return { redirect: next };
       },
     }),
@@ -68,11 +92,17 @@ export function createAuthRouter(deps: { auth: AuthService; sessions: SqliteSess
       schema: secondFactorSchema,
       show: showView(res, 'auth/two-factor', { title: tOf(res)('login.two_factor.title') }),
       submit: async (data) => {
-        if (!(await auth.verifySecondFactor(userId, data.code, ipOf(req)))) {
+        const outcome = await auth.verifySecondFactor(
+          userId,
+          data.code,
+          ipOf(req),
+          cookieOf(req, DEVICE_COOKIE),
+        );
+        if (!outcome.ok) {
           return refuse('code', 'login.errors.code_invalid', { status: 401, values: {} });
         }
         const next = req.session.pendingNext ?? '/';
-        await signIn(req, userId);
+        await signIn(req, res, userId, outcome.deviceCookie);
         return { redirect: next };
       },
     });

@@ -1,49 +1,86 @@
 import { TooManyRequestsError } from '../errors.js';
-import type { LoginThrottle } from './login-throttle.js';
+import type { DeviceCookies } from './device-cookie.js';
+import type { Attempt, Lock, LoginThrottle } from './login-throttle.js';
 import { type LinkMailDeps, setPasswordThroughLink } from './password-links.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import { hashRecoveryCode, verifyTotpStep } from './totp.js';
 
 export const PASSWORD_RESET_HOURS = 1;
 
+/** At most this many reset mails per address per hour, so the form cannot flood a mailbox. */
+export const RESET_MAILS_PER_HOUR = 3;
+
+/** `deviceCookie`: the new value of the browser's device cookie (device-cookie.ts), set on sign-in. */
 export type LoginOutcome =
-  | { result: 'signed_in'; userId: number }
+  | { result: 'signed_in'; userId: number; deviceCookie: string }
   | { result: 'second_factor'; userId: number }
   | { result: 'invalid' };
 
-/** Logging in, the second factor, and forgotten passwords. Never sees req/res. */
+export type SecondFactorOutcome = { ok: true; deviceCookie: string } | { ok: false };
+
+export type AuthDeps = LinkMailDeps & { throttle: LoginThrottle; devices: DeviceCookies };
+
+/**
+ * Logging in, the second factor, and forgotten passwords. Never sees req/res: the route hands in
+ * the browser's device cookie as it came and sets the one a sign-in answers.
+ */
 export class AuthService {
-  constructor(private readonly deps: LinkMailDeps & { throttle: LoginThrottle }) {}
+  constructor(private readonly deps: AuthDeps) {}
+
+  /** The attempt as the throttle sees it: the device counts only when its cookie is genuine and for this account. */
+  private attemptOf(email: string, userId: number | undefined, deviceCookie: string | undefined, ip: string) {
+    const device = userId === undefined ? undefined : this.deps.devices.deviceFor(deviceCookie, userId);
+    return { email, device, ip } satisfies Attempt;
+  }
+
+  /** Refuses a locked attempt before any password is checked (429, the same for every account). */
+  private refuseIfLocked(attempt: Attempt, userId: number | null): void {
+    if (!this.deps.throttle.lockOf(attempt)) return;
+    this.deps.audit.record(null, 'login.blocked', userId, { ip: attempt.ip });
+    throw new TooManyRequestsError('login.errors.too_many');
+  }
+
+  /** Counts a failure; the lock it starts, if any, is recorded once (never the address typed). */
+  private countFailure(attempt: Attempt, userId: number | null): void {
+    const started: Lock | null = this.deps.throttle.recordFailure(attempt);
+    if (started === 'account') this.deps.audit.record(null, 'login.locked', userId, { ip: attempt.ip });
+    if (started === 'device') this.deps.audit.record(null, 'login.device_locked', userId, { ip: attempt.ip });
+  }
 
   /**
    * Same answer, and about the same time, for an unknown email, a wrong password and a
-   * deactivated or not-yet-activated account.
+   * deactivated or not-yet-activated account: an unknown address is counted and locked exactly
+   * like a known one, and a dummy hash is verified.
    */
-  async login(email: string, password: string, ip: string): Promise<LoginOutcome> {
-    const { users, throttle, audit } = this.deps;
-    if (throttle.isBlocked(email, ip)) {
-      audit.record(null, 'login.blocked', null, { ip }, { email });
-      throw new TooManyRequestsError('login.errors.too_many');
-    }
+  async login(email: string, password: string, ip: string, deviceCookie?: string): Promise<LoginOutcome> {
+    const { users, audit } = this.deps;
     const user = users.findByEmail(email);
+    const attempt = this.attemptOf(email, user?.id, deviceCookie, ip);
+    this.refuseIfLocked(attempt, user?.id ?? null);
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), password);
     if (!user || !ok || user.status !== 'active' || !user.password_hash) {
-      throttle.recordFailure(email, ip);
       audit.record(user ?? null, 'login.failed', user?.id ?? null, { ip });
+      this.countFailure(attempt, user?.id ?? null);
       return { result: 'invalid' };
     }
-    throttle.recordSuccess(email);
+    // Failures are cleared only once the person is fully signed in: clearing them at the right
+    // password would give whoever has it unlimited guesses at the second factor.
     if (user.totp_enabled === 1) return { result: 'second_factor', userId: user.id };
-    this.recordSignIn(user.id, ip);
-    return { result: 'signed_in', userId: user.id };
+    return { result: 'signed_in', userId: user.id, deviceCookie: this.completeSignIn(attempt, user.id) };
   }
 
-  /** A TOTP code or an unused recovery code; counts against the same throttle as passwords. */
-  async verifySecondFactor(userId: number, code: string, ip: string): Promise<boolean> {
-    const { users, throttle, audit } = this.deps;
+  /** A TOTP code or an unused recovery code; counts against the same limits as passwords. */
+  async verifySecondFactor(
+    userId: number,
+    code: string,
+    ip: string,
+    deviceCookie?: string,
+  ): Promise<SecondFactorOutcome> {
+    const { users, audit } = this.deps;
     const user = users.findById(userId);
-    if (user?.status !== 'active' || user.totp_enabled !== 1 || !user.totp_secret) return false;
-    if (throttle.isBlocked(user.email, ip)) throw new TooManyRequestsError('login.errors.too_many');
+    if (user?.status !== 'active' || user.totp_enabled !== 1 || !user.totp_secret) return { ok: false };
+    const attempt = this.attemptOf(user.email, user.id, deviceCookie, ip);
+    this.refuseIfLocked(attempt, user.id);
     const step = await verifyTotpStep(user.totp_secret, code, {
       afterTimeStep: user.totp_last_time_step,
       now: this.deps.now(),
@@ -52,18 +89,19 @@ export class AuthService {
       (step !== null && users.recordTotpStep(user.id, step)) ||
       users.useRecoveryCode(user.id, hashRecoveryCode(code), this.deps.now().toISOString());
     if (!ok) {
-      throttle.recordFailure(user.email, ip);
       audit.record(user, 'login.second_factor_failed', user.id, { ip });
-      return false;
+      this.countFailure(attempt, user.id);
+      return { ok: false };
     }
-    throttle.recordSuccess(user.email);
-    this.recordSignIn(user.id, ip);
-    return true;
+    return { ok: true, deviceCookie: this.completeSignIn(attempt, user.id) };
   }
 
-  private recordSignIn(userId: number, ip: string): void {
+  /** Clears what the attempt's way in had counted and answers the browser's new device cookie. */
+  private completeSignIn(attempt: Attempt, userId: number): string {
+    this.deps.throttle.recordSuccess(attempt);
     this.deps.users.recordLogin(userId, this.deps.now().toISOString());
-    this.deps.audit.record({ id: userId }, 'login.succeeded', userId, { ip });
+    this.deps.audit.record({ id: userId }, 'login.succeeded', userId, { ip: attempt.ip });
+    return this.deps.devices.issue(userId);
   }
 
   recordLogout(userId: number, ip: string): void {
@@ -71,8 +109,10 @@ export class AuthService {
   }
 
   /**
-   * Mails a single-use link valid for an hour — only to an active account; the page says the
-   * same thing either way so the form does not reveal who has an account.
+   * Mails a single-use link valid for an hour — only to an active account, and at most
+   * RESET_MAILS_PER_HOUR times an hour (counted from the links sent, in the same transaction, so
+   * requests at the same moment cannot all pass). The page says the same thing in every case so
+   * the form reveals neither who has an account nor that the limit was reached.
    */
   requestPasswordReset(email: string, ip: string): void {
     const { db, users, tokens, mailer, audit, now } = this.deps;
@@ -80,6 +120,11 @@ export class AuthService {
     if (user?.status !== 'active') return;
     db.transaction(() => {
       const at = now();
+      const hourAgo = new Date(at.getTime() - 3_600_000).toISOString();
+      if (tokens.countIssuedSince(user.id, 'password_reset', hourAgo) >= RESET_MAILS_PER_HOUR) {
+        audit.record(null, 'password.reset_limited', user.id, { ip });
+        return;
+      }
       const expires = new Date(at.getTime() + PASSWORD_RESET_HOURS * 3_600_000).toISOString();
       const token = tokens.issue(user.id, 'password_reset', expires, at.toISOString());
       mailer.queue({
@@ -104,7 +149,8 @@ export class AuthService {
   }
 
   /**
-   * Sets the new password, uses up the link and ends the user's other sessions.
+   * Sets the new password, uses up the link, lifts every sign-in lock on the account (the person
+   * has proved they read its mail) and ends the user's sessions.
    * Returns an i18n key for the `password` field when the password is refused, or 'invalid_link'.
    */
   async resetPassword(
@@ -115,7 +161,10 @@ export class AuthService {
     const result = await setPasswordThroughLink(
       this.deps,
       { token, purpose: 'password_reset', password, auditAction: 'password.reset' },
-      (user, hash, at) => this.deps.users.setPassword(user.id, hash, at),
+      (user, hash, at) => {
+        this.deps.users.setPassword(user.id, hash, at);
+        this.deps.throttle.unlockAccount(user.email);
+      },
     );
     if (!result.ok) return result;
     endSessions(result.user.id);

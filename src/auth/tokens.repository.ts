@@ -44,6 +44,18 @@ export class TokensRepository {
       .get(hashToken(token), purpose, now);
   }
 
+  /** How many links of the purpose the user was sent since `since` (used or not): the reset form's rate. */
+  countIssuedSince(userId: number, purpose: TokenPurpose, since: string): number {
+    return (
+      this.db
+        .prepare<[number, string, string], number>(
+          'SELECT count(*) FROM user_tokens WHERE user_id = ? AND purpose = ? AND created_at > ?',
+        )
+        .pluck()
+        .get(userId, purpose, since) ?? 0
+    );
+  }
+
   /** Marks it used; false when someone else used it first (a double submit). */
   consume(id: number, now: string): boolean {
     return (

@@ -1,4 +1,5 @@
 import { type Request, type Response, Router } from 'express';
+import { startNewSession } from '../../auth/passport.js';
 import { handleForm, showView } from '../../web/form-post.js';
 import { type FormErrors, noErrors } from '../../web/forms.js';
 import { actorOf, contextOf, requireLogin } from '../../web/guards.js';
@@ -88,13 +89,16 @@ export function createAccountRouter(service: AccountService): Router {
       // Passwords are never echoed back into the form.
       values: {},
       submit: async (data) => {
+        const actor = actorOf(req);
         const result = await service.changePassword(
-          actorOf(req),
+          actor,
           { currentPassword: data.current_password, newPassword: data.password },
           req.sessionID,
           contextOf(req),
         );
         if (!result.ok) return { refused: [result.problem] };
+        // A change of how one signs in is a change of privilege: the session id changes with it.
+        await startNewSession(req, res, actor);
         return { redirect: '/account', flash: 'account.password.changed' };
       },
     }),
@@ -137,11 +141,13 @@ export function createAccountRouter(service: AccountService): Router {
       schema: totpCodeSchema,
       show: showTwoFactor(req, res),
       submit: async (data) => {
-        const result = await service.enableTwoFactor(actorOf(req), data.code, contextOf(req));
+        const actor = actorOf(req);
+        const result = await service.enableTwoFactor(actor, data.code, contextOf(req));
         if ('alreadyEnabled' in result) {
           return { redirect: '/account/two-factor', flash: 'account.two_factor.already_enabled' };
         }
         if (!result.ok) return { refused: [result.problem] };
+        await startNewSession(req, res, actor);
         renderRecoveryCodes(res, result.recoveryCodes, true);
         return undefined;
       },
@@ -153,8 +159,12 @@ export function createAccountRouter(service: AccountService): Router {
       schema: confirmPasswordSchema,
       show: showTwoFactor(req, res),
       submit: async (data) => {
-        const result = await service.disableTwoFactor(actorOf(req), data.password, contextOf(req));
-        if (result.ok) return { redirect: '/account', flash: 'account.two_factor.disabled' };
+        const actor = actorOf(req);
+        const result = await service.disableTwoFactor(actor, data.password, contextOf(req));
+        if (result.ok) {
+          await startNewSession(req, res, actor);
+          return { redirect: '/account', flash: 'account.two_factor.disabled' };
+        }
         if ('problem' in result) return { refused: [result.problem] };
         if (result.refused === 'not_enabled') return { redirect: '/account/two-factor' };
         // Officers and admins may not switch it off: a refusal of the account's rules, not of the input.
