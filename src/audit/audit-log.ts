@@ -140,6 +140,19 @@ export class AuditLog {
   }
 
   /**
+   * An anonymised concern's lines stop naming its reporter: the lines stay (what happened, when),
+   * but who did it and from where are forgotten for the lines the reporter made about it
+   * (docs/domain.md#retention). Found through the entity index, never a scan.
+   */
+  forgetActorOn(entityType: string, entityId: number, actorUserId: number): number {
+    return this.db
+      .prepare<[string, number, number]>(
+        'UPDATE audit_log SET actor_user_id = NULL, ip = NULL WHERE entity_type = ? AND entity_id = ? AND actor_user_id = ?',
+      )
+      .run(entityType, entityId, actorUserId).changes;
+  }
+
+  /**
    * Newest first, filtered, one page at a time (keyset on id: `beforeId` for the next page,
    * `afterId` for the previous one). A collapsed line belongs to the time of its first read.
    */

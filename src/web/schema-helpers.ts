@@ -51,6 +51,9 @@ export function email(requiredKey: string, invalidKey: string) {
       .min(1, requiredKey)
       .max(254, invalidKey)
       .pipe(z.email(invalidKey))
+      // .invalid never delivers (RFC 2606); erased accounts keep such an address, and no form may
+      // reach them through it.
+      .refine((v) => !/\.invalid$/i.test(v), invalidKey)
       .transform((v) => v.toLowerCase()),
   );
 }

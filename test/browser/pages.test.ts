@@ -33,7 +33,10 @@ const ROLES = [
 const PUBLIC_PAGES = ['/', '/login', '/password/forgot', '/tilgaengelighed', '/privatliv'];
 const MISSING_PAGE = '/findes-ikke';
 
-/** Links that are not pages to check: downloads, machine endpoints, actions. */
+/**
+ * Links that are not pages to check: downloads, machine endpoints, actions. Links marked
+ * `download` (the personal data exports) are not collected at all.
+ */
 const NOT_A_PAGE = /^\/(assets\/|healthz|logout|language|unsubscribe\/)|\.(ics|csv|json|txt|pdf)(\?|$)/;
 /** A safety stop for the crawl of one user. */
 const PAGES_PER_ROLE_LIMIT = 80;
@@ -57,8 +60,9 @@ async function checkPageAt(
   assert.equal(response.status(), expectedStatus, `${label} answered ${response.status()}`);
   assert.match(response.headers()['content-type'] ?? '', /text\/html/, `${label} is not HTML`);
   await checkPage(page, problems, label);
-  return page.$$eval('header nav a[href], main a[href], footer a[href]', (anchors) =>
-    anchors.map((a) => a.getAttribute('href') ?? ''),
+  return page.$$eval(
+    'header nav a[href]:not([download]), main a[href]:not([download]), footer a[href]:not([download])',
+    (anchors) => anchors.map((a) => a.getAttribute('href') ?? ''),
   );
 }
 
@@ -108,7 +112,7 @@ async function crawl(
     let links: string[] = [];
     if (scope.checkedShapes.has(shape)) {
       await page.goto(path);
-      links = await page.$$eval('header nav a[href], main a[href]', (as) =>
+      links = await page.$$eval('header nav a[href]:not([download]), main a[href]:not([download])', (as) =>
         as.map((a) => a.getAttribute('href') ?? ''),
       );
     } else {

@@ -41,7 +41,8 @@ describe('the privacy page and the accessibility statement in the browser', { sk
         const { context, page, problems } = await newPage(browser, app.url, viewport);
         try {
           await page.goto(path);
-          assert.equal(await visibleText(page.locator('h1')), heading);
+          // The Danish heading carries a soft hyphen so that it breaks well on a phone.
+          assert.equal((await visibleText(page.locator('h1'))).replaceAll('\u00AD', ''), heading);
           await checkPage(page, problems, `${path} (${viewport})`);
           await screenshot(page, `privacy-pages${path.replace('/', '-')}-${viewport}`);
           await page.getByRole('button', { name: 'English' }).click();

@@ -621,3 +621,43 @@ describe('what a council admin can do with an invitation that waits for an answe
     assert.equal((await peter.get(`/councils/${glumsoe}/members`)).status, 200);
   });
 });
+
+describe('another council inviting the same new address leaves no trace on the first', () => {
+  let app: TestApp;
+
+  before(async () => {
+    app = await startTestApp();
+  });
+  after(() => app.close());
+
+  it('the first council’s row, its date included, does not move when a second council invites', async () => {
+    let formand = await loggedIn(app, DEMO.formand);
+    const glumsoe = councilId(app, 'glumsoe');
+    const fladsaa = councilId(app, 'fladsaa');
+    const email = 'to-lokalraad@example.dk';
+    await formand.get(`/councils/${glumsoe}/members/new`);
+    const first = await formand.post(`/councils/${glumsoe}/members`, {
+      name: 'To Råd',
+      email,
+      title: '',
+      role: 'network_person',
+    });
+    assert.equal(first.status, 303);
+    const before = rowOf((await formand.get(`/councils/${glumsoe}/members`)).text, email);
+
+    app.advanceClock(3 * 86_400_000);
+    const admin = await loggedIn(app, DEMO.admin);
+    await admin.get(`/councils/${fladsaa}/members/new`);
+    const second = await admin.post(`/councils/${fladsaa}/members`, {
+      name: 'To Råd (Fladså)',
+      email,
+      title: '',
+      role: 'network_person',
+    });
+    assert.equal(second.status, 303);
+
+    formand = await loggedIn(app, DEMO.formand);
+    const after = rowOf((await formand.get(`/councils/${glumsoe}/members`)).text, email);
+    assert.equal(after, before);
+  });
+});

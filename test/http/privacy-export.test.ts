@@ -12,6 +12,8 @@ import {
   logConcern,
   loggedIn,
   loginAll,
+  meetingForm,
+  postMeeting,
   testPasswordHash,
   userId,
 } from '../helpers/world.js';
@@ -35,6 +37,36 @@ type Export = Record<string, unknown> & {
   surveys_answered: Record<string, unknown>[];
   logins: { action: string; ip: string }[];
 };
+
+/** Every text column of every table that still contains one of `needles`, as "table.column". */
+function textColumnsHolding(app: TestApp, needles: string[]): string[] {
+  const db = app.deps.db;
+  const tables = db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE '%VIRTUAL%'",
+    )
+    .pluck()
+    .all() as string[];
+  const found: string[] = [];
+  for (const table of tables) {
+    const columns = db.prepare('SELECT name, type FROM pragma_table_info(?)').all(table) as {
+      name: string;
+      type: string;
+    }[];
+    for (const { name } of columns.filter((col) => col.type === 'TEXT' || col.type === '')) {
+      for (const needle of needles) {
+        const hit = db
+          .prepare(
+            `SELECT count(*) FROM "${table}" WHERE instr(lower(CAST("${name}" AS TEXT)), lower(?)) > 0`,
+          )
+          .pluck()
+          .get(needle) as number;
+        if (hit > 0) found.push(`${table}.${name} (${needle})`);
+      }
+    }
+  }
+  return found;
+}
 
 const auditRows = (app: TestApp, action: string) =>
   app.deps.db
@@ -169,6 +201,8 @@ describe('district admins export and erase a person (/admin/people)', () => {
       title: 'Råb ved kirken om natten',
       description: 'Karens beskrivelse',
     });
+    // A meeting invitation: its calendar attachment names her as an attendee.
+    await postMeeting(c.betjent, meetingForm(app));
     app.deps.services.concerns.close(actorOf(app, DEMO.officer), closedId, {
       resolution: 'resolved',
       feedback: 'Tak, Karen, vi har talt med de unge.',
@@ -333,6 +367,24 @@ describe('district admins export and erase a person (/admin/people)', () => {
       .pluck()
       .get(karen);
     assert.equal(invitations, 0, 'the waiting invitation is gone');
+
+    const leftovers = textColumnsHolding(app, ['Kirkegaard', 'karen@glumsoe']);
+    assert.deepEqual(leftovers, [], 'no table keeps her name or address');
+
+    const membership = app.deps.db
+      .prepare('SELECT count(*) FROM memberships WHERE user_id = ?')
+      .pluck()
+      .get(karen);
+    assert.equal(membership, 0, 'no ended membership that could be reactivated');
+    await c.formand.get(`/councils/${councilId(app, 'glumsoe')}/members/new`);
+    const reinvite = await c.formand.post(`/councils/${councilId(app, 'glumsoe')}/members`, {
+      name: 'Igen',
+      email: app.deps.users.findById(karen)?.email ?? '',
+      title: '',
+      role: 'network_person',
+    });
+    assert.equal(reinvite.status, 422, 'the erased account’s address cannot be invited');
+    assert.equal(app.deps.users.findById(karen)?.status, 'deactivated');
 
     const line = auditRows(app, 'person.erased').at(-1);
     assert.equal(line?.entity_id, karen);

@@ -5,6 +5,8 @@
  * deleted and young ones kept.
  */
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
@@ -267,6 +269,20 @@ describe('retention: anonymising, mail bodies and the audit log', () => {
       .prepare('SELECT note, answer FROM referrals WHERE concern_id = ?')
       .get(concernId);
     assert.deepEqual(referralRow, { note: '', answer: '' });
+
+    // the audit lines about the concern stay, but none says the reporter made it, or from where
+    const lines = db()
+      .prepare(
+        "SELECT action, actor_user_id, ip FROM audit_log WHERE entity_type = 'concern' AND entity_id = ?",
+      )
+      .all(concernId) as { action: string; actor_user_id: number | null; ip: string | null }[];
+    const created = lines.find((l) => l.action === 'concern.created');
+    assert.deepEqual(created && { actor: created.actor_user_id, ip: created.ip }, { actor: null, ip: null });
+    assert.ok(
+      lines.some((l) => l.action === 'concern.info_added'),
+      'the addition is still a line',
+    );
+    assert.ok(lines.every((l) => l.actor_user_id !== reporterId));
   });
 
   it('gives up a mail about the concern that was never sent, rather than send it empty', async () => {
@@ -351,6 +367,25 @@ describe('retention: anonymising, mail bodies and the audit log', () => {
     const young = outbox("kind = 'password_reset' AND to_address = ? AND pruned_at IS NULL", MEMBER.email);
     assert.equal(young.length, 1, 'the new mail keeps its body');
     assert.match(young[0]?.text_body ?? '', /\/password\/reset\//);
+  });
+
+  it('removes mail files (no SMTP_URL) older than mail_body_retention_days, as it does bodies', async () => {
+    app.deps.settings.set('mail_body_retention_days', '30');
+    const dir = app.deps.config.mailDir;
+    mkdirSync(dir, { recursive: true });
+    const now = app.deps.now().getTime();
+    const file = (name: string, ageDays: number) => {
+      const at = path.join(dir, name);
+      writeFileSync(at, 'Subject: Bekymring om stien\n\nHele teksten');
+      const when = new Date(now - ageDays * DAY);
+      utimesSync(at, when, when);
+      return at;
+    };
+    const old = file('gammel.eml', 31);
+    const young = file('ung.eml', 29);
+    await app.deps.scheduler.tick();
+    assert.equal(existsSync(old), false, 'the 31-day-old copy is gone');
+    assert.equal(existsSync(young), true, 'the 29-day-old copy stays');
   });
 
   it('deletes audit lines older than audit_retention_months and keeps the younger ones', async () => {

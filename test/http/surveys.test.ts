@@ -650,6 +650,25 @@ describe('surveys', () => {
     assert.ok(text.includes('Fladså Lokalråd Færre end 5 svar – vises ikke'));
   });
 
+  it('a member leaving moves the number asked the same whether or not they answered', async () => {
+    const id = await createSurvey(clients.officer, form({ title: 'Hvem gik?', council_ids: [glumsoe()] }));
+    assert.equal((await answer(clients.hal, id, { rating: '3' })).status, 303);
+    const asked = () =>
+      new SurveysRepository(app.deps.db).figures([[id, councilId(app, 'glumsoe')]]).get(id)?.rows[0]?.invited;
+    const setActive = (email: string, active: 0 | 1) =>
+      app.deps.db
+        .prepare('UPDATE memberships SET active = ? WHERE user_id = ? AND council_id = ?')
+        .run(active, userId(app, email), councilId(app, 'glumsoe'));
+    const before = asked() ?? 0;
+    setActive(LOGINS.hal, 0); // answered
+    const withoutAnswerer = asked();
+    setActive(LOGINS.hal, 1);
+    setActive(LOGINS.g3, 0); // did not answer
+    const withoutOther = asked();
+    setActive(LOGINS.g3, 1);
+    assert.deepEqual([withoutAnswerer, withoutOther], [before - 1, before - 1]);
+  });
+
   it('a district admin may ask the whole district', async () => {
     const before = count("SELECT count(*) FROM outbox WHERE kind = 'survey_invitation'");
     const id = await createSurvey(

@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { OutboxRepository } from '../../mail/outbox.repository.js';
 import type { ConcernsRepository } from './concerns.repository.js';
 
@@ -11,20 +12,23 @@ export type ConcernAnonymiser = (concernId: number, at: string) => string[];
 /**
  * Removes what the concern says and who reported it — its texts, place, photos, the reporter's
  * link and name on the timeline, the referrals' notes and answers — and every stored copy of a
- * mail about it (src/mail/outbox.repository.ts pruneAbout). Council, category, priority, status,
- * resolution, the timestamps and staff authors stay for the evaluation.
+ * mail about it (src/mail/outbox.repository.ts pruneAbout), and the reporter as the actor of the
+ * audit lines they made about it. Council, category, priority, status, resolution, the timestamps
+ * and staff authors stay for the evaluation.
  */
 export function concernAnonymiser(deps: {
   concerns: ConcernsRepository;
   outbox: OutboxRepository;
+  audit: AuditLog;
 }): ConcernAnonymiser {
   return (concernId, at) => {
-    const { concerns, outbox } = deps;
-    // The reporter's address is read before the link to them goes: their mails lose it too.
-    const reporterEmail = concerns.findById(concernId)?.reporter_email ?? null;
+    const { concerns, outbox, audit } = deps;
+    // The reporter is read before the link to them goes: their mails and audit lines lose them too.
+    const concern = concerns.findById(concernId);
     const files = concerns.photoFileNames(concernId);
     concerns.anonymise(concernId, at);
-    outbox.pruneAbout(concernId, at, reporterEmail);
+    outbox.pruneAbout(concernId, at, concern?.reporter_email ?? null);
+    if (concern?.reporter_id) audit.forgetActorOn('concern', concernId, concern.reporter_id);
     return files;
   };
 }

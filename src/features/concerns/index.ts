@@ -14,7 +14,7 @@ export function createConcernsFeature(core: Core) {
   const photos = new PhotoStore(path.join(core.config.dataDir, 'uploads'));
   const service = new ConcernsService({ ...core, concerns, photos });
   // One concern's anonymisation, shared by the retention job and erasing a person (privacy).
-  const anonymiseConcern = concernAnonymiser({ concerns, outbox: core.outbox });
+  const anonymiseConcern = concernAnonymiser({ concerns, outbox: core.outbox, audit: core.audit });
   return {
     service,
     repository: concerns,

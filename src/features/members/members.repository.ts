@@ -69,7 +69,8 @@ const MEMBER_COLUMNS = `
   CASE WHEN m.user_id IS NULL THEN 0 ELSE (u.password_hash IS NOT NULL) END AS has_password,
   CASE WHEN m.user_id IS NULL THEN NULL ELSE u.last_login_at END AS last_login_at,
   CASE WHEN m.user_id IS NULL THEN m.invited_at
-       ELSE (SELECT max(t.created_at) FROM user_tokens t WHERE t.user_id = u.id AND t.purpose = 'invitation')
+       ELSE coalesce(m.invited_at,
+                     (SELECT max(t.created_at) FROM user_tokens t WHERE t.user_id = u.id AND t.purpose = 'invitation'))
   END AS invited_at`;
 
 /** All SQL of the members feature: councils to choose from, memberships and their people. */
@@ -146,7 +147,7 @@ export class MembersRepository {
        VALUES (@inviteeId, @councilId, @role, @title, 1, @name, @email, @invitedBy, @now, @now, @now)`,
     );
     this.touchInvitationStmt = db.prepare(
-      'UPDATE memberships SET invited_at = @now, invited_by = @invitedBy, updated_at = @now WHERE id = @id AND user_id IS NULL',
+      'UPDATE memberships SET invited_at = @now, invited_by = @invitedBy, updated_at = @now WHERE id = @id',
     );
     // SET reads the old row, so user_id takes the invitee before invitee_id is cleared.
     this.acceptStmt = db.prepare(
@@ -231,7 +232,11 @@ export class MembersRepository {
     return Number(this.insertPending.run(p).lastInsertRowid);
   }
 
-  /** A pending invitation sent again (resend, reactivate): its date is the newest sending. */
+  /**
+   * This council's invitation was sent (or sent again): the date its list shows. Kept on the
+   * membership, not read from the person's newest link, so another council inviting the same
+   * address cannot move it — that would tell this council someone else asked too.
+   */
   touchInvitation(id: number, invitedBy: number, now: string): void {
     this.touchInvitationStmt.run({ id, invitedBy, now });
   }

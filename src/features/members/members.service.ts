@@ -106,6 +106,7 @@ export class MembersService {
           now: at,
         });
         invitations.issue(userId, { id: actor.id, name: actor.name }, council.name);
+        members.touchInvitation(membershipId, actor.id, at);
         this.recordMembership(
           actor,
           'membership.created',
@@ -209,7 +210,10 @@ export class MembersService {
       } else if (user?.status === 'invited') {
         reinvited = true;
       }
-      if (reinvited) invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
+      if (reinvited) {
+        invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
+        members.touchInvitation(membershipId, actor.id, at);
+      }
       this.recordMembership(actor, 'membership.reactivated', member, { reinvited });
       return { member, reinvited };
     });
@@ -228,6 +232,7 @@ export class MembersService {
         this.askForConsent(actor, member.user_id, council.name, at);
       } else {
         this.deps.invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
+        this.deps.members.touchInvitation(membershipId, actor.id, this.deps.now().toISOString());
       }
       this.recordMembership(actor, 'membership.invitation_resent', member);
       return member;

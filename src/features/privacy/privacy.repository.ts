@@ -15,6 +15,7 @@ export type PersonRow = {
   notify_meetings: 0 | 1;
   notify_posts: 0 | 1;
   last_login_at: string | null;
+  privacy_accepted_at: string | null;
   created_at: string;
   updated_at: string;
   erased_at: string | null;
@@ -40,7 +41,7 @@ export class PrivacyRepository {
       person: db.prepare<[number], PersonRow>(
         `SELECT id, email, name, phone, status, locale, is_district_admin, is_officer, totp_enabled,
                 notify_concern_updates, notify_newsletters, notify_meetings, notify_posts,
-                last_login_at, created_at, updated_at, erased_at
+                last_login_at, privacy_accepted_at, created_at, updated_at, erased_at
            FROM users WHERE id = ?`,
       ),
       memberships: db.prepare<[number], Record<string, unknown>>(
@@ -59,18 +60,18 @@ export class PrivacyRepository {
            FROM officer_assignments a JOIN councils c ON c.id = a.council_id
           WHERE a.officer_id = ? ORDER BY c.name`,
       ),
-      concerns: db.prepare<[number], Record<string, unknown> & { id: number }>(
-        `SELECT k.id, c.name AS council, g.label_da AS category, k.title, k.description, k.location,
+      concerns: db.prepare<{ userId: number; locale: string }, Record<string, unknown> & { id: number }>(
+        `SELECT k.id, c.name AS council, CASE @locale WHEN 'en' THEN g.label_en ELSE g.label_da END AS category, k.title, k.description, k.location,
                 k.occurred_at, k.status, k.resolution, k.feedback, k.shared_summary,
                 k.created_at, k.closed_at
            FROM concerns k
            JOIN councils c ON c.id = k.council_id
            JOIN categories g ON g.id = k.category_id
-          WHERE k.reporter_id = ? ORDER BY k.id`,
+          WHERE k.reporter_id = @userId ORDER BY k.id`,
       ),
       // The public timeline as the reporter sees it; who on the staff wrote an entry is left out.
       publicEvents: db.prepare<[number], Record<string, unknown>>(
-        `SELECT at, type, body FROM concern_events
+        `SELECT at, type, body, json(data) AS data FROM concern_events
           WHERE concern_id = ? AND visibility = 'public' ORDER BY at, id`,
       ),
       photos: db.prepare<[number], Record<string, unknown>>(
@@ -146,10 +147,11 @@ export class PrivacyRepository {
                 erased_at = @at
           WHERE id = @id`,
       ),
-      deactivateMemberships: db.prepare<[string, number]>(
-        "UPDATE memberships SET active = 0, title = '', updated_at = ? WHERE user_id = ?",
+      // Memberships go rather than end: an ended one could be reactivated, and would invite the
+      // erased account back in.
+      removeMemberships: db.prepare<[number, number]>(
+        'DELETE FROM memberships WHERE user_id = ? OR invitee_id = ?',
       ),
-      removeInvitations: db.prepare<[number]>('DELETE FROM memberships WHERE invitee_id = ?'),
       removeAssignments: db.prepare<[number]>('DELETE FROM officer_assignments WHERE officer_id = ?'),
       removeRecoveryCodes: db.prepare<[number]>('DELETE FROM recovery_codes WHERE user_id = ?'),
       removeTokens: db.prepare<[number]>('DELETE FROM user_tokens WHERE user_id = ?'),
@@ -162,20 +164,22 @@ export class PrivacyRepository {
         `UPDATE newsletter_deliveries SET email = ?, last_response = NULL WHERE user_id = ?`,
       ),
       eraseComments: db.prepare<[number]>(`UPDATE post_comments SET body = '' WHERE author_id = ?`),
-      // Mail to the person: the address and every word are removed; kind, status and times stay.
-      eraseMails: db.prepare<[string, string]>(
-        `UPDATE outbox SET to_address = ?, subject = '', text_body = '', html_body = '', headers = '{}'
-          WHERE to_address = ? COLLATE NOCASE`,
+      // Mail to the person: the address and every word are removed (the calendar attachment and a
+      // refusal quoting the address too); kind, status and times stay. What was still waiting is
+      // not sent to nobody: it ends as failed.
+      eraseMails: db.prepare<{ erased: string; email: string; at: string }>(
+        `UPDATE outbox SET to_address = @erased, subject = '', text_body = '', html_body = '', headers = '{}',
+                extras = '{}', pruned_at = coalesce(pruned_at, @at),
+                last_error = CASE WHEN status = 'pending' THEN 'not sent: its recipient was erased' ELSE NULL END,
+                status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
+          WHERE to_address = @email COLLATE NOCASE`,
       ),
-      // The audit log keeps who did what and when; the name or address written into a line about
-      // the person (an officer's appointment, a blocked login) is what goes.
-      eraseAuditDetails: db.prepare<[number]>(
-        `UPDATE audit_log SET details = json_remove(details, '$.name', '$.email')
-          WHERE entity_type = 'user' AND entity_id = ? AND json_valid(details)`,
-      ),
-      eraseBlockedLogins: db.prepare<[string]>(
-        `UPDATE audit_log SET details = json_remove(details, '$.email')
-          WHERE action = 'login.blocked' AND json_valid(details) AND json_extract(details, '$.email') = ? COLLATE NOCASE`,
+      // The audit log keeps who did what and when; the name or address written into any line's
+      // details (an officer's appointment, a council's first admin, a blocked login, a search for
+      // the person) is replaced. The details are JSON, so the name is matched as JSON writes it.
+      eraseAuditText: db.prepare<{ text: string }>(
+        `UPDATE audit_log SET details = replace(details, @text, 'slettet')
+          WHERE instr(details, @text) > 0`,
       ),
     };
   }
@@ -205,10 +209,12 @@ export class PrivacyRepository {
     return this.s.officerCouncils.all(userId);
   }
 
-  reportedConcerns(userId: number) {
-    return this.s.concerns.all(userId).map((concern) => ({
+  reportedConcerns(userId: number, locale: string) {
+    return this.s.concerns.all({ userId, locale }).map((concern) => ({
       ...concern,
-      timeline: this.s.publicEvents.all(concern.id),
+      timeline: this.s.publicEvents
+        .all(concern.id)
+        .map((event) => ({ ...event, data: JSON.parse(String(event.data ?? '{}')) as unknown })),
       photos: this.s.photos.all(concern.id),
     }));
   }
@@ -261,15 +267,19 @@ export class PrivacyRepository {
    * The person's own rows, emptied: call inside the erase transaction, after the concerns are
    * anonymised (they are found through the reporter link this does not touch).
    */
-  erase(person: Pick<PersonRow, 'id' | 'email'>, name: string, at: string): void {
+  erase(person: Pick<PersonRow, 'id' | 'email' | 'name'>, name: string, at: string): void {
     const s = this.s;
     const email = erasedEmail(person.id);
-    s.eraseMails.run(email, person.email);
-    s.eraseBlockedLogins.run(person.email);
-    s.eraseAuditDetails.run(person.id);
+    s.eraseMails.run({ erased: email, email: person.email, at });
+    for (const text of new Set([
+      person.email,
+      person.email.toLowerCase(),
+      JSON.stringify(person.name).slice(1, -1),
+    ])) {
+      if (text.length >= 3) s.eraseAuditText.run({ text });
+    }
     s.eraseUser.run({ id: person.id, email, name, at });
-    s.deactivateMemberships.run(at, person.id);
-    s.removeInvitations.run(person.id);
+    s.removeMemberships.run(person.id, person.id);
     s.removeAssignments.run(person.id);
     s.removeRecoveryCodes.run(person.id);
     s.removeTokens.run(person.id);

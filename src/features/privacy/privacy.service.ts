@@ -156,6 +156,7 @@ export class PrivacyService {
         created_at: person.created_at,
         updated_at: person.updated_at,
         last_login_at: person.last_login_at,
+        privacy_notice_accepted_at: person.privacy_accepted_at,
       },
       roles: {
         district_admin: person.is_district_admin === 1,
@@ -171,7 +172,7 @@ export class PrivacyService {
         posts: person.notify_posts === 1,
         calendar_feed: privacy.hasCalendarFeed(person.id),
       },
-      concerns: privacy.reportedConcerns(person.id),
+      concerns: privacy.reportedConcerns(person.id, person.locale),
       comments: privacy.comments(person.id),
       meeting_answers: privacy.meetingAnswers(person.id),
       meeting_invitations: privacy.meetingInvitations(person.id),

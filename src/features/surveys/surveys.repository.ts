@@ -74,33 +74,24 @@ export type SurveyCouncilPair = readonly [surveyId: number, councilId: number];
  * Figures of several surveys at once, each over its picked councils (@pairs).
  *
  * `asked`: the people asked *now* per survey and council — active memberships (network person or
- * council admin) of active users in active councils; `answered_too` = 1 when the person is a
- * participant of that survey (has answered — for which council is not stored).
- *
- * Who answered for which council is not stored, so a council's `invited` = the people asked now +
- * the answers that the people asked now who have answered cannot account for (people who answered
- * and have since left). For someone in one council this is exact; in any case invited ≥ answered,
- * so a rate never passes 100 %. `survey_invited` does the same over the survey's picked councils
- * together: distinct people (someone in two councils counts once) plus the answers those of them
- * who answered cannot account for.
+ * council admin) of active users in active councils. A council's `invited` is that number, or the
+ * number of its answers if more (people who answered and have since left), so a rate never passes
+ * 100 %; `survey_invited` does the same over the survey's councils together (someone in two
+ * councils counts once). Neither looks at *who* answered (survey_participants): if it did, a
+ * member leaving would move the figure by whether they had answered, and show it.
  */
 const FIGURES = `
   WITH picked AS (${PICKED}),
        asked AS (
-         SELECT DISTINCT p.survey_id, ms.user_id, ms.council_id,
-                EXISTS (SELECT 1 FROM survey_participants sp
-                         WHERE sp.survey_id = p.survey_id AND sp.user_id = ms.user_id) AS answered_too
+         SELECT DISTINCT p.survey_id, ms.user_id, ms.council_id
            FROM picked p
            JOIN memberships ms ON ms.council_id = p.council_id AND ms.active = 1
            JOIN users u ON u.id = ms.user_id AND u.status = 'active'
            JOIN councils c ON c.id = ms.council_id AND c.active = 1),
        asked_per_council AS (
-         SELECT survey_id, council_id, count(*) AS n, sum(answered_too) AS answered_too
-           FROM asked GROUP BY survey_id, council_id),
-       people AS (
-         SELECT survey_id, user_id, max(answered_too) AS answered_too FROM asked GROUP BY survey_id, user_id),
+         SELECT survey_id, council_id, count(*) AS n FROM asked GROUP BY survey_id, council_id),
        people_per_survey AS (
-         SELECT survey_id, count(*) AS n, sum(answered_too) AS answered_too FROM people GROUP BY survey_id),
+         SELECT survey_id, count(DISTINCT user_id) AS n FROM asked GROUP BY survey_id),
        answers AS (
          SELECT p.survey_id, p.council_id,
                 count(r.id) AS answered,
@@ -113,9 +104,9 @@ const FIGURES = `
           GROUP BY p.survey_id, p.council_id),
        answers_per_survey AS (SELECT survey_id, sum(answered) AS answered FROM answers GROUP BY survey_id)
   SELECT a.survey_id, a.council_id,
-         coalesce(apc.n, 0) + max(0, a.answered - coalesce(apc.answered_too, 0)) AS invited,
+         max(coalesce(apc.n, 0), a.answered) AS invited,
          a.answered, a.r1, a.r2, a.r3, a.r4,
-         coalesce(pps.n, 0) + max(0, aps.answered - coalesce(pps.answered_too, 0)) AS survey_invited
+         max(coalesce(pps.n, 0), aps.answered) AS survey_invited
     FROM answers a
     JOIN answers_per_survey aps ON aps.survey_id = a.survey_id
     LEFT JOIN asked_per_council apc ON apc.survey_id = a.survey_id AND apc.council_id = a.council_id
