@@ -15,6 +15,7 @@ import { createHomeRouter } from './features/home/index.js';
 import { createMeetingsFeature, createMeetingsRouter } from './features/meetings/index.js';
 import { createMembersFeature, createMembersRouter } from './features/members/index.js';
 import { createNewslettersFeature, createNewslettersRouter } from './features/newsletters/index.js';
+import { createOutboxFeature, createOutboxRouter } from './features/outbox/index.js';
 import { createPostsFeature, createPostsRouter } from './features/posts/index.js';
 import { createPrivacyFeature, createPrivacyRouter } from './features/privacy/index.js';
 import { createReferralsFeature, createReferralsRouter } from './features/referrals/index.js';
@@ -91,6 +92,7 @@ export function compose(config: Config, options: ComposeOptions = {}) {
       stats: features.stats.service,
       rollout: features.rollout.service,
       privacy: features.privacy.service,
+      outbox: features.outbox.service,
     },
     setBaseUrl,
     close() {
@@ -133,6 +135,7 @@ function createFeatures(core: Core, options: ComposeOptions, newsletterTransport
   const stats = createStatsFeature(core, { surveys: surveys.service });
   const rollout = createRolloutFeature(core, { admin: admin.service, members: members.service });
   const settings = createSettingsFeature(core);
+  const outbox = createOutboxFeature(core);
   const privacy = createPrivacyFeature(core, {
     anonymiseConcern: concerns.anonymiseConcern,
     removePhoto: (file) => concerns.photos.remove(file),
@@ -154,6 +157,7 @@ function createFeatures(core: Core, options: ComposeOptions, newsletterTransport
     rollout,
     privacy,
     settings,
+    outbox,
   };
 }
 
@@ -204,5 +208,6 @@ function createRouters(core: Core, f: Features): Router[] {
     createRolloutRouter(f.rollout.service),
     createSettingsRouter(f.settings.service),
     createPrivacyRouter(f.privacy.service),
+    createOutboxRouter(f.outbox.service),
   ];
 }

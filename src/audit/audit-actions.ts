@@ -47,6 +47,8 @@ export const AUDIT_ACTIONS = {
   'rollout.council_created': 'council',
   'rollout.imported': 'rollout',
   'settings.updated': 'setting',
+  // Mail that could not be delivered, sent again from /admin/outbox
+  'outbox.resent': 'outbox',
   // Council members
   'membership.created': 'membership',
   'membership.updated': 'membership',

@@ -1,4 +1,5 @@
 import { SETTING_DEFAULTS, type SettingKey } from '../db/settings.repository.js';
+import { MAIL_KINDS } from '../mail/outbox.repository.js';
 
 /**
  * What an audit line's details may hold, and how /admin/audit (and its CSV) shows each one to a
@@ -143,6 +144,8 @@ export const AUDIT_DETAILS = {
   opensOn: 'date',
   closesOn: 'date',
   wasOpen: 'boolean',
+  // A mail sent again from /admin/outbox
+  mailKind: { choice: labelsOf('outbox.kind', MAIL_KINDS) },
   // A period (exports of /stats and of the audit log itself) and the audit log's own filters
   from: 'date',
   to: 'date',

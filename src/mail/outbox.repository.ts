@@ -36,6 +36,64 @@ export type OutboxRow = {
   pruned_at: string | null;
 };
 
+/**
+ * Every kind of mail the portal queues, for /admin/outbox and its audit line (labels
+ * `outbox.kind.<kind>` in locales/outbox.json). A kind not listed here still goes out; the outbox
+ * page then shows its name as it is.
+ */
+export const MAIL_KINDS = [
+  'invitation',
+  'membership_invitation',
+  'password_reset',
+  'password_changed',
+  'two_factor_disabled',
+  'concern_receipt',
+  'concern_reply',
+  'concern_referred',
+  'concern_closed',
+  'concern_duplicate',
+  'concern_reopened',
+  'concern_shared',
+  'referral',
+  'referral_answered',
+  'officer_digest',
+  'newsletter_test',
+  'newsletter_monthly_draft',
+  'meeting_invitation',
+  'meeting_update',
+  'meeting_cancellation',
+  'meeting_removed',
+  'meeting_minutes',
+  'meeting_reminder',
+  'post_published',
+  'survey_invitation',
+] as const;
+
+export type MailKind = (typeof MAIL_KINDS)[number];
+
+export const isMailKind = (kind: string): kind is MailKind =>
+  (MAIL_KINDS as readonly string[]).includes(kind);
+
+/** A mail as /admin/outbox lists it: never its subject or body. */
+export type OutboxListRow = Pick<
+  OutboxRow,
+  | 'id'
+  | 'kind'
+  | 'to_address'
+  | 'status'
+  | 'attempts'
+  | 'next_attempt_at'
+  | 'last_error'
+  | 'created_at'
+  | 'pruned_at'
+> & {
+  /** Nothing left to send: pruned, or emptied when its recipient was erased. */
+  emptied: 0 | 1;
+};
+
+const LIST_COLUMNS = `id, kind, to_address, status, attempts, next_attempt_at, last_error, created_at, pruned_at,
+  (pruned_at IS NOT NULL OR (text_body = '' AND html_body = '')) AS emptied`;
+
 /** What pruning leaves of a mail: recipient, kind, status, Message-ID, attempts and times. */
 const PRUNED = `subject = '', text_body = '', html_body = '', headers = '{}', extras = '{}', pruned_at = @at`;
 
@@ -108,8 +166,61 @@ export class OutboxRepository {
       .run(nextAttemptAt, error, id);
   }
 
-  markFailed(id: number, error: string): void {
-    this.db.prepare(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`).run(error, id);
+  /** Failed for good; `next_attempt_at` becomes the time of the last attempt, which the age rule reads. */
+  markFailed(id: number, error: string, at: string): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'failed', last_error = ?, next_attempt_at = ? WHERE id = ?`)
+      .run(error, at, id);
+  }
+
+  /**
+   * A failed mail back in the queue as if new (attempts from 0, so the whole retry schedule again,
+   * same Message-ID). False when it is not failed, or has nothing left to send: its body was
+   * pruned, or emptied when its recipient was erased.
+   */
+  requeueFailed(id: number, now: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = @now, last_error = NULL
+            WHERE id = @id AND status = 'failed' AND pruned_at IS NULL AND NOT (text_body = '' AND html_body = '')`,
+        )
+        .run({ id, now }).changes === 1
+    );
+  }
+
+  /** One mail without its subject and body, as /admin/outbox shows it. */
+  findListed(id: number): OutboxListRow | undefined {
+    return this.db
+      .prepare<[number], OutboxListRow>(`SELECT ${LIST_COLUMNS} FROM outbox WHERE id = ?`)
+      .get(id);
+  }
+
+  /** Mails not yet delivered (pending or being sent), the next due first. */
+  listWaiting(page: { limit: number; offset: number }): OutboxListRow[] {
+    return this.db
+      .prepare<{ limit: number; offset: number }, OutboxListRow>(
+        `SELECT ${LIST_COLUMNS} FROM outbox WHERE status IN ('pending', 'sending')
+          ORDER BY next_attempt_at, id LIMIT @limit OFFSET @offset`,
+      )
+      .all(page);
+  }
+
+  /** Mails that failed for good, the latest failure first (outbox_due: status, next_attempt_at). */
+  listFailed(page: { limit: number; offset: number }): OutboxListRow[] {
+    return this.db
+      .prepare<{ limit: number; offset: number }, OutboxListRow>(
+        `SELECT ${LIST_COLUMNS} FROM outbox WHERE status = 'failed'
+          ORDER BY next_attempt_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+      )
+      .all(page);
+  }
+
+  /** How many mails wait and how many have failed; from the outbox_due index alone. */
+  counts(): { waiting: number; failed: number } {
+    const count = this.db.prepare<[string], number>('SELECT count(*) FROM outbox WHERE status = ?').pluck();
+    const n = (status: OutboxRow['status']) => count.get(status) as number;
+    return { waiting: n('pending') + n('sending'), failed: n('failed') };
   }
 
   /**
@@ -166,7 +277,10 @@ function preparePruning(db: Db) {
         WHERE id IN (${about}) AND pruned_at IS NULL`,
     ),
     forgetReporter: db.prepare<{ concernId: number; email: string }>(
-      `UPDATE outbox SET to_address = '' WHERE id IN (${about}) AND to_address = @email COLLATE NOCASE`,
+      // A refusal may quote the address ("550 <…>: no such user"): it goes with it.
+      `UPDATE outbox SET to_address = '',
+              last_error = CASE WHEN instr(lower(last_error), lower(@email)) > 0 THEN NULL ELSE last_error END
+        WHERE id IN (${about}) AND to_address = @email COLLATE NOCASE`,
     ),
     unlink: db.prepare<[number]>('DELETE FROM outbox_concerns WHERE concern_id = ?'),
     // INDEXED BY pins the partial indexes of migration 0022 (their WHERE repeated literally). Without

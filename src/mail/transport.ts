@@ -21,7 +21,7 @@ export type MailTransport = {
   close(): void;
 };
 
-/** Thrown by a transport; `permanent` means retrying cannot help (an SMTP 5xx answer). */
+/** Thrown by a transport; `permanent` means retrying cannot help (an SMTP 5xx answer to the mail). */
 export class DeliveryError extends Error {
   constructor(
     message: string,
@@ -31,14 +31,38 @@ export class DeliveryError extends Error {
   }
 }
 
+type NodemailerError = {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  message?: string;
+  /** Set by nodemailer with `responseCode`: a 5xx other than 503 (RFC 5321). */
+  permanent?: boolean;
+};
+
+/**
+ * Permanent only when the server answered the mail itself with a 5xx (docs/domain.md#mail-delivery-and-retries),
+ * or nodemailer refused an address it could never send to. Everything else is retried: 4xx, a
+ * refused or dropped connection (ESOCKET, ECONNECTION), a timeout (ETIMEDOUT), a name that does not
+ * resolve (EDNS), and a relay refusing our login (EAUTH, even as 535) — that is the operator's
+ * configuration, not the mail, and failing every queued mail at once would lose them all.
+ */
+export function isPermanentFailure(e: NodemailerError): boolean {
+  if (e.code === 'EAUTH' || e.code === 'ENOAUTH') return false;
+  if (e.responseCode !== undefined) {
+    return e.permanent ?? (e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503);
+  }
+  return e.code === 'EENVELOPE';
+}
+
 function toDeliveryError(err: unknown): DeliveryError {
-  const e = err as { responseCode?: number; response?: string; message?: string; code?: string };
+  const e = err as NodemailerError;
   const code = e.responseCode;
   const text = e.response ?? e.message ?? String(err);
   const prefix = code ? String(code) : (e.code ?? 'ERROR');
   // nodemailer's `response` usually starts with the code already ("550 Mailbox unavailable").
   const message = text.startsWith(prefix) ? text : `${prefix} ${text}`;
-  return new DeliveryError(message, code !== undefined && code >= 500);
+  return new DeliveryError(message, isPermanentFailure(e));
 }
 
 /** An outbox row as the transport sends it, with its calendar invitation and attachments. */
@@ -57,10 +81,23 @@ export function sendableFromOutbox(row: OutboxRow, from: string): SendableMail {
   };
 }
 
+/**
+ * How long SMTP may keep us waiting, in ms; nodemailer's own defaults (2 minutes to connect, 10
+ * minutes of silence) would hold the outbox's lease and the scheduler for far longer than an
+ * answer from a working relay takes. A timeout is a temporary failure: the mail is tried again.
+ * A `?connectionTimeout=…` in SMTP_URL wins.
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
+
 /** SMTP through a nodemailer pool (SMTP_URL). */
-export function smtpTransport(url: string): MailTransport {
-  const pooled = url.includes('?') ? `${url}&pool=true` : `${url}?pool=true`;
-  const transporter = nodemailer.createTransport(pooled);
+export function smtpTransport(url: string, timeouts: Partial<typeof SMTP_TIMEOUTS> = {}): MailTransport {
+  const [base, query = ''] = url.split(/\?(.*)/s, 2) as [string, string?];
+  const params = new URLSearchParams(query);
+  params.set('pool', 'true');
+  for (const [name, ms] of Object.entries({ ...SMTP_TIMEOUTS, ...timeouts })) {
+    if (!params.has(name)) params.set(name, String(ms));
+  }
+  const transporter = nodemailer.createTransport(`${base}?${params}`);
   return {
     async send(mail) {
       try {

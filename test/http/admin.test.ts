@@ -51,6 +51,10 @@ describe('district administration under /admin', () => {
       '/admin/officers/new',
       `/admin/officers/${ids.officer}`,
       '/admin/audit',
+      '/admin/audit.csv',
+      '/admin/settings',
+      '/admin/people',
+      '/admin/outbox',
     ];
     /** Form posts: an empty form reaches the admin's validation (422), never anyone else's handler. */
     const formPosts = () => [
@@ -146,6 +150,9 @@ describe('district administration under /admin', () => {
       '/admin/departments',
       '/admin/categories',
       '/admin/audit',
+      '/admin/settings',
+      '/admin/people',
+      '/admin/outbox',
     ]) {
       assert.ok(page.text.includes(`href="${href}"`), href);
     }

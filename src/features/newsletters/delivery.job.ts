@@ -24,8 +24,8 @@ export type DeliveryOptions = {
 /**
  * The one newsletter sender (docs/architecture.md#newsletters), under a lease so a second process never sends the same
  * delivery. Each tick: start due newsletters (freezing their recipients in one transaction),
- * send due deliveries in batches through the pool at the configured rate, retry 4xx answers with
- * backoff, fail 5xx answers at once, and mark newsletters sent when nothing is left.
+ * send due deliveries in batches through the pool at the configured rate, retry temporary failures
+ * with backoff for 72 hours, fail 5xx answers at once, and mark newsletters sent when nothing is left.
  * After a crash the deliveries that were in flight are sent again with the same Message-ID;
  * nothing else repeats, because every other delivery's state was committed before or after.
  */
@@ -70,7 +70,8 @@ export function newsletterDeliveryJob(
     try {
       response = await deps.transport.send(deps.mail.messageFor(delivery));
     } catch (err) {
-      // Temporary failures (4xx, connection errors) wait as the outbox's do (RETRY_DELAYS_MINUTES).
+      // The outbox's rule (docs/domain.md#mail-delivery-and-retries): temporary failures — 4xx,
+      // connection errors, timeouts — are retried for 72 hours, a 5xx fails at once.
       const { message, retryAt } = retryAfterFailure(err, delivery.attempts, deps.now());
       if (retryAt === null) repo.markFailed(delivery.id, message);
       else repo.markRetry(delivery.id, retryAt, message);

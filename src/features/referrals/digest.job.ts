@@ -13,8 +13,9 @@ type Deps = Pick<Core, 'db' | 'settings' | 'now' | 'mailer' | 'baseUrl' | 'logge
 /**
  * The officers' daily digest (docs/domain.md#due-dates-and-the-overdue-rule): once per Copenhagen day, at or after settings
  * digest_hour, every active officer with councils gets one mail — only when there is something —
- * listing overdue concerns, new concerns and concerns a department answered since their last
- * digest (or in the last 24 hours).
+ * listing open concerns whose referral mail to a department could not be delivered, overdue
+ * concerns, new concerns and concerns a department answered since their last digest (or in the
+ * last 24 hours).
  *
  * Exactly once: the digest_log row (officer, day) is written in the same transaction as the
  * outbox row, so a restart or a second process never sends the same day's digest twice. Cheap:
@@ -41,9 +42,12 @@ export function createDigestJob(deps: Deps): Job {
       const fresh = digests.newFor(officer.id).filter((c) => !overdueIds.has(c.id));
       const since = digests.lastDigestAt(officer.id) ?? new Date(now.getTime() - 86_400_000).toISOString();
       const answered = digests.answeredFor(officer.id, since);
-      if (overdue.length + fresh.length + answered.length === 0) return false;
+      const mailFailed = digests.referralMailFailedFor(officer.id);
+      if (overdue.length + fresh.length + answered.length + mailFailed.length === 0) return false;
       if (!digests.claim(officer.id, day, nowIso)) return false;
       const paragraphKeys = ['mail.greeting', 'referrals.digest.intro'];
+      // First: a department that never got its referral is waiting for nothing.
+      if (mailFailed.length > 0) paragraphKeys.push('referrals.digest.mail_failed');
       if (overdue.length > 0) paragraphKeys.push('referrals.digest.overdue');
       if (fresh.length > 0) paragraphKeys.push('referrals.digest.new');
       if (answered.length > 0) paragraphKeys.push('referrals.digest.answered');
@@ -60,11 +64,15 @@ export function createDigestJob(deps: Deps): Job {
           new_list: list(fresh),
           answered_count: count(answered),
           answered_list: list(answered),
+          mail_failed_count: count(mailFailed),
+          mail_failed_list: list(mailFailed),
         },
         paragraphKeys,
         action: { labelKey: 'referrals.digest.action', url: `${deps.baseUrl()}/triage` },
         // The lines quote titles: anonymising any listed concern empties this digest too.
-        concernIds: [overdue, fresh, answered].flatMap((l) => l.slice(0, DIGEST_LIST_LIMIT).map((c) => c.id)),
+        concernIds: [overdue, fresh, answered, mailFailed].flatMap((l) =>
+          l.slice(0, DIGEST_LIST_LIMIT).map((c) => c.id),
+        ),
       });
       return true;
     })();

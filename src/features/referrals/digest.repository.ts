@@ -14,6 +14,7 @@ export class DigestRepository {
   private readonly newConcerns;
   private readonly overdueConcerns;
   private readonly answeredConcerns;
+  private readonly mailFailedConcerns;
   private readonly lastSent;
   private readonly logStmt;
 
@@ -48,6 +49,15 @@ export class DigestRepository {
                          AND r.answered_at > @since)
         ORDER BY c.id LIMIT @limit`,
     );
+    // Open concerns with a referral still waiting whose mail to the department failed for good
+    // (migrations/0026): listed every day until it is sent again or the referral is renewed.
+    this.mailFailedConcerns = db.prepare<{ officerId: number; limit: number }, DigestConcern>(
+      `SELECT c.id, c.title, co.name AS council_name ${scoped}
+        WHERE a.officer_id = @officerId AND c.status <> 'closed'
+          AND EXISTS (SELECT 1 FROM referrals r JOIN outbox o ON o.id = r.outbox_id
+                       WHERE r.concern_id = c.id AND r.status <> 'answered' AND o.status = 'failed')
+        ORDER BY c.id LIMIT @limit`,
+    );
     this.lastSent = db
       .prepare<[number], string | null>('SELECT max(sent_at) FROM digest_log WHERE officer_id = ?')
       .pluck();
@@ -69,6 +79,10 @@ export class DigestRepository {
 
   answeredFor(officerId: number, since: string, limit = DIGEST_LIST_LIMIT + 1): DigestConcern[] {
     return this.answeredConcerns.all({ officerId, since, limit });
+  }
+
+  referralMailFailedFor(officerId: number, limit = DIGEST_LIST_LIMIT + 1): DigestConcern[] {
+    return this.mailFailedConcerns.all({ officerId, limit });
   }
 
   lastDigestAt(officerId: number): string | null {

@@ -18,6 +18,14 @@ export type ReferralListRow = {
   created_at: string;
   acknowledged_at: string | null;
   answered_at: string | null;
+  /** The outbox row of the department's current mail (migrations/0026); null for older referrals. */
+  mail_status: 'pending' | 'sending' | 'sent' | 'failed' | null;
+  mail_attempts: number | null;
+  mail_next_attempt_at: string | null;
+  mail_sent_at: string | null;
+  mail_error: string | null;
+  /** Its body is gone (pruned or erased): it cannot be sent again, only a new link can. */
+  mail_emptied: 0 | 1 | null;
 };
 
 /**
@@ -103,10 +111,13 @@ export class ReferralsRepository {
       .prepare<[number], ReferralListRow>(
         `SELECT r.id, r.concern_id, r.department_id, d.name AS department_name, r.note, r.status,
                 r.token_expires_at, r.answer, u.name AS sent_by_name, r.created_at, r.acknowledged_at,
-                r.answered_at
+                r.answered_at, o.status AS mail_status, o.attempts AS mail_attempts,
+                o.next_attempt_at AS mail_next_attempt_at, o.sent_at AS mail_sent_at, o.last_error AS mail_error,
+                (o.pruned_at IS NOT NULL OR (o.text_body = '' AND o.html_body = '')) AS mail_emptied
            FROM referrals r
            JOIN departments d ON d.id = r.department_id
            LEFT JOIN users u ON u.id = r.sent_by
+           LEFT JOIN outbox o ON o.id = r.outbox_id
           WHERE r.concern_id = ?
           ORDER BY r.id`,
       )
@@ -119,6 +130,11 @@ export class ReferralsRepository {
 
   findById(id: number): ReferralByToken | undefined {
     return this.byId.get(id);
+  }
+
+  /** The outbox row carrying the referral's current link: its delivery state is shown and flagged. */
+  setMail(id: number, outboxId: number): void {
+    this.db.prepare('UPDATE referrals SET outbox_id = ? WHERE id = ?').run(outboxId, id);
   }
 
   /** Replaces the link: the old token's hash is gone, so the old link stops working at once. */

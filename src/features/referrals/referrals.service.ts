@@ -34,7 +34,37 @@ export type ReferralForm = {
   suggestedDepartmentId: number | null;
 };
 
+/**
+ * Where the department's mail is (docs/domain.md#mail-delivery-and-retries): waiting (queued, or
+ * refused for now and tried again), delivered to the mail server, or failed for good. Null for a
+ * referral sent before the portal kept track (migrations/0026).
+ */
+export type ReferralMailState =
+  | { state: 'waiting'; attempts: number; nextAttemptAt: string; lastError: string | null }
+  | { state: 'delivered'; at: string }
+  | { state: 'failed'; reason: string; canBeResent: boolean };
+
+function mailStateOf(r: ReferralListRow): ReferralMailState | null {
+  switch (r.mail_status) {
+    case 'pending':
+    case 'sending':
+      return {
+        state: 'waiting',
+        attempts: r.mail_attempts ?? 0,
+        nextAttemptAt: r.mail_next_attempt_at ?? r.created_at,
+        lastError: r.mail_error,
+      };
+    case 'sent':
+      return { state: 'delivered', at: r.mail_sent_at ?? r.created_at };
+    case 'failed':
+      return { state: 'failed', reason: r.mail_error ?? '', canBeResent: r.mail_emptied === 0 };
+    default:
+      return null;
+  }
+}
+
 export type ReferralPanelItem = ReferralListRow & {
+  mail: ReferralMailState | null;
   /** Still 'sent' after settings referral_ack_hours. */
   notAcknowledged: boolean;
   /** The department's link has expired and nothing was answered: the officer may renew it. */
@@ -43,7 +73,13 @@ export type ReferralPanelItem = ReferralListRow & {
 };
 
 /** What views/referrals/_case-panel.ejs needs. */
-export type ReferralPanel = { concernId: number; canRefer: boolean; referrals: ReferralPanelItem[] };
+export type ReferralPanel = {
+  concernId: number;
+  canRefer: boolean;
+  /** A district admin can send a failed mail again at /admin/outbox; an officer asks one. */
+  canResendMail: boolean;
+  referrals: ReferralPanelItem[];
+};
 
 /** What the department sees at its link — only what the officer chose to send (docs/domain.md#referrals). */
 export type DepartmentReferral = {
@@ -131,7 +167,7 @@ export class ReferralsService {
         now: this.at(),
       });
       concerns.recordReferralSent(actor, concern, department.name);
-      this.mailDepartment(
+      const outboxId = this.mailDepartment(
         {
           concernId,
           categoryDa: concern.category_da,
@@ -143,6 +179,7 @@ export class ReferralsService {
         token,
         false,
       );
+      referrals.setMail(referralId, outboxId);
       audit.record(actor, 'referral.sent', concernId, ctx, { referralId, department: department.name });
       return { department: department.name };
     })();
@@ -159,8 +196,10 @@ export class ReferralsService {
     return {
       concernId,
       canRefer: scope.status !== 'closed',
+      canResendMail: policy.isDistrictAdmin(actor),
       referrals: this.deps.referrals.listForConcern(concernId).map((r) => ({
         ...r,
+        mail: mailStateOf(r),
         notAcknowledged: r.status === 'sent' && r.created_at < ackLimit,
         expired: r.status !== 'answered' && r.token_expires_at <= nowIso,
         canRenew: r.status !== 'answered',
@@ -187,7 +226,7 @@ export class ReferralsService {
       if (referral.status === 'answered') throw new ConflictError('referrals.errors.renew_answered');
       const token = newToken();
       referrals.replaceToken(referralId, hashToken(token), this.linkExpiry());
-      this.mailDepartment(
+      const outboxId = this.mailDepartment(
         {
           concernId,
           categoryDa: referral.category_da,
@@ -199,6 +238,7 @@ export class ReferralsService {
         token,
         true,
       );
+      referrals.setMail(referralId, outboxId);
       audit.record(actor, 'referral.renewed', concernId, ctx, {
         referralId,
         department: referral.department_name,
@@ -210,7 +250,7 @@ export class ReferralsService {
   /**
    * The department's mail holds only the note, the category, the council, the concern's number
    * and the link — never the reporter, the description, the place, photos or internal notes.
-   * Departments have no account and no language setting: Danish.
+   * Departments have no account and no language setting: Danish. Returns the outbox row's id.
    */
   private mailDepartment(
     r: {
@@ -223,8 +263,8 @@ export class ReferralsService {
     },
     token: string,
     renewed: boolean,
-  ): void {
-    this.deps.mailer.queue({
+  ): number {
+    return this.deps.mailer.queue({
       kind: 'referral',
       to: r.departmentEmail,
       locale: 'da',

@@ -7,7 +7,13 @@ import { pino } from 'pino';
 import { type Db, openDatabase } from '../../../src/db/connection.js';
 import { migrate } from '../../../src/db/migrate.js';
 import { JobLeases } from '../../../src/jobs/lease.js';
-import { outboxJob, RETRY_DELAYS_MINUTES } from '../../../src/jobs/outbox.job.js';
+import {
+  OUTBOX_LEASE_TTL_MS,
+  outboxJob,
+  RETRY_DELAYS_MINUTES,
+  RETRY_FOR_HOURS,
+  retryDelayMinutes,
+} from '../../../src/jobs/outbox.job.js';
 import type { Job } from '../../../src/jobs/scheduler.js';
 import { MailComposer } from '../../../src/mail/composer.js';
 import { Mailer } from '../../../src/mail/mailer.js';
@@ -167,25 +173,71 @@ describe('the outbox job sending through a real SMTP server', () => {
     assert.equal(smtp.received.length, 0);
   });
 
-  it('retries temporary failures after 1, 5, 15 and 60 minutes, then marks the message failed', async () => {
+  it('retries temporary failures for 72 hours — at 1, 5, 15 and 30 minutes, 1 hour, then hourly — then fails with the last answer', async () => {
     smtp.respond = () => ({ code: 451, message: 'Greylisted' });
     const id = queueReset();
-    assert.deepEqual(RETRY_DELAYS_MINUTES, [1, 5, 15, 60]);
-
-    for (const [i, delay] of RETRY_DELAYS_MINUTES.entries()) {
+    const first = clock.ms;
+    const triedAt: number[] = [];
+    for (let i = 0; i < 200 && row(id).status !== 'failed'; i++) {
+      triedAt.push(clock.ms);
       await job.run();
       const r = row(id);
+      if (r.status === 'failed') break;
       assert.equal(r.status, 'pending', `still pending after failure ${i + 1}`);
       assert.equal(r.attempts, i + 1);
-      assert.equal(r.next_attempt_at, new Date(clock.ms + delay * MINUTE).toISOString());
-      clock.ms += delay * MINUTE;
+      assert.equal(r.next_attempt_at, new Date(clock.ms + retryDelayMinutes(i + 1) * MINUTE).toISOString());
+      clock.ms = Date.parse(r.next_attempt_at) - 1000;
+      await job.run();
+      assert.equal(row(id).attempts, i + 1, 'not tried before it is due');
+      clock.ms += 1000;
     }
-    await job.run();
+    const minutes = triedAt.map((t) => (t - first) / MINUTE);
+    assert.deepEqual(minutes.slice(0, 8), [0, 1, 5, 15, 30, 60, 120, 180]);
+    assert.equal(minutes.at(-1), RETRY_FOR_HOURS * 60, 'the last attempt is 72 hours after the first');
+    assert.equal(minutes.length, 77);
     const r = row(id);
     assert.equal(r.status, 'failed');
-    assert.equal(r.attempts, RETRY_DELAYS_MINUTES.length + 1);
-    assert.match(r.last_error ?? '', /451/);
+    assert.equal(r.attempts, 77);
+    assert.match(r.last_error ?? '', /^451 Greylisted/);
+    assert.equal(
+      r.next_attempt_at,
+      new Date(first + RETRY_FOR_HOURS * 60 * MINUTE).toISOString(),
+      'the time of the last attempt',
+    );
     assert.equal(smtp.received.length, 0);
+  });
+
+  it('a mail refused for a while is delivered when the server accepts again, and resending a failed one starts the schedule over', async () => {
+    let refusing = true;
+    smtp.respond = () => (refusing ? { code: 421, message: 'Service not available' } : undefined);
+    const id = queueReset();
+    for (let i = 0; i < 10; i++) {
+      await job.run();
+      clock.ms = Date.parse(row(id).next_attempt_at);
+    }
+    refusing = false;
+    await job.run();
+    assert.equal(row(id).status, 'sent');
+    assert.equal(row(id).attempts, 11);
+    assert.equal(smtp.received.length, 1);
+
+    smtp.respond = () => ({ code: 554, message: 'Transaction failed' });
+    const failed = queueReset('b@example.dk');
+    await job.run();
+    assert.equal(row(failed).status, 'failed');
+    assert.equal(outbox.requeueFailed(failed, now().toISOString()), true);
+    assert.deepEqual(
+      [row(failed).status, row(failed).attempts, row(failed).last_error],
+      ['pending', 0, null],
+    );
+    assert.equal(
+      outbox.requeueFailed(failed, now().toISOString()),
+      false,
+      'only a failed mail is sent again',
+    );
+    smtp.respond = () => undefined;
+    await job.run();
+    assert.equal(row(failed).status, 'sent');
   });
 
   it("resends rows a dead process left 'sending' once the lease is newly acquired, with the same Message-ID", async () => {
@@ -193,15 +245,17 @@ describe('the outbox job sending through a real SMTP server', () => {
     const messageId = row(id).message_id;
     // A process took the lease, claimed the row and died before the SMTP answer.
     const dead = new JobLeases(db, () => clock.ms);
-    assert.equal(dead.tryAcquire('outbox', 'dead-process', 60_000), 'acquired');
+    assert.equal(dead.tryAcquire('outbox', 'dead-process', OUTBOX_LEASE_TTL_MS), 'acquired');
     outbox.claimDue(now().toISOString(), 20);
     assert.equal(row(id).status, 'sending');
 
     await job.run();
+    clock.ms += OUTBOX_LEASE_TTL_MS - 1000;
+    await job.run();
     assert.equal(smtp.received.length, 0, 'nothing is sent while the dead holder’s lease is unexpired');
     assert.equal(row(id).status, 'sending');
 
-    clock.ms += 60_000;
+    clock.ms += 1000;
     await job.run();
     assert.equal(row(id).status, 'sent');
     assert.equal(smtp.received.length, 1);

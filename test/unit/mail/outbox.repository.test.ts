@@ -71,7 +71,7 @@ describe('OutboxRepository', () => {
     const c = outbox.enqueue(mail('c@example.dk'), T0);
     outbox.claimDue(T0, 10);
     outbox.markSent(b, T1);
-    outbox.markFailed(c, '550 no');
+    outbox.markFailed(c, '550 no', T1);
     assert.equal(outbox.requeueInterrupted(), 1);
     assert.deepEqual(
       [a, b, c].map((id) => outbox.findById(id)?.status),
