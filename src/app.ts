@@ -4,11 +4,12 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { policy } from './auth/policy.js';
-import type { SqliteSessionStore } from './auth/session-store.js';
+import { refuseFormsOfUnstoredSessions, type SqliteSessionStore } from './auth/session-store.js';
 import type { Core } from './core.js';
 import { DKFDS_DIST, PUBLIC_DIR, VIEWS_DIR } from './paths.js';
 import { csrfProtection } from './web/csrf.js';
 import { errorHandler, notFoundHandler } from './web/error-handler.js';
+import { formBody } from './web/form-body.js';
 import { viewLocals } from './web/locals.js';
 import { logSafeUrl } from './web/log-safe.js';
 
@@ -99,8 +100,6 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }));
-
   const idleMinutes = settings.getNumber('session_idle_minutes');
   app.use(
     session({
@@ -122,6 +121,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(viewLocals(messages, settings));
+  app.use(refuseFormsOfUnstoredSessions(sessionStore));
+  // Parsed once the page locals exist, so a body over the limit gets the error page in the
+  // visitor's language and layout (413, naming the limit), not a bare text.
+  app.use(formBody());
   app.use(csrfProtection({ exempt: (req) => req.path.startsWith('/unsubscribe/') }));
 
   if (config.enforceTwoFactor) {

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DataDirError, dataDirProblem, prepareDataDir } from './db/data-dir.js';
+import { isStorageFailure } from './db/storage-failure.js';
 
 /** The only reader of process.env (docs/domain.md#environment). Everything else receives a Config. */
 
@@ -65,19 +67,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const dataDir = path.resolve(e.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  const databaseFile = path.join(dataDir, 'portal.db');
+  let sessionSecret: string;
+  try {
+    prepareDataDir(dataDir, databaseFile);
+    sessionSecret = e.SESSION_SECRET ?? localSessionSecret(dataDir);
+  } catch (err) {
+    if (err instanceof DataDirError) throw new ConfigError(err.message);
+    if (isStorageFailure(err)) throw new ConfigError(dataDirProblem(dataDir, err));
+    throw err;
+  }
   return {
     env: e.NODE_ENV,
     isProduction,
     port: e.PORT,
     host: e.HOST,
     dataDir,
-    databaseFile: path.join(dataDir, 'portal.db'),
+    databaseFile,
     mailDir: path.join(dataDir, 'mail'),
     baseUrl: e.BASE_URL?.replace(/\/$/, ''),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    sessionSecret: e.SESSION_SECRET ?? localSessionSecret(dataDir),
+    sessionSecret,
     demo: e.DEMO,
     logLevel: e.LOG_LEVEL,
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { compose } from './composition.js';
 import { ConfigError, loadConfig } from './config.js';
+import { dataDirProblem, isDataDirFailure } from './db/data-dir.js';
 import { loadDemo, shouldLoadDemo } from './demo/demo.js';
 import { loadDemoActivity } from './demo/demo-activity.js';
 import { loadDemoHistory } from './demo/demo-history.js';
@@ -19,22 +20,30 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const deps = compose(config);
-  const { logger } = deps;
-
-  if (shouldLoadDemo(deps.db, config)) {
-    const logins = await loadDemo(deps);
-    await loadDemoActivity(deps);
-    await loadDemoHistory(deps);
-    console.log(
-      [
-        '',
-        'Demo-data er indlæst (Næstved-piloten). Log ind med en af disse — adgangskode for alle: naestved-2015',
-        ...logins.map((l) => `  ${l.email.padEnd(26)} ${l.role}`),
-        '',
-      ].join('\n'),
-    );
+  let deps: ReturnType<typeof compose>;
+  try {
+    deps = compose(config);
+    if (shouldLoadDemo(deps.db, config)) {
+      const logins = await loadDemo(deps);
+      await loadDemoActivity(deps);
+      await loadDemoHistory(deps);
+      console.log(
+        [
+          '',
+          'Demo-data er indlæst (Næstved-piloten). Log ind med en af disse — adgangskode for alle: naestved-2015',
+          ...logins.map((l) => `  ${l.email.padEnd(26)} ${l.role}`),
+          '',
+        ].join('\n'),
+      );
+    }
+  } catch (err) {
+    // A full disk, a read-only database or a broken file in DATA_DIR, found while opening, migrating
+    // or loading the demo: one line that names the folder, no stack trace.
+    if (!isDataDirFailure(err, config.dataDir)) throw err;
+    console.error(dataDirProblem(config.dataDir, err));
+    process.exit(1);
   }
+  const { logger } = deps;
 
   const app = createApp(deps);
   const server = app.listen(config.port, config.host);

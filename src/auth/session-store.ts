@@ -1,5 +1,8 @@
+import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import type { Db } from '../db/connection.js';
+import { StorageFailureError, storageFailureCode } from '../db/storage-failure.js';
+import type {} from '../web/session.js';
 
 type Callback = (err?: unknown, data?: session.SessionData | null) => void;
 
@@ -49,8 +52,10 @@ export class SqliteSessionStore extends session.Store {
     try {
       const userId = sess.passport?.user ?? null;
       this.setStmt.run({ sid, userId, data: JSON.stringify(sess), expiresAt: this.expiry() });
+      this.unstored = undefined;
       callback?.();
     } catch (err) {
+      this.noteFailure(err);
       callback?.(err);
     }
   }
@@ -64,9 +69,33 @@ export class SqliteSessionStore extends session.Store {
     }
   }
 
-  override touch(sid: string, _sess: session.SessionData, callback?: () => void): void {
-    this.touchStmt.run(this.expiry(), sid);
-    callback?.();
+  /**
+   * Errors go to the callback, never thrown: express-session touches from inside res.end(), where a
+   * throw left the response unfinished for good — every page hung once the disk was full.
+   */
+  override touch(sid: string, _sess: session.SessionData, callback?: (err?: unknown) => void): void {
+    try {
+      this.touchStmt.run(this.expiry(), sid);
+      callback?.();
+    } catch (err) {
+      this.noteFailure(err);
+      callback?.(err);
+    }
+  }
+
+  /**
+   * The code of the storage fault that stopped the last session write (disk full, read-only), until
+   * a session is stored again. A visitor whose session could not be stored has no CSRF token to
+   * match, so refuseFormsOfUnstoredSessions answers their form with "cannot save", not "refused".
+   */
+  get storageFailure(): string | undefined {
+    return this.unstored;
+  }
+
+  private unstored: string | undefined;
+
+  private noteFailure(err: unknown): void {
+    this.unstored = storageFailureCode(err) ?? this.unstored;
   }
 
   /** Ends every session of a user (deactivation, password change elsewhere). */
@@ -80,4 +109,18 @@ export class SqliteSessionStore extends session.Store {
   prune(): number {
     return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(this.now()).changes;
   }
+}
+
+/**
+ * A form sent from a session that was never stored because the disk was full: its CSRF token is
+ * unknown, and "Handlingen blev afvist" would send the person round in circles. Mounted before the
+ * CSRF check; the error handler answers 503 "Nærnet kan ikke gemme lige nu".
+ */
+export function refuseFormsOfUnstoredSessions(store: SqliteSessionStore) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const code = store.storageFailure;
+    const isForm = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+    if (code && isForm && !req.session?.csrfToken) return next(new StorageFailureError(code));
+    next();
+  };
 }

@@ -1,6 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { isStorageFailure, RETRY_AFTER_SECONDS, storageFailureCode } from '../db/storage-failure.js';
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../errors.js';
+import { FORM_BODY_LIMITS } from './form-body.js';
 import { renderPage } from './render.js';
 
 /** 404 for every path no router answered. */
@@ -18,6 +20,7 @@ function statusOf(err: HttpishError): number {
   const status = err.status ?? err.statusCode;
   // body-parser and friends mark client errors (bad JSON, too large) with a 4xx status.
   if (status && status >= 400 && status < 500) return status;
+  if (isStorageFailure(err)) return 503;
   return 500;
 }
 
@@ -28,16 +31,20 @@ function statusOf(err: HttpishError): number {
 export function errorHandler(logger: Logger) {
   return (err: HttpishError, req: Request, res: Response, _next: NextFunction) => {
     const status = statusOf(err);
-    if (status >= 500) logger.error({ err, reqId: req.id }, 'request failed');
+    if (status === 503) logStorageFailure(logger, req, res, err);
+    else if (status >= 500) logger.error({ err, reqId: req.id }, 'request failed');
     if (res.headersSent) return;
+    if (status === 503) return answerCannotSave(res, logger);
     const view =
       status === 404
         ? 'errors/404'
         : status === 403
           ? 'errors/403'
-          : status >= 500
-            ? 'errors/500'
-            : 'errors/4xx';
+          : status === 413
+            ? 'errors/413'
+            : status >= 500
+              ? 'errors/500'
+              : 'errors/4xx';
     const t = res.locals.t as ((k: string) => string) | undefined;
     if (!t) {
       // The error happened before the locals middleware: answer plainly.
@@ -47,6 +54,9 @@ export function errorHandler(logger: Logger) {
         .send(status >= 500 ? 'Der opstod en fejl.' : 'Fejl');
       return;
     }
+    // An error before the CSRF check (a form body over the limit) still renders the layout, whose
+    // forms (language, log out) carry the session's token.
+    res.locals.csrfToken ??= req.session?.csrfToken ?? '';
     const messageKey =
       err instanceof TooManyRequestsError || err instanceof ConflictError ? err.messageKey : undefined;
     try {
@@ -54,11 +64,14 @@ export function errorHandler(logger: Logger) {
         res,
         view,
         {
-          title: t(`errors.${status === 404 || status === 403 || status >= 500 ? status : 'generic'}.title`),
+          title: t(`errors.${[403, 404, 413].includes(status) || status >= 500 ? status : 'generic'}.title`),
           status,
           requestId: req.id,
           messageKey,
           isCsrf: err.message === 'csrf',
+          // A form body over the limit (body-parser): the page names the limit that was passed.
+          limits: FORM_BODY_LIMITS,
+          tooManyFields: err.type === 'parameters.too.many',
         },
         status,
       );
@@ -67,4 +80,42 @@ export function errorHandler(logger: Logger) {
       res.status(status).type('text/plain').send('Der opstod en fejl.');
     }
   };
+}
+
+/**
+ * A full disk or a read-only DATA_DIR (src/db/storage-failure.ts), logged once per request with
+ * its code: a later failure of the same request (the session's own write at the end) adds nothing.
+ */
+export function logStorageFailure(logger: Logger, req: Request, res: Response, err: unknown): void {
+  if (res.locals.storageFailureLogged) return;
+  res.locals.storageFailureLogged = true;
+  logger.error(
+    {
+      reqId: req.id,
+      code: storageFailureCode(err),
+      message: err instanceof Error ? err.message : undefined,
+      method: req.method,
+      path: req.path,
+    },
+    'cannot save: the disk is full or DATA_DIR is read-only',
+  );
+}
+
+/**
+ * 503 at once, with Retry-After: nothing was saved, try again later. Shown when no form can take
+ * the message (handleForm keeps the typed text on its own form). Rendering needs no write.
+ */
+function answerCannotSave(res: Response, logger: Logger): void {
+  res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  const t = res.locals.t as ((k: string) => string) | undefined;
+  const plain = () =>
+    res.status(503).type('text/plain').send('Nærnet kan ikke gemme lige nu. Prøv igen senere.');
+  if (!t) return void plain();
+  res.locals.csrfToken ??= res.req.session?.csrfToken ?? '';
+  try {
+    renderPage(res, 'errors/503', { title: t('errors.503.title'), status: 503 }, 503);
+  } catch (renderErr) {
+    logger.error({ err: renderErr }, 'error page failed');
+    plain();
+  }
 }

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import { isStorageFailure, RETRY_AFTER_SECONDS } from '../db/storage-failure.js';
 import { ConflictError } from '../errors.js';
+import { logStorageFailure } from './error-handler.js';
 import { type FormErrors, formErrors, noErrors, parseForm, submittedValues } from './forms.js';
 import { redirectWithFlash, renderFormErrors, tOf } from './render.js';
 
@@ -14,6 +16,8 @@ import { redirectWithFlash, renderFormErrors, tOf } from './render.js';
  * - the thing's state forbids the action — a ConflictError without a field (already answered), or
  *   any refusal of a button that sends no input (`handleAction`: already sending, the last admin)
  *   → **409**, on the thing's own page with the reason, or else the error page.
+ * - nothing can be saved — the disk is full or DATA_DIR is read-only → the same form again, **503**,
+ *   with the input kept and an alert that nothing was saved (showNotSaved).
  *
  * Access checks come before this (a 404 never turns into a validation message).
  */
@@ -74,6 +78,10 @@ export async function handleForm<S extends z.ZodType>(
   try {
     outcome = await form.submit(parsed.data);
   } catch (err) {
+    if (isStorageFailure(err) && !res.headersSent) {
+      showNotSaved(req, res, form, values, err);
+      return;
+    }
     if (!(err instanceof ConflictError)) throw err;
     if (err.field) {
       form.show(formErrors(t, [{ field: err.field, messageKey: err.messageKey }]), values, 422);
@@ -89,6 +97,30 @@ export async function handleForm<S extends z.ZodType>(
     return;
   }
   redirectAfter(res, outcome);
+}
+
+/**
+ * The disk is full or DATA_DIR is read-only (src/db/storage-failure.ts): the change was rolled
+ * back, so the same form comes back at once — 503, Retry-After, the input kept, an alert that
+ * nothing was saved — and sending it again later saves it once. A form whose page cannot be shown
+ * without a write (a case page records who read it) gets the 503 error page instead.
+ */
+function showNotSaved<S extends z.ZodType>(
+  req: Request,
+  res: Response,
+  form: FormPost<S>,
+  values: Record<string, unknown>,
+  err: unknown,
+): void {
+  logStorageFailure(req.log, req, res, err);
+  res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  // A message about the whole form, not a field: the summary shows it without a link.
+  const errors: FormErrors = { summary: [{ href: '', text: tOf(res)('forms.not_saved') }], fields: {} };
+  try {
+    form.show(errors, values, 503);
+  } catch (showErr) {
+    throw isStorageFailure(showErr) ? err : showErr;
+  }
 }
 
 function redirectAfter(res: Response, done: FormDone): void {

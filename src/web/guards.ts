@@ -38,10 +38,11 @@ export function safeNextUrl(value: unknown, fallback = '/'): string {
 }
 
 /**
- * Parses a route id parameter (pass req.params.x as it is); anything that is not a string of
- * digits — missing, an array from a repeated segment, too long — is a 404.
+ * Parses a route id parameter (pass req.params.x as it is); anything that is not a positive
+ * integer written plainly — missing, an array from a repeated segment, 0, -1, 007, 1e3, more than
+ * 12 digits (as `id()` in schema-helpers.ts) — is a 404, so no odd id reaches a service.
  */
 export function idParam(value: unknown): number {
-  if (typeof value !== 'string' || !/^\d{1,12}$/.test(value)) throw new NotFoundError();
+  if (typeof value !== 'string' || !/^[1-9]\d{0,11}$/.test(value)) throw new NotFoundError();
   return Number(value);
 }

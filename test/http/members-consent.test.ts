@@ -211,7 +211,11 @@ describe('an existing account invited by a council admin of another council', ()
       );
       assert.deepEqual(fresh.countDelta, [0, 1, 0]);
       assert.equal(fresh.overviewDelta, 1);
-      assert.deepEqual(fresh.statsDelta, [1, 0, 1, 0], "the evaluation counts the invitee as a member who has not logged in");
+      assert.deepEqual(
+        fresh.statsDelta,
+        [1, 0, 1, 0],
+        'the evaluation counts the invitee as a member who has not logged in',
+      );
       assert.equal(fresh.mailsQueued, 1);
       assert.deepEqual(known, fresh);
     });

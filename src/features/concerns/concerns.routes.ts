@@ -3,6 +3,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import type { Actor } from '../../auth/policy.js';
 import { NotFoundError } from '../../errors.js';
+import { FORM_BODY_LIMITS } from '../../web/form-body.js';
 import { handleForm, showView } from '../../web/form-post.js';
 import { actorOf, contextOf, idParam, requireLogin, requireRole } from '../../web/guards.js';
 import { localeOf, renderPage, tOf } from '../../web/render.js';
@@ -32,10 +33,24 @@ const requireMember = requireRole((actor) => actor.memberships.length > 0);
  */
 const upload = multer({
   storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_PHOTO_BYTES + 1, files: MAX_PHOTOS + 1, fields: 20 },
+  limits: {
+    fileSize: MAX_PHOTO_BYTES + 1,
+    files: MAX_PHOTOS + 1,
+    fields: 20,
+    // A text field may hold what a whole urlencoded form may (src/web/form-body.ts), not multer's 1 MB.
+    fieldSize: FORM_BODY_LIMITS.kilobytes * 1024,
+  },
 }).array('photos');
 
 type UploadRequest = Request & { uploadError?: { key: string; status: number } };
+
+/** multer's refusals of a form that is too large in other ways than its photos. */
+const FORM_TOO_LARGE = new Set([
+  'LIMIT_FIELD_VALUE',
+  'LIMIT_FIELD_COUNT',
+  'LIMIT_PART_COUNT',
+  'LIMIT_FIELD_KEY',
+]);
 
 /** multer's refusals become a field error on the form instead of an error page. */
 function receivePhotos(req: Request, res: Response, next: NextFunction) {
@@ -47,7 +62,9 @@ function receivePhotos(req: Request, res: Response, next: NextFunction) {
           ? { key: 'concerns.errors.photo_too_large', status: 422 }
           : code === 'LIMIT_FILE_COUNT'
             ? { key: 'concerns.errors.photos_too_many', status: 422 }
-            : { key: 'concerns.errors.upload_failed', status: 400 };
+            : code && FORM_TOO_LARGE.has(code)
+              ? { key: 'concerns.errors.upload_too_large', status: 413 }
+              : { key: 'concerns.errors.upload_failed', status: 400 };
     }
     next();
   });

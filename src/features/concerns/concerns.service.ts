@@ -5,7 +5,7 @@ import { concernScope, loadConcern } from './concern-access.js';
 import { ConcernHandling, type ConcernHandlingDeps } from './concern-handling.js';
 import { isOpen, isOverdue } from './concern-state.js';
 import type { CategoryOption, ConcernRow, EventRow, PhotoRow } from './concerns.repository.js';
-import { type CleanPhoto, type PhotoStore, photoProblem } from './photos.js';
+import { type CleanPhoto, type PhotoStore, photoProblem, type StoredPhoto } from './photos.js';
 
 type Deps = ConcernHandlingDeps & { photos: PhotoStore };
 
@@ -84,8 +84,11 @@ export class ConcernsService extends ConcernHandling {
     const problem = photoProblem(uploads);
     if (problem) throw new ConflictError(problem, 'photos');
 
-    const stored = uploads.map((u) => photos.save(u));
+    // Files first, then the rows; if a file or the transaction fails (a full disk), every file
+    // written so far goes again, so nothing is left half-saved.
+    const stored: StoredPhoto[] = [];
     try {
+      for (const upload of uploads) stored.push(photos.save(upload));
       return db.transaction(() => {
         const now = this.deps.now();
         const at = now.toISOString();

@@ -80,7 +80,13 @@ export class PhotoStore {
     const contentType = sniffImageType(photo.buffer);
     if (!contentType) throw new Error('not an image');
     const fileName = `${randomBytes(18).toString('base64url')}${contentType === 'image/png' ? '.png' : '.jpg'}`;
-    writeFileSync(path.join(this.dir, fileName), photo.buffer, { flag: 'wx', mode: 0o600 });
+    try {
+      writeFileSync(path.join(this.dir, fileName), photo.buffer, { flag: 'wx', mode: 0o600 });
+    } catch (err) {
+      // A disk that fills up mid-write leaves part of the file behind ('wx': never someone else's).
+      if ((err as { code?: unknown }).code !== 'EEXIST') this.remove(fileName);
+      throw err;
+    }
     return { fileName, contentType, size: photo.size };
   }
 

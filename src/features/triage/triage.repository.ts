@@ -46,6 +46,8 @@ export type QueueRow = {
   created_at: string;
   awaiting_department: 0 | 1;
   unacknowledged: 0 | 1;
+  /** A referral not yet answered whose mail to the department failed for good (migrations/0026). */
+  referral_mail_failed: 0 | 1;
 };
 
 export type OwnRow = {
@@ -166,7 +168,10 @@ export class TriageRepository {
              EXISTS (SELECT 1 FROM referrals r WHERE r.concern_id = c.id
                         AND r.status IN ('sent', 'acknowledged')) AS awaiting_department,
              EXISTS (SELECT 1 FROM referrals r WHERE r.concern_id = c.id
-                        AND r.status = 'sent' AND r.created_at < @ackBefore) AS unacknowledged
+                        AND r.status = 'sent' AND r.created_at < @ackBefore) AS unacknowledged,
+             EXISTS (SELECT 1 FROM referrals r JOIN outbox o ON o.id = r.outbox_id
+                      WHERE r.concern_id = c.id AND r.status <> 'answered'
+                        AND o.status = 'failed') AS referral_mail_failed
         FROM page
         CROSS JOIN concerns c ON c.id = page.id
         JOIN councils co ON co.id = c.council_id

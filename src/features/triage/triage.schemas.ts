@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanLine } from '../../web/schema-helpers.js';
 import { PRIORITIES, STATUSES } from '../concerns/concern-state.js';
 import { MAX_QUERY_LENGTH } from './fts-query.js';
 
@@ -11,13 +12,14 @@ import { MAX_QUERY_LENGTH } from './fts-query.js';
 /** A repeated parameter (?q=a&q=b) counts with its first value. */
 const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
 
+/** Free text on one line; control characters (a NUL, an escape) go, as in every form field. */
 const text = (max: number) =>
   z.preprocess(
     first,
     z
       .string()
       .catch('')
-      .transform((v) => v.trim().slice(0, max)),
+      .transform((v) => cleanLine(v).trim().slice(0, max)),
   );
 
 const optionalId = z.preprocess(

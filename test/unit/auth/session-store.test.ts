@@ -36,7 +36,7 @@ const set = (sid: string, s: session.SessionData) =>
 const destroy = (sid: string) =>
   new Promise<void>((resolve, reject) => store.destroy(sid, (err) => (err ? reject(err) : resolve())));
 const touch = (sid: string, s: session.SessionData) =>
-  new Promise<void>((resolve) => store.touch(sid, s, resolve));
+  new Promise<void>((resolve, reject) => store.touch(sid, s, (err) => (err ? reject(err) : resolve())));
 const count = () => db.prepare('SELECT count(*) FROM sessions').pluck().get() as number;
 
 function addUser(email: string): number {
