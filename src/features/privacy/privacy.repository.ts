@@ -26,6 +26,9 @@ export type PersonListRow = Pick<
   'id' | 'email' | 'name' | 'status' | 'is_district_admin' | 'is_officer'
 >;
 
+/** People a district admin's search finds: a part of the name or address (@q, LIKE-escaped); never the erased. */
+const FOUND = `erased_at IS NULL AND (@q = '' OR name LIKE '%' || @q || '%' ESCAPE '\\' OR email LIKE '%' || @q || '%' ESCAPE '\\')`;
+
 /** The address an erased person's row keeps: unique (the column is), and undeliverable (RFC 2606). */
 export const erasedEmail = (userId: number) => `slettet-${userId}@slettet.invalid`;
 
@@ -119,13 +122,13 @@ export class PrivacyRepository {
       ),
       search: db.prepare<{ q: string; limit: number; offset: number }, PersonListRow>(
         `SELECT id, email, name, status, is_district_admin, is_officer FROM users
-          WHERE erased_at IS NULL AND (@q = '' OR name LIKE '%' || @q || '%' ESCAPE '\\' OR email LIKE '%' || @q || '%' ESCAPE '\\')
+          WHERE ${FOUND}
           ORDER BY name COLLATE NOCASE, id LIMIT @limit OFFSET @offset`,
       ),
       searchCount: db
         .prepare<{ q: string }, number>(
           `SELECT count(*) FROM users
-            WHERE erased_at IS NULL AND (@q = '' OR name LIKE '%' || @q || '%' ESCAPE '\\' OR email LIKE '%' || @q || '%' ESCAPE '\\')`,
+            WHERE ${FOUND}`,
         )
         .pluck(),
       openConcerns: db.prepare<[number], { id: number; title: string }>(
@@ -197,16 +200,18 @@ export class PrivacyRepository {
     };
   }
 
-  memberships(userId: number) {
-    return this.s.memberships.all(userId);
-  }
-
-  invitations(userId: number) {
-    return this.s.invitations.all(userId);
-  }
-
-  officerCouncils(userId: number) {
-    return this.s.officerCouncils.all(userId);
+  /** The person's rows of one simple section of the export (one statement each, by user id). */
+  rowsOf(
+    section:
+      | 'memberships'
+      | 'invitations'
+      | 'officerCouncils'
+      | 'comments'
+      | 'meetingAnswers'
+      | 'meetingInvitations',
+    userId: number,
+  ) {
+    return this.s[section].all(userId);
   }
 
   reportedConcerns(userId: number, locale: string) {
@@ -217,18 +222,6 @@ export class PrivacyRepository {
         .map((event) => ({ ...event, data: JSON.parse(String(event.data ?? '{}')) as unknown })),
       photos: this.s.photos.all(concern.id),
     }));
-  }
-
-  comments(userId: number) {
-    return this.s.comments.all(userId);
-  }
-
-  meetingAnswers(userId: number) {
-    return this.s.meetingAnswers.all(userId);
-  }
-
-  meetingInvitations(userId: number) {
-    return this.s.meetingInvitations.all(userId);
   }
 
   hasCalendarFeed(userId: number): boolean {
