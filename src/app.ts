@@ -32,6 +32,9 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.set('views', VIEWS_DIR);
   app.set('view engine', 'ejs');
+  // Express caches compiled views only in production by default; tests render thousands of pages
+  // and never edit a view, so only development (where views change under `npm run dev`) compiles anew.
+  app.set('view cache', config.env !== 'development');
   app.set('x-powered-by', false);
   // Behind the TLS reverse proxy of the deployment, req.ip and secure cookies need the proxy's word.
   if (config.isProduction) app.set('trust proxy', 1);
