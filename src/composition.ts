@@ -173,6 +173,7 @@ function createRouters(core: Core, f: Features): Router[] {
             [])
           : [],
       latestPosts: (actor) => f.posts.service.latest(actor, 3),
+      latestShared: (actor) => f.triage.service.latestShared(actor, 3),
       latestNewsletters: (actor) => f.newsletters.service.archive(actor, 3),
       nextMeetings: (actor) =>
         f.meetings.service.upcoming(actor, 3).map((m) => ({
@@ -181,9 +182,12 @@ function createRouters(core: Core, f: Features): Router[] {
           starts_at: m.starts_at,
           location: m.location,
           response: m.my_response,
+          cancelled: m.status === 'cancelled',
+          cancel_reason: m.cancel_reason,
         })),
       openSurveys: (actor) => f.surveys.service.pendingFor(actor),
       openInvitations: (actor) => f.members.service.openInvitations(actor),
+      myOfficers: (actor) => f.members.service.officersFor(actor),
     }),
     createAuthRouter({ auth: f.auth, sessions: core.sessionStore, secureCookies: core.config.isProduction }),
     createInvitationsRouter(core.invitations),

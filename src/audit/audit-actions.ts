@@ -76,6 +76,9 @@ export const AUDIT_ACTIONS = {
   'referral.renewed': 'concern',
   'referral.acknowledged': 'concern',
   'referral.answered': 'concern',
+  // Closing the concern withdrew an open referral; the one automatic reminder to a silent department
+  'referral.withdrawn': 'concern',
+  'referral.reminded': 'concern',
   'template.created': 'response_template',
   'template.updated': 'response_template',
   // Newsletters

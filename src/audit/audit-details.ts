@@ -98,6 +98,7 @@ export const AUDIT_DETAILS = {
   duplicateOf: { ref: 'concern' },
   page: { choice: labelsOf('audit.value.page', ['referral_form']) },
   photoId: { ref: 'photo' },
+  photos: 'number',
   referralId: { ref: 'referral' },
   // Members, officers and councils
   role: { choice: labelsOf('roles', ['network_person', 'council_admin']) },
@@ -126,6 +127,8 @@ export const AUDIT_DETAILS = {
   notifyNewsletters: 'boolean',
   notifyMeetings: 'boolean',
   notifyPosts: 'boolean',
+  notifyConcernAdditions: 'boolean',
+  notifySharedSummaries: 'boolean',
   // Newsletters, meetings, posts, templates, surveys
   sendAt: 'instant',
   month: 'month',

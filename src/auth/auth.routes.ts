@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { handleForm, refuse, showView } from '../web/form-post.js';
 import { safeNextUrl } from '../web/guards.js';
-import { renderPage, tOf } from '../web/render.js';
+import { renderFormErrors, renderPage, tOf } from '../web/render.js';
 import type {} from '../web/session.js';
 import { forgotSchema, loginSchema, newPasswordSchema, secondFactorSchema } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
@@ -65,6 +65,20 @@ export function createAuthRouter(deps: {
             status: 401,
             values: { email: data.email, next },
           });
+        }
+        if (outcome.result === 'closed') {
+          // The right password: the person may learn that their access is closed and whom to ask.
+          // Still 401 and the login form, so the page differs from a wrong password only in words.
+          const closed = tOf(res)('login.closed.summary');
+          renderFormErrors(
+            res,
+            'auth/login',
+            { summary: [{ href: '#access-closed', text: closed }], fields: {} },
+            { email: data.email, next },
+            { title: tOf(res)('login.title'), closedAccess: outcome.councils },
+            401,
+          );
+          return undefined;
         }
         if (outcome.result === 'second_factor') {
           await new Promise<void>((resolve, reject) =>

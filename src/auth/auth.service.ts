@@ -10,10 +10,17 @@ export const PASSWORD_RESET_HOURS = 1;
 /** At most this many reset mails per address per hour, so the form cannot flood a mailbox. */
 export const RESET_MAILS_PER_HOUR = 3;
 
-/** `deviceCookie`: the new value of the browser's device cookie (device-cookie.ts), set on sign-in. */
+/** A council a closed account belonged to, and its council admins to ask (none: ask the district). */
+export type ClosedAccountCouncil = { name: string; admins: { name: string; email: string }[] };
+
+/**
+ * `deviceCookie`: the new value of the browser's device cookie (device-cookie.ts), set on sign-in.
+ * `closed`: the right password of a deactivated account, with whom the person can ask.
+ */
 export type LoginOutcome =
   | { result: 'signed_in'; userId: number; deviceCookie: string }
   | { result: 'second_factor'; userId: number }
+  | { result: 'closed'; councils: ClosedAccountCouncil[] }
   | { result: 'invalid' };
 
 export type SecondFactorOutcome = { ok: true; deviceCookie: string } | { ok: false };
@@ -49,8 +56,10 @@ export class AuthService {
 
   /**
    * Same answer, and about the same time, for an unknown email, a wrong password and a
-   * deactivated or not-yet-activated account: an unknown address is counted and locked exactly
-   * like a known one, and a dummy hash is verified.
+   * not-yet-activated account: an unknown address is counted and locked exactly like a known one,
+   * and a dummy hash is verified. A deactivated account is told that its access is closed, and
+   * whom to ask, only after its own password: with any other it is a wrong password like the rest.
+   * Either way it does not sign in, so it counts as a failure.
    */
   async login(email: string, password: string, ip: string, deviceCookie?: string): Promise<LoginOutcome> {
     const { users, audit } = this.deps;
@@ -61,12 +70,27 @@ export class AuthService {
     if (!user || !ok || user.status !== 'active' || !user.password_hash) {
       audit.record(user ?? null, 'login.failed', user?.id ?? null, { ip });
       this.countFailure(attempt, user?.id ?? null);
+      if (user?.status === 'deactivated' && user.password_hash && ok) {
+        return { result: 'closed', councils: this.closedAccountCouncils(user.id) };
+      }
       return { result: 'invalid' };
     }
     // Failures are cleared only once the person is fully signed in: clearing them at the right
     // password would give whoever has it unlimited guesses at the second factor.
     if (user.totp_enabled === 1) return { result: 'second_factor', userId: user.id };
     return { result: 'signed_in', userId: user.id, deviceCookie: this.completeSignIn(attempt, user.id) };
+  }
+
+  private closedAccountCouncils(userId: number): ClosedAccountCouncil[] {
+    const councils = new Map<number, ClosedAccountCouncil>();
+    for (const row of this.deps.users.closedAccountContacts(userId)) {
+      const council = councils.get(row.councilId) ?? { name: row.councilName, admins: [] };
+      if (row.adminName !== null && row.adminEmail !== null) {
+        council.admins.push({ name: row.adminName, email: row.adminEmail });
+      }
+      councils.set(row.councilId, council);
+    }
+    return [...councils.values()];
   }
 
   /** A TOTP code or an unused recovery code; counts against the same limits as passwords. */

@@ -5,6 +5,7 @@ import { renderPage, tOf } from '../web/render.js';
 import { checkbox } from '../web/schema-helpers.js';
 import { newPasswordSchema } from './auth.schemas.js';
 import type { InvitationService } from './invitations.js';
+import { startNewSession } from './passport.js';
 
 const acceptSchema = newPasswordSchema.and(
   z.object({ accept_privacy: checkbox.refine((v) => v, 'invitation.errors.privacy_required') }),
@@ -36,8 +37,14 @@ export function createInvitationsRouter(invitations: InvitationService): Router 
       schema: acceptSchema,
       show: showView(res, 'auth/invitation', { title: t('invitation.title'), invitee, token }),
       submit: async (data) => {
-        const result = await invitations.accept(token, data.password);
-        if (result.ok) return { redirect: '/login', flash: 'invitation.done' };
+        const result = await invitations.accept(token, data.password, req.ip ?? 'unknown');
+        if (result.ok && !result.signIn) return { redirect: '/login', flash: 'invitation.done' };
+        if (result.ok) {
+          // A new session id, as at every sign-in; the production two-factor gate still sends
+          // officers and admins to enrol before anything else.
+          await startNewSession(req, res, { id: result.userId });
+          return { redirect: '/', flash: 'invitation.done_signed_in' };
+        }
         if (result.problem !== 'invalid_link') {
           return refuse('password', result.problem, { values: { accept_privacy: '1' } });
         }

@@ -66,19 +66,29 @@ export class InvitationService {
   }
 
   /**
-   * Sets the password, records the accepted privacy notice and activates the account.
+   * Sets the password, records the accepted privacy notice and activates the account. `signIn`:
+   * the person may be signed in at once — they have just proved they read the account's mail and
+   * chosen its password — unless a second factor is on, which the link does not replace.
    * Returns an i18n key for the `password` field, or 'invalid_link'.
    */
   async accept(
     token: string,
     password: string,
-  ): Promise<{ ok: true; email: string } | { ok: false; problem: string }> {
+    ip: string,
+  ): Promise<{ ok: true; userId: number; signIn: boolean } | { ok: false; problem: string }> {
+    const { users, audit, now } = this.deps;
     const result = await setPasswordThroughLink(
       this.deps,
       { token, purpose: 'invitation', password, auditAction: 'invitation.accepted' },
-      (user, hash, at) => this.deps.users.activate(user.id, hash, at),
+      (user, hash, at) => users.activate(user.id, hash, at),
     );
-    return result.ok ? { ok: true, email: result.user.email } : result;
+    if (!result.ok) return result;
+    const signIn = result.user.totp_enabled === 0;
+    if (signIn) {
+      users.recordLogin(result.user.id, now().toISOString());
+      audit.record(result.user, 'login.succeeded', result.user.id, { ip });
+    }
+    return { ok: true, userId: result.user.id, signIn };
   }
 }
 

@@ -20,6 +20,10 @@ export type UserRow = {
   notify_newsletters: 0 | 1;
   notify_meetings: 0 | 1;
   notify_posts: 0 | 1;
+  /** Officers: a reporter added information to a concern of their council (migrations/0030). */
+  notify_concern_additions: 0 | 1;
+  /** Network members: the officer shared a summary with their council's network (migrations/0030). */
+  notify_shared_summaries: 0 | 1;
   privacy_accepted_at: string | null;
   last_login_at: string | null;
   created_at: string;
@@ -45,6 +49,16 @@ export type Preferences = {
   notifyNewsletters: boolean;
   notifyMeetings: boolean;
   notifyPosts: boolean;
+  notifyConcernAdditions: boolean;
+  notifySharedSummaries: boolean;
+};
+
+/** A council a closed account was a member of, and one of its council admins (or none). */
+export type ClosedAccountContact = {
+  councilId: number;
+  councilName: string;
+  adminName: string | null;
+  adminEmail: string | null;
 };
 
 /** Users, their roles and their single-use links. Shared by auth, account, members and admin. */
@@ -156,7 +170,7 @@ export class UsersRepository {
       .prepare(
         `UPDATE users SET name = @name, phone = @phone, locale = @locale,
                 notify_concern_updates = @cu, notify_newsletters = @nl, notify_meetings = @mt, notify_posts = @po,
-                updated_at = @now
+                notify_concern_additions = @ca, notify_shared_summaries = @ss, updated_at = @now
           WHERE id = @id`,
       )
       .run({
@@ -168,6 +182,8 @@ export class UsersRepository {
         nl: p.notifyNewsletters ? 1 : 0,
         mt: p.notifyMeetings ? 1 : 0,
         po: p.notifyPosts ? 1 : 0,
+        ca: p.notifyConcernAdditions ? 1 : 0,
+        ss: p.notifySharedSummaries ? 1 : 0,
         now,
       });
   }
@@ -211,5 +227,24 @@ export class UsersRepository {
       .prepare<[number], number>('SELECT count(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL')
       .pluck()
       .get(userId) as number;
+  }
+
+  /**
+   * Whom a person whose account is closed can ask to be let in again: per council they were a
+   * member of, its council admins who can act now (name and email; null when it has none).
+   */
+  closedAccountContacts(userId: number): ClosedAccountContact[] {
+    return this.db
+      .prepare<[number], ClosedAccountContact>(
+        `SELECT DISTINCT c.id AS councilId, c.name AS councilName, adm.name AS adminName, adm.email AS adminEmail
+           FROM memberships m JOIN councils c ON c.id = m.council_id AND c.active = 1
+           LEFT JOIN (SELECT am.council_id, u.id, u.name, u.email
+                        FROM memberships am JOIN users u ON u.id = am.user_id
+                       WHERE am.active = 1 AND am.role = 'council_admin' AND u.status = 'active') adm
+                  ON adm.council_id = c.id AND adm.id <> m.user_id
+          WHERE m.user_id = ?
+          ORDER BY c.name, adm.name COLLATE NOCASE`,
+      )
+      .all(userId);
   }
 }

@@ -44,6 +44,8 @@ export type OutboxRow = {
 export const MAIL_KINDS = [
   'invitation',
   'membership_invitation',
+  'membership_deactivated',
+  'membership_reactivated',
   'password_reset',
   'password_changed',
   'two_factor_disabled',
@@ -54,6 +56,10 @@ export const MAIL_KINDS = [
   'concern_duplicate',
   'concern_reopened',
   'concern_shared',
+  'concern_addition',
+  'concern_shared_network',
+  'concern_original_closed',
+  'referral_withdrawn',
   'referral',
   'referral_answered',
   'officer_digest',
@@ -66,6 +72,7 @@ export const MAIL_KINDS = [
   'meeting_minutes',
   'meeting_reminder',
   'post_published',
+  'comment_hidden',
   'survey_invitation',
 ] as const;
 

@@ -195,8 +195,8 @@ describe('journeys in the browser', { skip: browserSkip }, () => {
       await p.locator('#field-password_confirm').fill('lokal-tryghed-2015');
       await p.locator('#field-accept_privacy').check();
       await p.locator('main button[type="submit"]').click();
-      await p.waitForURL((url) => url.pathname === '/login');
-      await login(p, 'karen@glumsoe.example', 'lokal-tryghed-2015');
+      // Accepting signs the new member in on the start page.
+      await p.waitForURL((url) => url.pathname === '/');
       assert.match(await visibleText(p.locator('header')), /Karen Brugsen/);
 
       // The link was single-use.

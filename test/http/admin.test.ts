@@ -486,7 +486,7 @@ describe('district administration under /admin', () => {
         accept_privacy: '1',
       });
       assert.equal(accepted.status, 303);
-      await officer.login('sara.lund@politi.example', 'blå hjelme ved havnen');
+      assert.match((await officer.get('/')).text, /Log ud/, 'accepting signed the officer in');
 
       await admin.get(`/admin/officers/${id}`);
       const assigned = await admin.post(`/admin/officers/${id}/councils`, { council_ids: [String(glumsoe)] });

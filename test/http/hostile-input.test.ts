@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import express, { type Router } from 'express';
 import { pino } from 'pino';
+import { SESSION_COOKIE } from '../../src/app.js';
 import { hashToken } from '../../src/auth/tokens.repository.js';
 import { loadDemoActivity } from '../../src/demo/demo-activity.js';
 import { UnsubscribeTokens } from '../../src/features/newsletters/unsubscribe.js';
@@ -296,6 +297,11 @@ class Sweep {
       body: typeof body?.data === 'string' ? body.data : body && new Uint8Array(body.data),
     });
     const text = await res.text();
+    // Accepting an invitation signs the invitee in, in place of whoever sent the form: the role
+    // signs in again so the rest of the sweep is still theirs.
+    if (role !== 'anonymous' && this.sessionReplaced(client, res.headers)) {
+      this.clients[role] = await loggedIn(this.app, DEMO[role]);
+    }
     // A refusal is the app's own page in its layout — not Express's default page, not bare text.
     const ownPage =
       (res.headers.get('content-type') ?? '').startsWith('text/html') && text.includes('id="main-content"');
@@ -314,6 +320,15 @@ class Sweep {
       });
     }
     return { status: res.status, text };
+  }
+
+  private sessionReplaced(client: Client, headers: Headers): boolean {
+    const sent = new RegExp(`(?:^|; )${SESSION_COOKIE}=([^;]*)`).exec(client.cookieHeader())?.[1];
+    const set = headers
+      .getSetCookie()
+      .map((line) => new RegExp(`^${SESSION_COOKIE}=([^;]*)`).exec(line)?.[1])
+      .find((v) => v !== undefined);
+    return set !== undefined && set !== sent;
   }
 
   get(role: Role, url: string, what = 'page') {
@@ -441,15 +456,7 @@ describe('hostile input gets a page, never a 5xx', () => {
         },
       },
     );
-    // Express caches compiled views only when NODE_ENV is production (read once, as the app is
-    // made); the sweep renders thousands of pages, so it runs with the cache production has.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      app = await startTestApp({ logger });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    app = await startTestApp({ logger });
     await loadDemoActivity(app.deps);
     const { db, services, now } = app.deps;
     const one = <T>(sql: string, ...params: unknown[]) =>

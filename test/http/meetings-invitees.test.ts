@@ -53,8 +53,9 @@ async function editMeeting(id: number, form: Record<string, string | string[]>):
 }
 
 async function cancelMeeting(id: number): Promise<void> {
-  await clients.officer.get(`/meetings/${id}`);
-  assert.equal((await clients.officer.post(`/meetings/${id}/cancel`)).status, 303);
+  await clients.officer.get(`/meetings/${id}/cancel`);
+  const cancelled = { reason: 'Lokalet er ikke ledigt', confirm: '1' };
+  assert.equal((await clients.officer.post(`/meetings/${id}/cancel`, cancelled)).status, 303);
   await app.deliverMail();
 }
 

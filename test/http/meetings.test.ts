@@ -258,8 +258,9 @@ describe('invitations, updates, cancellations and reminders by mail', () => {
 
     await clients.hal.get(`/meetings/${id}`);
     assert.equal((await clients.hal.post(`/meetings/${id}/cancel`)).status, 404, 'a member cannot cancel');
-    await clients.officer.get(`/meetings/${id}`);
-    assert.equal((await clients.officer.post(`/meetings/${id}/cancel`)).status, 303);
+    await clients.officer.get(`/meetings/${id}/cancel`);
+    const cancelled = { reason: 'Lokalet er ikke ledigt', confirm: '1' };
+    assert.equal((await clients.officer.post(`/meetings/${id}/cancel`, cancelled)).status, 303);
     await app.deliverMail();
     const [cancel] = mailsTo('hal', /^Aflyst: Skal flyttes/);
     assert.ok(cancel);

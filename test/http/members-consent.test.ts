@@ -260,7 +260,7 @@ describe('an existing account invited by a council admin of another council', ()
     assert.match(linkIn(mail, '/invitations'), /^http:\/\/[^/]+\/invitations$/);
     // Someone without a password gets a set-password link; the invitation then waits on the start page.
     const link = linkIn(await lastMailTo(app, 'inviteret@fladsaa.example', 'Glumsø'), '/invitations/');
-    assert.equal((await acceptInvitation(app, link, NEW_PASSWORD)).location, '/login');
+    assert.equal((await acceptInvitation(app, link, NEW_PASSWORD)).location, '/', 'signed in at once');
     const person = await loggedIn(app, 'inviteret@fladsaa.example', NEW_PASSWORD);
     assert.match(
       textOf((await person.get('/')).text),

@@ -228,7 +228,7 @@ describe('inviting and managing council members', () => {
     assert.match(mail.subject, /Du er inviteret til Nærnet – Glumsø Lokalråd/);
     assert.match(mail.text, /Birgit Sørensen har inviteret dig/);
     const link = linkIn(mail, '/invitations/');
-    assert.equal((await acceptInvitation(app, link, NEW_PASSWORD)).location, '/login');
+    assert.equal((await acceptInvitation(app, link, NEW_PASSWORD)).location, '/', 'signed in at once');
 
     const invitee = new Client(app.url);
     await invitee.get('/login');
@@ -446,7 +446,7 @@ describe('inviting and managing council members', () => {
     const secondLink = linkIn(secondMail, '/invitations/');
     assert.notEqual(secondLink, firstLink);
     assert.equal((await new Client(app.url).get(new URL(firstLink).pathname)).status, 410);
-    assert.equal((await acceptInvitation(app, secondLink, NEW_PASSWORD)).location, '/login');
+    assert.equal((await acceptInvitation(app, secondLink, NEW_PASSWORD)).location, '/', 'signed in at once');
     const person = await loggedIn(app, 'to-raad@example.dk', NEW_PASSWORD);
     assert.equal(
       (await person.get(`/councils/${fladsaa}/members`)).status,

@@ -24,6 +24,8 @@ function profileValues(profile: AccountProfile): Record<string, string> {
     notify_newsletters: on(profile.notify_newsletters),
     notify_meetings: on(profile.notify_meetings),
     notify_posts: on(profile.notify_posts),
+    notify_concern_additions: on(profile.notify_concern_additions),
+    notify_shared_summaries: on(profile.notify_shared_summaries),
   };
 }
 
@@ -70,6 +72,8 @@ export function createAccountRouter(service: AccountService): Router {
             notifyNewsletters: d.notify_newsletters,
             notifyMeetings: d.notify_meetings,
             notifyPosts: d.notify_posts,
+            notifyConcernAdditions: d.notify_concern_additions,
+            notifySharedSummaries: d.notify_shared_summaries,
           },
           contextOf(req),
         );

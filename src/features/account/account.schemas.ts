@@ -23,6 +23,8 @@ export const preferencesSchema = z.object({
   notify_newsletters: checkbox,
   notify_meetings: checkbox,
   notify_posts: checkbox,
+  notify_concern_additions: checkbox,
+  notify_shared_summaries: checkbox,
 });
 
 /** Strength and "differs from the current one" are checked in the service (passwordProblem). */

@@ -33,6 +33,8 @@ export type AccountProfile = Pick<
   | 'notify_newsletters'
   | 'notify_meetings'
   | 'notify_posts'
+  | 'notify_concern_additions'
+  | 'notify_shared_summaries'
 > & { totpEnabled: boolean };
 
 export type TwoFactorState = {
@@ -88,21 +90,37 @@ export class AccountService {
       notify_newsletters: u.notify_newsletters,
       notify_meetings: u.notify_meetings,
       notify_posts: u.notify_posts,
+      notify_concern_additions: u.notify_concern_additions,
+      notify_shared_summaries: u.notify_shared_summaries,
       totpEnabled: u.totp_enabled === 1,
     };
   }
 
   updatePreferences(actor: Actor, preferences: Preferences, ctx: RequestContext = {}): void {
     const { db, users, audit } = this.deps;
-    this.userOf(actor);
+    const stored = this.userOf(actor);
+    // A setting the form does not show (it belongs to a role the person does not hold) keeps its
+    // value, so losing and regaining the role does not silently turn it off.
+    const kept: Preferences = {
+      ...preferences,
+      notifyConcernAdditions: actor.isOfficer
+        ? preferences.notifyConcernAdditions
+        : stored.notify_concern_additions === 1,
+      notifySharedSummaries:
+        actor.memberships.length > 0
+          ? preferences.notifySharedSummaries
+          : stored.notify_shared_summaries === 1,
+    };
     db.transaction(() => {
-      users.updatePreferences(actor.id, preferences, this.at());
+      users.updatePreferences(actor.id, kept, this.at());
       audit.record(actor, 'account.preferences_updated', actor.id, ctx, {
-        locale: preferences.locale,
-        notifyConcernUpdates: preferences.notifyConcernUpdates,
-        notifyNewsletters: preferences.notifyNewsletters,
-        notifyMeetings: preferences.notifyMeetings,
-        notifyPosts: preferences.notifyPosts,
+        locale: kept.locale,
+        notifyConcernUpdates: kept.notifyConcernUpdates,
+        notifyNewsletters: kept.notifyNewsletters,
+        notifyMeetings: kept.notifyMeetings,
+        notifyPosts: kept.notifyPosts,
+        notifyConcernAdditions: kept.notifyConcernAdditions,
+        notifySharedSummaries: kept.notifySharedSummaries,
       });
     })();
   }

@@ -20,7 +20,13 @@ export type ConcernHandlingDeps = Pick<Core, 'db' | 'audit' | 'mailer' | 'settin
 };
 
 /** Mail kinds sent to the reporter on public changes (docs/domain.md#concern-privacy; honours notify_concern_updates). */
-type ReporterMail = 'reply' | 'referred' | 'closed' | 'duplicate' | 'reopened' | 'shared';
+type ReporterMail = 'reply' | 'referred' | 'closed' | 'duplicate' | 'reopened' | 'shared' | 'original_closed';
+
+/**
+ * What another feature does inside the transaction that closes a concern (the close form or
+ * marking as a duplicate): referrals withdraws the open ones (src/features/referrals/index.ts).
+ */
+export type ClosingListener = (concern: ConcernRow, actor: Actor, ctx: RequestContext) => void;
 
 /**
  * A logged concern's life in the hands of its staff and its referrals: the state machine with its
@@ -28,7 +34,14 @@ type ReporterMail = 'reply' | 'referred' | 'closed' | 'duplicate' | 'reopened' |
  * and reading, so routes and referrals keep one service and nothing is passed through.
  */
 export class ConcernHandling {
+  private readonly closingListeners: ClosingListener[] = [];
+
   constructor(protected readonly deps: ConcernHandlingDeps) {}
+
+  /** Registered once at wiring: referrals is built after concerns, so it cannot be passed in. */
+  whenClosing(listener: ClosingListener): void {
+    this.closingListeners.push(listener);
+  }
 
   protected at(): string {
     return this.deps.now().toISOString();
@@ -219,6 +232,7 @@ export class ConcernHandling {
         resolution: input.resolution,
         feedback: input.feedback,
       });
+      this.settleClosing(concern, actor, ctx);
       this.deps.audit.record(actor, 'concern.closed', concernId, ctx, { resolution: input.resolution });
     });
   }
@@ -233,8 +247,10 @@ export class ConcernHandling {
   }
 
   /**
-   * Closes this concern as "dublet af #N". The original must be one the actor also handles; both
-   * timelines link to each other, and this concern's reporter is told.
+   * Closes this concern as "dublet af #N" (docs/domain.md#duplicates). The original must be open,
+   * not a duplicate itself, and one the actor handles — one they do not is refused exactly like a
+   * number that does not exist. Both timelines link to each other; this concern's reporter then
+   * follows the original on their own page, and is told.
    */
   markDuplicate(actor: Actor, concernId: number, originalId: number, ctx: RequestContext = {}): void {
     const { concerns, audit } = this.deps;
@@ -244,10 +260,16 @@ export class ConcernHandling {
       if (!original || !policy.canHandleConcern(actor, concernScope(original))) {
         throw new ConflictError('concerns.errors.duplicate_unknown', 'duplicate_of');
       }
-      if (original.duplicate_of_id === concernId)
-        throw new ConflictError('concerns.errors.duplicate_cycle', 'duplicate_of');
       if (concern.status === 'closed')
         throw new ConflictError('concerns.errors.already_closed', 'duplicate_of');
+      if (original.duplicate_of_id === concernId)
+        throw new ConflictError('concerns.errors.duplicate_cycle', 'duplicate_of');
+      // The reporter follows the original until it closes: a duplicate or a closed case has
+      // nothing left to follow, so the officer names the case that is still being handled.
+      if (original.duplicate_of_id !== null)
+        throw new ConflictError('concerns.errors.duplicate_of_duplicate', 'duplicate_of');
+      if (!isOpen(original.status))
+        throw new ConflictError('concerns.errors.duplicate_closed', 'duplicate_of');
       this.applyTransition(concern, 'closed', actor.id, {
         data: { resolution: 'duplicate', duplicateOf: originalId },
         fields: { resolution: 'duplicate', duplicate_of_id: originalId },
@@ -270,6 +292,7 @@ export class ConcernHandling {
       });
       this.markResponded(concern, at);
       this.notifyReporter(concern, actor, 'duplicate', { original: originalId });
+      this.settleClosing(concern, actor, ctx);
       audit.record(actor, 'concern.marked_duplicate', concernId, ctx, { duplicateOf: originalId });
     });
   }
@@ -296,7 +319,10 @@ export class ConcernHandling {
         body: summary,
         data: { withdrawn },
       });
-      if (!withdrawn) this.notifyReporter(concern, actor, 'shared', {});
+      if (!withdrawn) {
+        this.notifyReporter(concern, actor, 'shared', {});
+        this.tellNetworkOfSummary(concern, summary);
+      }
       audit.record(actor, withdrawn ? 'concern.unshared' : 'concern.shared', concernId, ctx);
     });
   }
@@ -337,6 +363,30 @@ export class ConcernHandling {
     });
   }
 
+  /** Closing the concern withdrew an open referral (internal: the department's mail says so). */
+  recordReferralWithdrawn(actor: Actor, concernId: number, departmentName: string): void {
+    this.deps.concerns.insertEvent({
+      concernId,
+      at: this.at(),
+      actorId: actor.id,
+      type: 'referral_withdrawn',
+      visibility: 'internal',
+      data: { department: departmentName },
+    });
+  }
+
+  /** The department had not acknowledged in time and got the one automatic reminder (internal). */
+  recordReferralReminded(concernId: number, departmentName: string): void {
+    this.deps.concerns.insertEvent({
+      concernId,
+      at: this.at(),
+      actorId: null,
+      type: 'referral_reminded',
+      visibility: 'internal',
+      data: { department: departmentName },
+    });
+  }
+
   /**
    * The department answered (internal: the officer decides what the reporter hears). When no
    * referral is still open, the concern goes back to the officer and the due clock resumes.
@@ -362,7 +412,51 @@ export class ConcernHandling {
     }
   }
 
+  /**
+   * What every closing brings with it, in its transaction: the other features' part (open referrals
+   * withdrawn) and the reporters who follow this concern through a duplicate of theirs are told.
+   */
+  private settleClosing(concern: ConcernRow, actor: Actor, ctx: RequestContext): void {
+    for (const listener of this.closingListeners) listener(concern, actor, ctx);
+    for (const { id } of this.deps.concerns.duplicatesOf(concern.id)) {
+      const duplicate = loadConcern(this.deps.concerns, id);
+      // Whoever reported both was just told about the original itself.
+      if (duplicate.reporter_id === concern.reporter_id) continue;
+      // Their own concern's page shows the original's outcome; the mail names only its number.
+      this.notifyReporter(duplicate, actor, 'original_closed', {
+        original: concern.id,
+        resolution: concern.resolution ?? '',
+      });
+    }
+  }
+
   // ---------------------------------------------------------------- mail
+
+  /**
+   * The summary goes to the council's network as written, with the council and the category —
+   * the only things the network may know of a concern; never its reporter, text, place or photos.
+   */
+  private tellNetworkOfSummary(concern: ConcernRow, summary: string): void {
+    const recipients = this.deps.concerns.networkToTellOfSummary(concern.council_id, concern.reporter_id);
+    this.deps.mailer.queueEach(recipients, (member) => ({
+      kind: 'concern_shared_network',
+      subjectKey: 'mail.concern.shared_network.subject',
+      params: {
+        name: member.name,
+        council: concern.council_name,
+        category: member.locale === 'en' ? concern.category_en : concern.category_da,
+        summary,
+      },
+      paragraphKeys: [
+        'mail.greeting',
+        'mail.concern.shared_network.body',
+        'mail.concern.shared_network.summary',
+        'mail.concern.shared_network.settings',
+      ],
+      action: { labelKey: 'mail.concern.action', url: `${this.deps.baseUrl()}/concerns/${concern.id}` },
+      concernIds: [concern.id],
+    }));
+  }
 
   /**
    * Tells the reporter about a public change — never internal notes or a referral's content —
@@ -385,10 +479,17 @@ export class ConcernHandling {
         `mail.concern.resolution.${params.resolution}`,
         'mail.concern.closed.feedback',
       ],
-      duplicate: ['mail.concern.duplicate.body'],
+      duplicate: ['mail.concern.duplicate.body', 'mail.concern.duplicate.follow'],
       reopened: ['mail.concern.reopened.body'],
       shared: ['mail.concern.shared.body'],
+      original_closed: [
+        'mail.concern.original_closed.body',
+        `mail.concern.resolution.${params.resolution}`,
+        'mail.concern.original_closed.follow',
+      ],
     };
+    // A duplicate's reporter follows the original in a section of their own page.
+    const anchor = kind === 'duplicate' || kind === 'original_closed' ? '#original' : '';
     this.deps.mailer.queue({
       kind: `concern_${kind}`,
       to: concern.reporter_email,
@@ -396,7 +497,10 @@ export class ConcernHandling {
       subjectKey: `mail.concern.${kind}.subject`,
       params: { name: concern.reporter_name ?? '', id: concern.id, title: concern.title, ...params },
       paragraphKeys: ['mail.greeting', ...extra[kind]],
-      action: { labelKey: 'mail.concern.action', url: `${this.deps.baseUrl()}/concerns/${concern.id}` },
+      action: {
+        labelKey: 'mail.concern.action',
+        url: `${this.deps.baseUrl()}/concerns/${concern.id}${anchor}`,
+      },
       concernIds: [concern.id],
     });
   }

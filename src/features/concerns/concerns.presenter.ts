@@ -10,6 +10,7 @@ import { type ConcernStatus, isOpen, PRIORITIES, TRANSITIONS } from './concern-s
 import type { CategoryOption, EventRow } from './concerns.repository.js';
 import { CLOSE_RESOLUTIONS, LIMITS } from './concerns.schemas.js';
 import type { ConcernsService, ConcernView } from './concerns.service.js';
+import { MAX_PHOTOS, MAX_PHOTOS_PER_CONCERN } from './photos.js';
 
 /**
  * The case page (GET /concerns/:id, and again with the errors of its own forms) in its three
@@ -47,6 +48,8 @@ type CaseExtras = {
   status?: number;
   /** ?template=<id>: a tekstskabelon prefilled into the note field. */
   templateId?: unknown;
+  /** The reporter's addition came back with photos the browser cannot keep: the form says so. */
+  photosDropped?: boolean;
 };
 
 type PresentedEvent = {
@@ -125,7 +128,16 @@ function presentEvent(
     case 'referral_sent':
     case 'referral_acknowledged':
     case 'referral_answered':
+    case 'referral_withdrawn':
+    case 'referral_reminded':
       return { ...base, text: t(`concerns.event.${e.type}`, { department: s(data.department) }) };
+    case 'reporter_info':
+      return {
+        ...base,
+        text: data.photos
+          ? t('concerns.event.reporter_info_photos', { count: s(data.photos) })
+          : t('concerns.event.reporter_info'),
+      };
     case 'shared':
       return {
         ...base,
@@ -210,7 +222,28 @@ export function renderConcernPage(
   };
 
   if (view.mode === 'reporter') {
-    renderPage(res, 'concerns/show-reporter', { ...common, values: extras.values ?? {} }, status);
+    renderPage(
+      res,
+      'concerns/show-reporter',
+      {
+        ...common,
+        values: extras.values ?? {},
+        photosDropped: extras.photosDropped ?? false,
+        photosLeft: Math.max(0, MAX_PHOTOS_PER_CONCERN - view.photos.length),
+        maxPhotos: MAX_PHOTOS,
+        followed: view.followed && {
+          ...view.followed,
+          category: categoryLabel(
+            { label_da: view.followed.category_da, label_en: view.followed.category_en },
+            locale,
+          ),
+          events: view.followed.events
+            .map((e) => presentEvent(e, t, labels, false))
+            .filter((e): e is PresentedEvent => e !== null),
+        },
+      },
+      status,
+    );
     return;
   }
 

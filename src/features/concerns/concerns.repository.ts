@@ -34,7 +34,12 @@ export type ConcernRow = {
   updated_at: string;
   closed_at: string | null;
   anonymised_at: string | null;
+  /** The first addition by the reporter that no officer has opened yet (migrations/0030). */
+  reporter_activity_at: string | null;
 };
+
+/** Someone a concern's news is mailed to, in their own language. */
+export type MailRecipient = { id: number; name: string; email: string; locale: 'da' | 'en' };
 
 export type EventType =
   | 'created'
@@ -51,7 +56,9 @@ export type EventType =
   | 'closed'
   | 'reopened'
   | 'merged'
-  | 'duplicate_linked';
+  | 'duplicate_linked'
+  | 'referral_withdrawn'
+  | 'referral_reminded';
 
 export type EventRow = {
   id: number;
@@ -175,6 +182,52 @@ export class ConcernsRepository {
       .run({ ...fields, now, id });
   }
 
+  /** The reporter added something: news for the officers until one of them opens the concern. */
+  markReporterActivity(id: number, at: string): void {
+    this.db
+      .prepare(
+        'UPDATE concerns SET reporter_activity_at = coalesce(reporter_activity_at, @at), updated_at = @at WHERE id = @id',
+      )
+      .run({ id, at });
+  }
+
+  /** An officer opened the concern: the reporter's additions are seen (not a change: updated_at stays). */
+  clearReporterActivity(id: number): void {
+    this.db
+      .prepare(
+        'UPDATE concerns SET reporter_activity_at = NULL WHERE id = ? AND reporter_activity_at IS NOT NULL',
+      )
+      .run(id);
+  }
+
+  /** The council's active officers who want to hear of a reporter's additions. */
+  officersToTellOfAdditions(councilId: number): MailRecipient[] {
+    return this.db
+      .prepare<[number], MailRecipient>(
+        `SELECT u.id, u.name, u.email, u.locale
+           FROM officer_assignments a JOIN users u ON u.id = a.officer_id
+          WHERE a.council_id = ? AND u.is_officer = 1 AND u.status = 'active' AND u.notify_concern_additions = 1
+          ORDER BY u.id`,
+      )
+      .all(councilId);
+  }
+
+  /**
+   * The council's network that wants shared summaries: active members with an account, except the
+   * reporter (whose own mail about the sharing is the reporter's mail).
+   */
+  networkToTellOfSummary(councilId: number, reporterId: number | null): MailRecipient[] {
+    return this.db
+      .prepare<[number, number], MailRecipient>(
+        `SELECT DISTINCT u.id, u.name, u.email, u.locale
+           FROM memberships m JOIN users u ON u.id = m.user_id
+          WHERE m.council_id = ? AND m.active = 1 AND u.status = 'active' AND u.notify_shared_summaries = 1
+            AND u.id <> ?
+          ORDER BY u.id`,
+      )
+      .all(councilId, reporterId ?? 0);
+  }
+
   insertEvent(e: NewEvent): number {
     return Number(
       this.insertEventStmt.run({
@@ -218,6 +271,13 @@ export class ConcernsRepository {
     return this.db
       .prepare<[number], PhotoRow>('SELECT * FROM concern_photos WHERE concern_id = ? ORDER BY id')
       .all(concernId);
+  }
+
+  photoCount(concernId: number): number {
+    return this.db
+      .prepare<[number], number>('SELECT count(*) FROM concern_photos WHERE concern_id = ?')
+      .pluck()
+      .get(concernId) as number;
   }
 
   findPhoto(concernId: number, photoId: number): PhotoRow | undefined {

@@ -214,9 +214,33 @@ export function createConcernsRouter(deps: ConcernsRouterDeps): Router {
     return data.summary === '' ? 'concerns.flash.unshared' : 'concerns.flash.shared';
   });
 
-  caseAction('info', 'reporter', infoSchema, (actor, id, data, ip) => {
-    service.addReporterInfo(actor, id, data.body, { ip });
-    return 'concerns.flash.info_added';
+  // The reporter's addition may carry photos, so it arrives as multipart like the logging form.
+  router.post('/concerns/:id/info', requireLogin, receivePhotos, (req, res) => {
+    const actor = actorOf(req);
+    const concernId = idParam(req.params.id);
+    if (!service.relationTo(actor, concernId).reports) throw new NotFoundError();
+    const uploadError = (req as UploadRequest).uploadError;
+    const photos = uploadError ? [] : uploadedPhotos(req);
+    return handleForm(req, res, {
+      schema: infoSchema,
+      earlier: uploadError && { field: 'photos', messageKey: uploadError.key, status: uploadError.status },
+      show: (errors, values, status) =>
+        renderConcernPage(res, deps, concernId, {
+          errors,
+          values,
+          status,
+          photosDropped: Boolean(uploadError) || photos.length > 0,
+        }),
+      submit: async (data) => {
+        const cleaned = await cleanPhotos(photos);
+        service.addReporterInfo(actor, concernId, { body: data.body, photos: cleaned }, contextOf(req));
+        return {
+          redirect: concernUrl(concernId),
+          flash: 'concerns.flash.info_added',
+          params: { id: String(concernId) },
+        };
+      },
+    });
   });
 
   return router;

@@ -107,6 +107,7 @@ export const shareSchema = z.object({
 });
 
 /** POST /concerns/:id/info: the reporter adds information while the concern is open. */
+/** Text or photos or both: the service refuses an addition with neither (it knows about the photos). */
 export const infoSchema = z.object({
-  body: requiredText('concerns.errors.info_required', LIMITS.body, 'concerns.errors.info_too_long'),
+  body: optionalText(LIMITS.body, 'concerns.errors.info_too_long'),
 });

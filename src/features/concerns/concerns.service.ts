@@ -1,11 +1,17 @@
 import type { RequestContext } from '../../audit/audit-log.js';
 import { type Actor, ensure, policy } from '../../auth/policy.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { concernScope, loadConcern } from './concern-access.js';
+import { concernScope, type FollowedOriginal, followedOriginal, loadConcern } from './concern-access.js';
 import { ConcernHandling, type ConcernHandlingDeps } from './concern-handling.js';
 import { isOpen, isOverdue } from './concern-state.js';
 import type { CategoryOption, ConcernRow, EventRow, PhotoRow } from './concerns.repository.js';
-import { type CleanPhoto, type PhotoStore, photoProblem, type StoredPhoto } from './photos.js';
+import {
+  addedPhotoProblem,
+  type CleanPhoto,
+  type PhotoStore,
+  photoProblem,
+  type StoredPhoto,
+} from './photos.js';
 
 type Deps = ConcernHandlingDeps & { photos: PhotoStore };
 
@@ -43,6 +49,8 @@ export type ConcernView =
       photos: PhotoRow[];
       duplicates: { id: number; title: string }[];
       overdue: boolean;
+      /** The reporter of a duplicate follows its original on their own page. */
+      followed?: FollowedOriginal;
     }
   | { mode: 'shared'; concern: SharedConcern };
 
@@ -176,6 +184,10 @@ export class ConcernsService extends ConcernHandling {
     const scope = concernScope(concern);
     if (policy.canHandleConcern(actor, scope)) {
       audit.record(actor, 'concern.viewed', concern.id, ctx);
+      // The reporter's additions stay news until an officer of the council has seen them; a
+      // district admin looking in does not answer for them.
+      if (concern.reporter_activity_at && actor.officerCouncilIds.includes(concern.council_id))
+        concerns.clearReporterActivity(concern.id);
       return {
         mode: 'staff',
         concern,
@@ -193,6 +205,7 @@ export class ConcernsService extends ConcernHandling {
         photos: concerns.photos(concern.id),
         duplicates: [],
         overdue: false,
+        followed: followedOriginal(concerns, concern),
       };
     }
     if (policy.canViewSharedSummary(actor, { ...scope, hasSharedSummary: concern.shared_summary !== null })) {
@@ -221,24 +234,68 @@ export class ConcernsService extends ConcernHandling {
 
   // ---------------------------------------------------------------- the reporter
 
-  /** The reporter adds information while the concern is open; its officers see it on the timeline. */
-  addReporterInfo(actor: Actor, concernId: number, body: string, ctx: RequestContext = {}): void {
-    const { db, concerns, audit } = this.deps;
-    db.transaction(() => {
-      const concern = this.load(concernId);
-      ensure(concern.reporter_id === actor.id);
-      if (!isOpen(concern.status)) throw new ConflictError('concerns.errors.closed_no_info', 'body');
-      const at = this.at();
-      concerns.insertEvent({
-        concernId,
-        at,
-        actorId: actor.id,
-        type: 'reporter_info',
-        visibility: 'public',
-        body,
-      });
-      concerns.update(concernId, {}, at);
-      audit.record(actor, 'concern.info_added', concernId, ctx);
-    })();
+  /**
+   * The reporter adds information and/or photos while the concern is open. It is news for the
+   * council's officers: flagged in /triage and the digest until one of them opens the concern, and
+   * mailed (the number only) to each who wants it. Files first, as at logging.
+   */
+  addReporterInfo(
+    actor: Actor,
+    concernId: number,
+    input: { body: string; photos: CleanPhoto[] },
+    ctx: RequestContext = {},
+  ): void {
+    const { db, concerns, photos, audit, mailer } = this.deps;
+    const stored: StoredPhoto[] = [];
+    try {
+      db.transaction(() => {
+        const concern = this.load(concernId);
+        ensure(concern.reporter_id === actor.id);
+        if (!isOpen(concern.status)) throw new ConflictError('concerns.errors.closed_no_info', 'body');
+        const problem = addedPhotoProblem(concerns.photoCount(concernId), input.photos);
+        if (problem) throw new ConflictError(problem, 'photos');
+        if (input.body === '' && input.photos.length === 0)
+          throw new ConflictError('concerns.errors.info_required', 'body');
+        for (const upload of input.photos) stored.push(photos.save(upload));
+        const at = this.at();
+        for (const p of stored) {
+          concerns.insertPhoto({
+            concernId,
+            fileName: p.fileName,
+            contentType: p.contentType,
+            size: p.size,
+            now: at,
+          });
+        }
+        concerns.insertEvent({
+          concernId,
+          at,
+          actorId: actor.id,
+          type: 'reporter_info',
+          visibility: 'public',
+          body: input.body,
+          data: stored.length > 0 ? { photos: stored.length } : {},
+        });
+        concerns.markReporterActivity(concernId, at);
+        audit.record(
+          actor,
+          'concern.info_added',
+          concernId,
+          ctx,
+          stored.length > 0 ? { photos: stored.length } : {},
+        );
+        mailer.queueEach(concerns.officersToTellOfAdditions(concern.council_id), (officer) => ({
+          kind: 'concern_addition',
+          subjectKey: 'mail.concern.addition.subject',
+          params: { name: officer.name, id: concernId, council: concern.council_name },
+          paragraphKeys: ['mail.greeting', 'mail.concern.addition.body', 'mail.concern.addition.settings'],
+          action: { labelKey: 'mail.concern.action', url: `${this.deps.baseUrl()}/concerns/${concernId}` },
+          concernIds: [concernId],
+        }));
+      })();
+    } catch (err) {
+      for (const p of stored) photos.remove(p.fileName);
+      throw err;
+    }
   }
 }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 
 export const MAX_PHOTOS = 3;
+/** Photos added later come MAX_PHOTOS at a time, up to this many on one concern (disk is not free). */
+export const MAX_PHOTOS_PER_CONCERN = 9;
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 
 /** The longest side a stored photo may have; larger ones are scaled down. */
@@ -68,6 +70,13 @@ export function photoProblem(photos: UploadedPhoto[]): string | null {
     if (!sniffImageType(photo.buffer)) return 'concerns.errors.photo_type';
   }
   return null;
+}
+
+/** photoProblem for photos added to a concern that already has `existing` photos. */
+export function addedPhotoProblem(existing: number, photos: UploadedPhoto[]): string | null {
+  if (photos.length > 0 && existing + photos.length > MAX_PHOTOS_PER_CONCERN)
+    return 'concerns.errors.photos_concern_full';
+  return photoProblem(photos);
 }
 
 /** Photos live under DATA_DIR/uploads with random names; only the database knows which concern owns one. */

@@ -36,16 +36,42 @@ export type DashboardSources = {
   latestPosts?: (
     actor: Actor,
   ) => { id: number; title: string; period: string; published_at?: string; created_at: string }[];
+  /** Summaries the officer shared with the person's networks ("Nyt fra netværksbetjenten"). */
+  latestShared?: (actor: Actor) => {
+    id: number;
+    council_name: string;
+    category_da: string;
+    category_en: string;
+    shared_at: string;
+    /** The summary's first line, as its link text. */
+    firstLine: string;
+  }[];
   latestNewsletters?: (
     actor: Actor,
   ) => { id: number; title: string; started_at: string | null; send_at: string | null }[];
-  nextMeetings?: (
-    actor: Actor,
-  ) => { id: number; title: string; starts_at: string; location: string; response: string | null }[];
+  /** Cancelled ones too (with the reason), until their end has passed. */
+  nextMeetings?: (actor: Actor) => {
+    id: number;
+    title: string;
+    starts_at: string;
+    location: string;
+    response: string | null;
+    cancelled: boolean;
+    cancel_reason: string | null;
+  }[];
   /** Open surveys the person is asked in and has not answered (a notice at the top). */
   openSurveys?: (actor: Actor) => { id: number; title: string; closes_on: string }[];
   /** Council invitations waiting for the person's answer (a notice at the top). */
   openInvitations?: (actor: Actor) => { id: number; council_name: string }[];
+  /**
+   * "Din netværksbetjent": per council the person is a member of, its active officers; an empty
+   * list makes the card say whom to contact instead.
+   */
+  myOfficers?: (actor: Actor) => {
+    councilId: number;
+    councilName: string;
+    officers: { name: string; phone: string; email: string }[];
+  }[];
 };
 
 /** The start page, the statutory pages (accessibility statement, privacy) and the language switch. */
@@ -63,10 +89,12 @@ export function createHomeRouter(
       title: t('home.title'),
       openConcerns: sources.openConcerns?.(actor) ?? [],
       latestPosts: sources.latestPosts?.(actor) ?? [],
+      latestShared: sources.latestShared?.(actor) ?? [],
       latestNewsletters: sources.latestNewsletters?.(actor) ?? [],
       nextMeetings: sources.nextMeetings?.(actor) ?? [],
       openSurveys: sources.openSurveys?.(actor) ?? [],
       openInvitations: sources.openInvitations?.(actor) ?? [],
+      myOfficers: sources.myOfficers?.(actor) ?? [],
     });
   });
 

@@ -33,6 +33,7 @@ export class MeetingMail {
       location: row.location,
       councils,
       agenda: row.agenda_markdown || '–',
+      reason: row.cancel_reason ?? '',
     };
   }
 
@@ -58,12 +59,23 @@ export class MeetingMail {
   ): void {
     if (people.length === 0) return;
     const councils = this.councilNames(row.id);
+    // A cancellation says why, right after saying that it is cancelled.
+    const why = purpose === 'cancellation' && row.cancel_reason ? ['meetings.mail.cancellation.reason'] : [];
     this.deps.mailer.queueEach(people, (r) => ({
       kind: `meeting_${purpose}`,
       subjectKey: `meetings.mail.${purpose}.subject`,
       params: this.mailParams(row, r.locale, councils),
-      paragraphKeys: [`meetings.mail.${purpose}.intro`, 'meetings.mail.details', 'meetings.mail.agenda'],
-      action: { labelKey: 'meetings.mail.open', url: this.deps.calendar.meetingUrl(row.id) },
+      paragraphKeys: [
+        `meetings.mail.${purpose}.intro`,
+        ...why,
+        'meetings.mail.details',
+        'meetings.mail.agenda',
+      ],
+      action: {
+        // Nothing to answer on a cancelled meeting: the link only shows it.
+        labelKey: purpose === 'cancellation' ? 'meetings.mail.see' : 'meetings.mail.open',
+        url: this.deps.calendar.meetingUrl(row.id),
+      },
       extras: this.calendarPart(row, r, method),
     }));
   }

@@ -14,6 +14,9 @@ export type MeetingRow = {
   agenda_html: string;
   capacity: number | null;
   status: 'planned' | 'cancelled';
+  /** Why it was cancelled (null while planned, and for meetings cancelled before migration 0028). */
+  cancel_reason: string | null;
+  cancelled_at: string | null;
   sequence: number;
   organiser_id: number | null;
   organiser_name: string | null;
@@ -152,14 +155,16 @@ export class MeetingsRepository {
     this.setCouncils(id, councilIds);
   }
 
-  cancel(id: number, now: string): boolean {
+  /** False when it was already cancelled. */
+  cancel(id: number, reason: string, now: string): boolean {
     return (
       this.db
         .prepare(
-          `UPDATE meetings SET status = 'cancelled', sequence = sequence + 1, updated_at = ?
-            WHERE id = ? AND status = 'planned'`,
+          `UPDATE meetings SET status = 'cancelled', cancel_reason = @reason, cancelled_at = @now,
+                  sequence = sequence + 1, updated_at = @now
+            WHERE id = @id AND status = 'planned'`,
         )
-        .run(now, id).changes === 1
+        .run({ id, reason, now }).changes === 1
     );
   }
 
@@ -190,11 +195,13 @@ export class MeetingsRepository {
 
   /**
    * Meetings of the given councils (all meetings when `scope.all`), upcoming (not yet ended,
-   * soonest first) or past (latest first), with the person's own answer.
+   * soonest first, cancelled ones included so nobody comes in vain) or past (latest first, only
+   * those that were held), with the person's own answer.
    */
   listFor(scope: ListScope, when: 'upcoming' | 'past', now: string, limit: number): MeetingListRow[] {
     const order = when === 'upcoming' ? 'm.starts_at ASC' : 'm.starts_at DESC';
-    const timeFilter = when === 'upcoming' ? 'm.ends_at > @now' : 'm.ends_at <= @now';
+    const timeFilter =
+      when === 'upcoming' ? 'm.ends_at > @now' : `m.ends_at <= @now AND m.status = 'planned'`;
     return this.db
       .prepare<Record<string, unknown>, MeetingListRow>(
         `SELECT m.*, u.name AS organiser_name, r.response AS my_response,
@@ -217,14 +224,17 @@ export class MeetingsRepository {
       });
   }
 
-  /** Planned citizen meetings that have not ended, one row per council, for the public page. */
+  /**
+   * Citizen meetings that have not ended, one row per council, for the public page — cancelled ones
+   * too, so a citizen who planned to come reads that it is cancelled.
+   */
   upcomingPublic(now: string): (MeetingRow & { council_name: string; municipality_name: string })[] {
     return this.db
       .prepare<[string], MeetingRow & { council_name: string; municipality_name: string }>(
         `SELECT m.*, NULL AS organiser_name, c.name AS council_name, mu.name AS municipality_name
            FROM meetings m JOIN meeting_councils mc ON mc.meeting_id = m.id
            JOIN councils c ON c.id = mc.council_id JOIN municipalities mu ON mu.id = c.municipality_id
-          WHERE m.kind = 'borgermoede' AND m.status = 'planned' AND m.ends_at > ?
+          WHERE m.kind = 'borgermoede' AND m.ends_at > ?
           ORDER BY mu.name, c.name, m.starts_at, m.id`,
       )
       .all(now);

@@ -1,6 +1,6 @@
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Actor } from '../../auth/policy.js';
-import { NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import { toLocalInputValue } from '../../web/dates.js';
 import { handleForm, showView } from '../../web/form-post.js';
 import { checkedValues, type FormErrors, noErrors, parseForm, submittedValues } from '../../web/forms.js';
@@ -9,6 +9,7 @@ import { redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import type {} from '../../web/session.js';
 import { MEETING_KINDS, meetingPolicy } from './meetings.policy.js';
 import {
+  cancelSchema,
   concernLinkSchema,
   feedSchema,
   LIMITS,
@@ -94,25 +95,41 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   router.get('/meetings/feed', requireLogin, requireMeetingsUser, (req, res) => {
     const token = req.session.meetingFeedToken;
     delete req.session.meetingFeedToken;
+    const feedUrl = token ? service.feedUrl(token) : null;
     renderPage(res, 'meetings/feed', {
       title: tOf(res)('meetings.feed.title'),
       createdAt: service.feedStatus(actorOf(req)).createdAt,
-      feedUrl: token ? service.feedUrl(token) : null,
+      feedUrl,
+      // The same address for calendar apps that subscribe when the link is tapped (iPhone, Mac, Outlook).
+      webcalUrl: feedUrl ? feedUrl.replace(/^https?:/, 'webcal:') : null,
     });
+  });
+
+  /** The confirmation step before the current address is replaced (it stops working at once). */
+  router.get('/meetings/feed/replace', requireLogin, requireMeetingsUser, (req, res) => {
+    const { createdAt } = service.feedStatus(actorOf(req));
+    if (!createdAt) return res.redirect('/meetings/feed');
+    renderPage(res, 'meetings/feed-replace', { title: tOf(res)('meetings.feed_replace.title'), createdAt });
   });
 
   router.post('/meetings/feed', requireLogin, requireMeetingsUser, (req, res) => {
     const form = parseForm(feedSchema, req.body, tOf(res));
     if (!form.ok) throw new NotFoundError();
     const actor = actorOf(req);
-    if (form.data.action === 'create') {
-      // The secret is stored only hashed: it is shown once, on the page this redirect leads to.
-      req.session.meetingFeedToken = service.createFeed(actor, contextOf(req));
-      redirectWithFlash(res, '/meetings/feed', 'meetings.flash.feed_created');
-    } else {
+    const { action } = form.data;
+    if (action === 'revoke') {
       service.revokeFeed(actor, contextOf(req));
       redirectWithFlash(res, '/meetings/feed', 'meetings.flash.feed_revoked');
+      return;
     }
+    // An address in use is replaced only from the confirmation page (a stale "Opret" lands there).
+    if (action === 'create' && service.feedStatus(actor).createdAt) {
+      res.redirect(303, '/meetings/feed/replace');
+      return;
+    }
+    // The secret is stored only hashed: it is shown once, on the page this redirect leads to.
+    req.session.meetingFeedToken = service.createFeed(actor, contextOf(req));
+    redirectWithFlash(res, '/meetings/feed', 'meetings.flash.feed_created');
   });
 
   router.get('/calendar/:file', (req, res) => {
@@ -145,7 +162,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     res: Response,
     id: number,
     actor: Actor | undefined,
-    extras: { errors?: FormErrors; values?: Record<string, unknown>; status?: number } = {},
+    extras: { errors?: FormErrors; values?: Record<string, unknown>; notice?: string; status?: number } = {},
   ) => {
     const view = service.view(actor, id);
     renderPage(
@@ -156,10 +173,30 @@ export function createMeetingsRouter(service: MeetingsService): Router {
         view,
         errors: extras.errors ?? noErrors(),
         values: { response: view.myResponse ?? '', ...(extras.values ?? {}) },
+        notice: extras.notice,
         limits: LIMITS,
       },
       extras.status ?? 200,
     );
+  };
+
+  /** A state that forbids the action (cancelled, over): the meeting's own page with the reason, 409. */
+  const refuseOnMeetingPage = (res: Response, id: number, actor: Actor) => (messageKey: string) =>
+    renderMeeting(res, id, actor, { notice: tOf(res)(messageKey), status: 409 });
+
+  /**
+   * Runs the service's check before any input is read: a 404 stays a 404, a state conflict is shown
+   * by refuseOnMeetingPage. False when it answered.
+   */
+  const stateAllows = (res: Response, id: number, actor: Actor, check: () => void): boolean => {
+    try {
+      check();
+      return true;
+    } catch (err) {
+      if (!(err instanceof ConflictError) || err.field) throw err;
+      refuseOnMeetingPage(res, id, actor)(err.messageKey);
+      return false;
+    }
   };
 
   router.get(
@@ -184,8 +221,8 @@ export function createMeetingsRouter(service: MeetingsService): Router {
   router.post('/meetings/:id/rsvp', requireLogin, (req, res) => {
     const id = idParam(req.params.id);
     const actor = actorOf(req);
-    const view = service.view(actor, id); // 404 before any validation message
-    if (!view.canRespond) throw new NotFoundError();
+    // 404 before any validation message; a cancelled meeting refuses whatever was answered.
+    if (!stateAllows(res, id, actor, () => service.answerable(actor, id))) return;
     return handleForm(req, res, {
       schema: rsvpSchema,
       show: (errors, values, status) => renderMeeting(res, id, actor, { errors, values, status }),
@@ -193,6 +230,7 @@ export function createMeetingsRouter(service: MeetingsService): Router {
         service.respond(actor, id, data.response);
         return { redirect: meetingUrl(id), flash: 'meetings.flash.answered' };
       },
+      conflict: refuseOnMeetingPage(res, id, actor),
     });
   });
 
@@ -220,10 +258,37 @@ export function createMeetingsRouter(service: MeetingsService): Router {
     return submit(req, res, id);
   });
 
+  /** The cancel page: what happens, the reason and the confirmation. */
+  const cancelPage = (res: Response, id: number) => {
+    const meeting = service.cancellable(actorOf(res.req), id);
+    return {
+      title: tOf(res)('meetings.cancel.title', { title: meeting.title }),
+      meeting,
+      isPublic: meeting.kind === 'borgermoede',
+      limits: LIMITS,
+    };
+  };
+
+  router.get('/meetings/:id/cancel', requireLogin, (req, res) => {
+    const id = idParam(req.params.id);
+    const actor = actorOf(req);
+    if (!stateAllows(res, id, actor, () => service.cancellable(actor, id))) return;
+    renderPage(res, 'meetings/cancel', { ...cancelPage(res, id), values: {} });
+  });
+
   router.post('/meetings/:id/cancel', requireLogin, (req, res) => {
     const id = idParam(req.params.id);
-    service.cancel(actorOf(req), id, contextOf(req));
-    redirectWithFlash(res, meetingUrl(id), 'meetings.flash.cancelled');
+    const actor = actorOf(req);
+    if (!stateAllows(res, id, actor, () => service.cancellable(actor, id))) return;
+    return handleForm(req, res, {
+      schema: cancelSchema,
+      show: showView(res, 'meetings/cancel', () => cancelPage(res, id)),
+      submit: (data) => {
+        service.cancel(actor, id, data.reason, contextOf(req));
+        return { redirect: meetingUrl(id), flash: 'meetings.flash.cancelled' };
+      },
+      conflict: refuseOnMeetingPage(res, id, actor),
+    });
   });
 
   // ---------------------------------------------------------------- concerns on the agenda

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { parseLocalDateTime } from '../../web/dates.js';
-import { choice, id, ids, optionalText, requiredLine, requiredText } from '../../web/schema-helpers.js';
+import {
+  checkbox,
+  choice,
+  id,
+  ids,
+  optionalText,
+  requiredLine,
+  requiredText,
+} from '../../web/schema-helpers.js';
 import { MEETING_KINDS } from './meetings.policy.js';
 
 /** The longest texts; the views use the same numbers for maxlength. */
@@ -11,6 +19,7 @@ export const LIMITS = {
   minutes: 20_000,
   capacity: 100_000,
   agendaItem: 200,
+  reason: 300,
 } as const;
 
 const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefined ? '' : v);
@@ -108,9 +117,18 @@ export const minutesSchema = z.object({
   ),
 });
 
-/** POST /meetings/feed: make a new secret address or stop the current one. */
+/** POST /meetings/:id/cancel: why (told to everyone who sees or was invited to it) and an explicit yes. */
+export const cancelSchema = z.object({
+  reason: requiredLine('meetings.errors.reason_required', LIMITS.reason, 'meetings.errors.reason_too_long'),
+  confirm: checkbox.refine((v) => v, 'meetings.errors.cancel_confirm_required'),
+});
+
+/**
+ * POST /meetings/feed: make the first secret address, replace the current one (after the
+ * confirmation page /meetings/feed/replace) or stop it.
+ */
 export const feedSchema = z.object({
-  action: choice(['create', 'revoke'] as const, 'meetings.errors.feed_action_invalid'),
+  action: choice(['create', 'replace', 'revoke'] as const, 'meetings.errors.feed_action_invalid'),
 });
 
 /** POST /meetings/:id/concerns: an open concern (from the select; "#12" is accepted) and its agenda item. */

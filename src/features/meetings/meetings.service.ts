@@ -204,21 +204,49 @@ export class MeetingsService {
     })();
   }
 
-  cancel(actor: Actor, id: number, ctx: RequestContext = {}): void {
-    this.managed(actor, id);
+  /**
+   * The meeting if the actor may cancel it now (404 for anyone who does not organise it); a meeting
+   * already cancelled or already over is a state conflict.
+   */
+  cancellable(actor: Actor, id: number): MeetingRow {
+    const { row } = this.managed(actor, id);
+    if (row.status === 'cancelled') throw new ConflictError('meetings.errors.already_cancelled');
+    if (Date.parse(row.ends_at) <= this.deps.now().getTime()) {
+      throw new ConflictError('meetings.errors.cancel_over');
+    }
+    return row;
+  }
+
+  /**
+   * Cancels with the reason every list, the meeting's page and the invitees' mail show. SEQUENCE
+   * rises so calendar apps accept the METHOD:CANCEL; answers close.
+   */
+  cancel(actor: Actor, id: number, reason: string, ctx: RequestContext = {}): void {
+    this.cancellable(actor, id);
     const now = this.deps.now().toISOString();
-    this.deps.db.transaction(() => {
-      if (!this.deps.meetings.cancel(id, now)) return; // already cancelled: nothing to send again
-      this.deps.audit.record(actor, 'meeting.cancelled', id, ctx);
-      this.deps.mail.cancellation(id);
-    })();
+    this.deps.db
+      .transaction(() => {
+        // Cancelled by someone else since the check: their mail has gone, none is sent twice.
+        if (!this.deps.meetings.cancel(id, reason, now)) {
+          throw new ConflictError('meetings.errors.already_cancelled');
+        }
+        this.deps.audit.record(actor, 'meeting.cancelled', id, ctx, { reason });
+        this.deps.mail.cancellation(id);
+      })
+      .immediate();
+  }
+
+  /** 404 unless the actor may answer; a cancelled meeting takes no answers (a state conflict). */
+  answerable(actor: Actor, id: number): { row: MeetingRow; scope: MeetingScope } {
+    const found = this.visible(actor, id);
+    ensure(meetingPolicy.canRespond(actor, found.scope));
+    if (found.row.status === 'cancelled') throw new ConflictError('meetings.errors.answers_closed');
+    return found;
   }
 
   /** Answer yes/no/maybe; "yes" is refused when the meeting is full (unless it already was yes). */
   respond(actor: Actor, id: number, response: MeetingResponse): void {
-    const { row, scope } = this.visible(actor, id);
-    ensure(meetingPolicy.canRespond(actor, scope));
-    if (row.status === 'cancelled') throw new ConflictError('meetings.errors.cancelled', 'response');
+    const { row } = this.answerable(actor, id);
     this.deps.db
       .transaction(() => {
         const previous = this.deps.meetings.responseOf(id, actor.id);

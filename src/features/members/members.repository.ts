@@ -48,6 +48,9 @@ export type OpenInvitation = {
   inviter_name: string | null;
 };
 
+/** An active officer covering a council, as the council's members see them. */
+export type CouncilOfficer = { council_id: number; name: string; phone: string; email: string };
+
 /** A person's row in a council: their membership, or an invitation to them awaiting an answer. */
 export type MembershipRow = {
   id: number;
@@ -93,6 +96,7 @@ export class MembersRepository {
   private readonly openInvitationCount;
   private readonly deleteAllOfStmt;
   private readonly councilIdsOfStmt;
+  private readonly officersOfStmt;
 
   constructor(db: Db) {
     const councilColumns = `c.id, c.name, c.active, c.municipality_id, mu.name AS municipality_name,
@@ -177,6 +181,12 @@ export class MembersRepository {
         'SELECT council_id FROM memberships WHERE user_id = ? OR invitee_id = ? ORDER BY council_id',
       )
       .pluck();
+    this.officersOfStmt = db.prepare<[string], CouncilOfficer>(
+      `SELECT a.council_id, u.name, u.phone, u.email
+         FROM officer_assignments a JOIN users u ON u.id = a.officer_id
+        WHERE a.council_id IN (SELECT value FROM json_each(?)) AND u.is_officer = 1 AND u.status = 'active'
+        ORDER BY u.name COLLATE NOCASE, u.id`,
+    );
   }
 
   findCouncil(id: number): CouncilRow | undefined {
@@ -281,6 +291,12 @@ export class MembersRepository {
   /** Active memberships in active councils: what still gives a person a reason to log in. */
   countActiveMemberships(userId: number): number {
     return this.activeMembershipCount.get(userId) as number;
+  }
+
+  /** The active officers covering these councils, by name. */
+  officersOf(councilIds: readonly number[]): CouncilOfficer[] {
+    if (councilIds.length === 0) return [];
+    return this.officersOfStmt.all(JSON.stringify(councilIds));
   }
 
   /** Council admins who can act for the council now (an invitee who has not set a password cannot). */

@@ -5,6 +5,7 @@ import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { groupByMunicipality } from '../../web/municipality-groups.js';
 import type {
+  CouncilOfficer,
   CouncilRow,
   CouncilSummary,
   MemberRow,
@@ -19,6 +20,13 @@ export type MemberStatus = 'invited' | 'active' | 'deactivated';
 export type MemberView = MemberRow & { status: MemberStatus; isSelf: boolean };
 
 export type CouncilGroup = { municipality: string; councils: CouncilSummary[] };
+
+/** A council the person is a member of, with the officers covering it (none: nobody right now). */
+export type CouncilOfficers = {
+  councilId: number;
+  councilName: string;
+  officers: Omit<CouncilOfficer, 'council_id'>[];
+};
 
 type Deps = Pick<
   Core,
@@ -165,7 +173,7 @@ export class MembersService {
     councilId: number,
     membershipId: number,
   ): { member: MemberView; userDeactivated: boolean } {
-    return this.changeMembership(actor, councilId, membershipId, ({ member }) => {
+    return this.changeMembership(actor, councilId, membershipId, ({ council, member }) => {
       if (member.active === 0) return { member, userDeactivated: false };
       const { members, sessionStore, now } = this.deps;
       if (member.role === 'council_admin') {
@@ -176,6 +184,14 @@ export class MembersService {
       const userDeactivated = this.retireIfUnused(member.user_id, at);
       // A withdrawn invitation never gave access to this council: the person's other work goes on.
       if (!member.pending) sessionStore.deleteForUser(member.user_id);
+      // Someone who never answered their invitation was not a member: withdrawing it is not news to them.
+      if (member.status === 'active') {
+        this.tellMember(actor, member.user_id, council.name, {
+          kind: 'membership_deactivated',
+          key: 'mail.members_deactivated',
+          paragraphs: ['body', userDeactivated ? 'closed' : 'other_roles'],
+        });
+      }
       this.recordMembership(actor, 'membership.deactivated', member, { userDeactivated });
       return { member, userDeactivated };
     });
@@ -213,6 +229,14 @@ export class MembersService {
       if (reinvited) {
         invitations.issue(member.user_id, { id: actor.id, name: actor.name }, council.name);
         members.touchInvitation(membershipId, actor.id, at);
+      } else if (user) {
+        // The invitation mail above already tells a reinvited person what to do.
+        this.tellMember(actor, user.id, council.name, {
+          kind: 'membership_reactivated',
+          key: 'mail.members_reactivated',
+          paragraphs: ['body', 'login'],
+          action: `${this.deps.baseUrl()}/login`,
+        });
       }
       this.recordMembership(actor, 'membership.reactivated', member, { reinvited });
       return { member, reinvited };
@@ -237,6 +261,21 @@ export class MembersService {
       this.recordMembership(actor, 'membership.invitation_resent', member);
       return member;
     });
+  }
+
+  /**
+   * The start page's "Din netværksbetjent": for each council the person is a member of, the active
+   * officers covering it, so a member knows whom to call; an empty list means nobody covers it now.
+   */
+  officersFor(actor: Actor): CouncilOfficers[] {
+    const officers = this.deps.members.officersOf(actor.memberships.map((m) => m.councilId));
+    return actor.memberships.map((m) => ({
+      councilId: m.councilId,
+      councilName: m.councilName,
+      officers: officers
+        .filter((o) => o.council_id === m.councilId)
+        .map(({ name, phone, email }) => ({ name, phone, email })),
+    }));
   }
 
   /** GET /invitations and the start page: the invitations waiting for the actor's answer. */
@@ -354,6 +393,33 @@ export class MembersService {
       action: { labelKey: 'mail.members_consent.action', url: `${baseUrl()}/invitations` },
     });
     audit.record(actor, 'invitation.sent', userId);
+  }
+
+  /**
+   * Tells a member, in their own language, that their membership of the council ended or began
+   * again, and whom to ask: the person who made the change. `paragraphs` are keys under `key`.
+   */
+  private tellMember(
+    actor: Actor,
+    userId: number,
+    councilName: string,
+    mail: { kind: string; key: string; paragraphs: string[]; action?: string },
+  ): void {
+    const user = this.deps.users.findById(userId);
+    if (!user) return;
+    this.deps.mailer.queue({
+      kind: mail.kind,
+      to: user.email,
+      locale: user.locale,
+      subjectKey: `${mail.key}.subject`,
+      params: { name: user.name, council: councilName, by: actor.name, by_email: actor.email },
+      paragraphKeys: [
+        'mail.greeting',
+        ...mail.paragraphs.map((p) => `${mail.key}.${p}`),
+        'mail.members_access.contact',
+      ],
+      action: mail.action ? { labelKey: `${mail.key}.action`, url: mail.action } : undefined,
+    });
   }
 
   /**

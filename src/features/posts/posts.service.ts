@@ -16,8 +16,11 @@ import type {
 } from './posts.repository.js';
 import type { CommentInput, FigureInput, PostInput } from './posts.schemas.js';
 
-type Deps = Pick<Core, 'db' | 'audit' | 'mailer' | 'now' | 'baseUrl'> & { posts: PostsRepository };
+type Deps = Pick<Core, 'db' | 'users' | 'audit' | 'mailer' | 'now' | 'baseUrl'> & { posts: PostsRepository };
 export const PAGE_SIZE = 20;
+
+/** How much of a hidden comment its author's mail quotes, so they know which one it was. */
+export const HIDDEN_COMMENT_QUOTE = 300;
 
 /** A comment as one viewer may see it: the text of a hidden comment only for its author and moderators. */
 export type CommentView = {
@@ -216,13 +219,50 @@ export class PostsService {
     return comment;
   }
 
+  /**
+   * Hides the comment with the reason others will not see; its author is told why by mail when it
+   * was shown until now (a moderator hiding their own comment needs no mail).
+   */
   hide(actor: Actor, postId: number, commentId: number, reason: string, ctx: RequestContext = {}): void {
     const { db, posts, audit } = this.deps;
     db.transaction(() => {
-      this.moderatable(actor, postId, commentId);
+      const comment = this.moderatable(actor, postId, commentId);
       posts.setHidden(commentId, { by: actor.id, reason, at: this.deps.now().toISOString() });
       audit.record(actor, 'comment.hidden', commentId, ctx, { post_id: postId, reason });
+      if (comment.hidden_at === null && comment.author_id !== null && comment.author_id !== actor.id) {
+        this.tellAuthorOfHiding(comment, reason);
+      }
     })();
+  }
+
+  private tellAuthorOfHiding(comment: CommentRow, reason: string): void {
+    const { users, posts, mailer, baseUrl } = this.deps;
+    const author = users.findById(comment.author_id as number);
+    const post = posts.findById(comment.post_id);
+    // A closed account cannot open the post to read the reason; an erased one has no address.
+    if (author?.status !== 'active' || !post) return;
+    const quote =
+      comment.body.length > HIDDEN_COMMENT_QUOTE
+        ? `${comment.body.slice(0, HIDDEN_COMMENT_QUOTE).trimEnd()} …`
+        : comment.body;
+    mailer.queue({
+      kind: 'comment_hidden',
+      to: author.email,
+      locale: author.locale,
+      subjectKey: 'mail.posts.comment_hidden.subject',
+      params: { name: author.name, title: post.title, period: post.period, reason, comment: quote },
+      paragraphKeys: [
+        'mail.greeting',
+        'mail.posts.comment_hidden.body',
+        'mail.posts.comment_hidden.reason',
+        'mail.posts.comment_hidden.comment',
+        'mail.posts.comment_hidden.what',
+      ],
+      action: {
+        labelKey: 'mail.posts.comment_hidden.action',
+        url: `${baseUrl()}/posts/${post.id}#comment-${comment.id}`,
+      },
+    });
   }
 
   unhide(actor: Actor, postId: number, commentId: number, ctx: RequestContext = {}): void {

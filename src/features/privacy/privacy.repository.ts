@@ -14,6 +14,8 @@ export type PersonRow = {
   notify_newsletters: 0 | 1;
   notify_meetings: 0 | 1;
   notify_posts: 0 | 1;
+  notify_concern_additions: 0 | 1;
+  notify_shared_summaries: 0 | 1;
   last_login_at: string | null;
   privacy_accepted_at: string | null;
   created_at: string;
@@ -44,6 +46,7 @@ export class PrivacyRepository {
       person: db.prepare<[number], PersonRow>(
         `SELECT id, email, name, phone, status, locale, is_district_admin, is_officer, totp_enabled,
                 notify_concern_updates, notify_newsletters, notify_meetings, notify_posts,
+                notify_concern_additions, notify_shared_summaries,
                 last_login_at, privacy_accepted_at, created_at, updated_at, erased_at
            FROM users WHERE id = ?`,
       ),
@@ -146,7 +149,7 @@ export class PrivacyRepository {
         `UPDATE users SET email = @email, name = @name, phone = '', password_hash = NULL, totp_secret = NULL,
                 totp_enabled = 0, totp_last_time_step = NULL, status = 'deactivated', is_district_admin = 0,
                 is_officer = 0, notify_concern_updates = 0, notify_newsletters = 0, notify_meetings = 0,
-                notify_posts = 0, privacy_accepted_at = NULL, last_login_at = NULL, updated_at = @at,
+                notify_posts = 0, notify_concern_additions = 0, notify_shared_summaries = 0, privacy_accepted_at = NULL, last_login_at = NULL, updated_at = @at,
                 erased_at = @at
           WHERE id = @id`,
       ),

@@ -170,6 +170,8 @@ export class PrivacyService {
         newsletters: person.notify_newsletters === 1,
         meetings: person.notify_meetings === 1,
         posts: person.notify_posts === 1,
+        concern_additions: person.notify_concern_additions === 1,
+        shared_summaries: person.notify_shared_summaries === 1,
         calendar_feed: privacy.hasCalendarFeed(person.id),
       },
       concerns: privacy.reportedConcerns(person.id, person.locale),

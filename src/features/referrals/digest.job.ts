@@ -1,21 +1,24 @@
 import type { Core } from '../../core.js';
 import type { Job } from '../../jobs/scheduler.js';
 import { localDate, toLocalInputValue } from '../../web/dates.js';
+import { translator } from '../../web/i18n.js';
 import {
   DIGEST_LIST_LIMIT,
   type DigestConcern,
   type DigestOfficer,
+  type DigestPostComments,
   DigestRepository,
 } from './digest.repository.js';
 
-type Deps = Pick<Core, 'db' | 'settings' | 'now' | 'mailer' | 'baseUrl' | 'logger'>;
+type Deps = Pick<Core, 'db' | 'settings' | 'now' | 'mailer' | 'baseUrl' | 'logger' | 'messages'>;
 
 /**
  * The officers' daily digest (docs/domain.md#due-dates-and-the-overdue-rule): once per Copenhagen day, at or after settings
  * digest_hour, every active officer with councils gets one mail — only when there is something —
  * listing open concerns whose referral mail to a department could not be delivered, overdue
- * concerns, new concerns and concerns a department answered since their last digest (or in the
- * last 24 hours).
+ * concerns, new concerns, concerns a department answered since their last digest (or in the
+ * last 24 hours) and concerns with a reporter's addition no officer has opened yet, and the crime-picture posts of their councils and the whole district with new
+ * comments since then (titles and counts, never the comments themselves).
  *
  * Exactly once: the digest_log row (officer, day) is written in the same transaction as the
  * outbox row, so a restart or a second process never sends the same day's digest twice. Cheap:
@@ -30,8 +33,24 @@ export function createDigestJob(deps: Deps): Job {
       .slice(0, DIGEST_LIST_LIMIT)
       .map((c) => `#${c.id} ${c.title} (${c.council_name}): ${deps.baseUrl()}/concerns/${c.id}`)
       .join('\n');
-  const count = (concerns: DigestConcern[]) =>
-    concerns.length > DIGEST_LIST_LIMIT ? `${DIGEST_LIST_LIMIT}+` : String(concerns.length);
+  const count = (items: unknown[]) =>
+    items.length > DIGEST_LIST_LIMIT ? `${DIGEST_LIST_LIMIT}+` : String(items.length);
+
+  /** One line per post, in the officer's language: "Title (Glumsø Lokalråd): 2 nye kommentarer – link". */
+  function commentList(posts: DigestPostComments[], officer: DigestOfficer): string {
+    const t = translator(deps.messages, officer.locale);
+    return posts
+      .slice(0, DIGEST_LIST_LIMIT)
+      .map((p) => {
+        const where = p.council_name ?? t('posts.digest.whole_district');
+        const how =
+          p.count === 1
+            ? t('posts.digest.comments_one')
+            : t('posts.digest.comments_many', { count: p.count });
+        return `${p.title} (${where}): ${how} – ${deps.baseUrl()}/posts/${p.id}#comments`;
+      })
+      .join('\n');
+  }
 
   function sendDigest(officer: DigestOfficer, day: string, now: Date): boolean {
     return deps.db.transaction(() => {
@@ -43,7 +62,11 @@ export function createDigestJob(deps: Deps): Job {
       const since = digests.lastDigestAt(officer.id) ?? new Date(now.getTime() - 86_400_000).toISOString();
       const answered = digests.answeredFor(officer.id, since);
       const mailFailed = digests.referralMailFailedFor(officer.id);
-      if (overdue.length + fresh.length + answered.length + mailFailed.length === 0) return false;
+      const comments = digests.commentsFor(officer.id, since);
+      const added = digests.reporterAdditionsFor(officer.id);
+      const things =
+        overdue.length + fresh.length + answered.length + mailFailed.length + added.length + comments.length;
+      if (things === 0) return false;
       if (!digests.claim(officer.id, day, nowIso)) return false;
       const paragraphKeys = ['mail.greeting', 'referrals.digest.intro'];
       // First: a department that never got its referral is waiting for nothing.
@@ -51,6 +74,8 @@ export function createDigestJob(deps: Deps): Job {
       if (overdue.length > 0) paragraphKeys.push('referrals.digest.overdue');
       if (fresh.length > 0) paragraphKeys.push('referrals.digest.new');
       if (answered.length > 0) paragraphKeys.push('referrals.digest.answered');
+      if (added.length > 0) paragraphKeys.push('referrals.digest.added');
+      if (comments.length > 0) paragraphKeys.push('posts.digest.comments');
       deps.mailer.queue({
         kind: 'officer_digest',
         to: officer.email,
@@ -66,11 +91,15 @@ export function createDigestJob(deps: Deps): Job {
           answered_list: list(answered),
           mail_failed_count: count(mailFailed),
           mail_failed_list: list(mailFailed),
+          added_count: count(added),
+          added_list: list(added),
+          comments_count: count(comments),
+          comments_list: commentList(comments, officer),
         },
         paragraphKeys,
         action: { labelKey: 'referrals.digest.action', url: `${deps.baseUrl()}/triage` },
         // The lines quote titles: anonymising any listed concern empties this digest too.
-        concernIds: [overdue, fresh, answered, mailFailed].flatMap((l) =>
+        concernIds: [overdue, fresh, answered, mailFailed, added].flatMap((l) =>
           l.slice(0, DIGEST_LIST_LIMIT).map((c) => c.id),
         ),
       });

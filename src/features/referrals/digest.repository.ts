@@ -5,6 +5,9 @@ export type DigestOfficer = { id: number; name: string; email: string; locale: '
 
 export type DigestConcern = { id: number; title: string; council_name: string };
 
+/** A crime-picture post with comments written since the last digest; no council = the whole district. */
+export type DigestPostComments = { id: number; title: string; council_name: string | null; count: number };
+
 /** How many concerns of each kind a digest lists by name; the rest are counted. */
 export const DIGEST_LIST_LIMIT = 25;
 
@@ -15,6 +18,8 @@ export class DigestRepository {
   private readonly overdueConcerns;
   private readonly answeredConcerns;
   private readonly mailFailedConcerns;
+  private readonly addedToConcerns;
+  private readonly postComments;
   private readonly lastSent;
   private readonly logStmt;
 
@@ -55,8 +60,30 @@ export class DigestRepository {
       `SELECT c.id, c.title, co.name AS council_name ${scoped}
         WHERE a.officer_id = @officerId AND c.status <> 'closed'
           AND EXISTS (SELECT 1 FROM referrals r JOIN outbox o ON o.id = r.outbox_id
-                       WHERE r.concern_id = c.id AND r.status <> 'answered' AND o.status = 'failed')
+                       WHERE r.concern_id = c.id AND r.status IN ('sent', 'acknowledged')
+                         AND o.status = 'failed')
         ORDER BY c.id LIMIT @limit`,
+    );
+    // What a reporter added that no officer has opened yet (migrations/0030): listed every day
+    // until an officer of the council opens the case, like the flag in /triage.
+    this.addedToConcerns = db.prepare<{ officerId: number; limit: number }, DigestConcern>(
+      `SELECT c.id, c.title, co.name AS council_name ${scoped}
+        WHERE a.officer_id = @officerId AND c.reporter_activity_at IS NOT NULL AND c.status <> 'closed'
+        ORDER BY c.reporter_activity_at, c.id LIMIT @limit`,
+    );
+    // Driven by the comments' time (post_comments_created, migrations/0029): a day's comments are few.
+    // The officer's own comments and those already hidden are no news to them.
+    this.postComments = db.prepare<{ officerId: number; since: string; limit: number }, DigestPostComments>(
+      `SELECT p.id, p.title, co.name AS council_name, count(*) AS count
+         FROM post_comments pc JOIN posts p ON p.id = pc.post_id
+         LEFT JOIN councils co ON co.id = p.council_id
+        WHERE pc.created_at > @since AND pc.hidden_at IS NULL
+          AND (pc.author_id IS NULL OR pc.author_id <> @officerId)
+          AND (p.council_id IS NULL
+               OR (co.active = 1 AND EXISTS (SELECT 1 FROM officer_assignments a
+                                              WHERE a.officer_id = @officerId AND a.council_id = p.council_id)))
+        GROUP BY p.id
+        ORDER BY p.created_at DESC, p.id DESC LIMIT @limit`,
     );
     this.lastSent = db
       .prepare<[number], string | null>('SELECT max(sent_at) FROM digest_log WHERE officer_id = ?')
@@ -83,6 +110,15 @@ export class DigestRepository {
 
   referralMailFailedFor(officerId: number, limit = DIGEST_LIST_LIMIT + 1): DigestConcern[] {
     return this.mailFailedConcerns.all({ officerId, limit });
+  }
+
+  reporterAdditionsFor(officerId: number, limit = DIGEST_LIST_LIMIT + 1): DigestConcern[] {
+    return this.addedToConcerns.all({ officerId, limit });
+  }
+
+  /** Posts of the officer's councils and the whole district with comments since `since`, newest post first. */
+  commentsFor(officerId: number, since: string, limit = DIGEST_LIST_LIMIT + 1): DigestPostComments[] {
+    return this.postComments.all({ officerId, since, limit });
   }
 
   lastDigestAt(officerId: number): string | null {

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js';
 
-export type ReferralStatus = 'sent' | 'acknowledged' | 'answered';
+export type ReferralStatus = 'sent' | 'acknowledged' | 'answered' | 'withdrawn';
 
 export type DepartmentRow = { id: number; name: string; email: string };
 
@@ -18,6 +18,9 @@ export type ReferralListRow = {
   created_at: string;
   acknowledged_at: string | null;
   answered_at: string | null;
+  withdrawn_at: string | null;
+  /** The one automatic reminder to a silent department (migrations/0027). */
+  reminded_at: string | null;
   /** The outbox row of the department's current mail (migrations/0026); null for older referrals. */
   mail_status: 'pending' | 'sending' | 'sent' | 'failed' | null;
   mail_attempts: number | null;
@@ -46,18 +49,24 @@ export type ReferralByToken = {
   status: ReferralStatus;
   token_expires_at: string;
   answer: string | null;
+  sent_by: number | null;
   created_at: string;
   acknowledged_at: string | null;
   answered_at: string | null;
+  withdrawn_at: string | null;
 };
 
 export type OfficerRecipient = { id: number; name: string; email: string; locale: 'da' | 'en' };
+
+/** Whom the department calls: an officer's name, phone (may be empty) and email. */
+export type OfficerContact = { name: string; phone: string; email: string };
 
 const BY_TOKEN_SELECT = `
   SELECT r.id, r.concern_id, c.council_id, co.name AS council_name,
          cat.label_da AS category_da, cat.label_en AS category_en,
          r.department_id, d.name AS department_name, d.email AS department_email,
-         r.note, r.status, r.token_expires_at, r.answer, r.created_at, r.acknowledged_at, r.answered_at
+         r.note, r.status, r.token_expires_at, r.answer, r.sent_by, r.created_at, r.acknowledged_at,
+         r.answered_at, r.withdrawn_at
     FROM referrals r
     JOIN concerns c ON c.id = r.concern_id
     JOIN councils co ON co.id = c.council_id
@@ -111,7 +120,7 @@ export class ReferralsRepository {
       .prepare<[number], ReferralListRow>(
         `SELECT r.id, r.concern_id, r.department_id, d.name AS department_name, r.note, r.status,
                 r.token_expires_at, r.answer, u.name AS sent_by_name, r.created_at, r.acknowledged_at,
-                r.answered_at, o.status AS mail_status, o.attempts AS mail_attempts,
+                r.answered_at, r.withdrawn_at, r.reminded_at, o.status AS mail_status, o.attempts AS mail_attempts,
                 o.next_attempt_at AS mail_next_attempt_at, o.sent_at AS mail_sent_at, o.last_error AS mail_error,
                 (o.pruned_at IS NOT NULL OR (o.text_body = '' AND o.html_body = '')) AS mail_emptied
            FROM referrals r
@@ -155,26 +164,118 @@ export class ReferralsRepository {
     );
   }
 
-  /** → answered (final); answering straight from sent also counts as acknowledging. False when already answered. */
+  /**
+   * → answered (final); answering straight from sent also counts as acknowledging. False when it
+   * is no longer open (answered, or withdrawn by the closing of its concern).
+   */
   markAnswered(id: number, answer: string, now: string): boolean {
     return (
       this.db
         .prepare(
           `UPDATE referrals SET status = 'answered', answer = @answer, answered_at = @now,
                   acknowledged_at = COALESCE(acknowledged_at, @now)
-            WHERE id = @id AND status <> 'answered'`,
+            WHERE id = @id AND status IN ('sent', 'acknowledged')`,
         )
         .run({ id, answer, now }).changes === 1
     );
   }
 
+  /** Referrals still waiting for their department (sent or acknowledged). */
   countUnanswered(concernId: number): number {
     return this.db
       .prepare<[number], number>(
-        "SELECT count(*) FROM referrals WHERE concern_id = ? AND status <> 'answered'",
+        "SELECT count(*) FROM referrals WHERE concern_id = ? AND status IN ('sent', 'acknowledged')",
       )
       .pluck()
       .get(concernId) as number;
+  }
+
+  /** The concern's referrals still waiting for their department, oldest first: closing withdraws them. */
+  openForConcern(concernId: number): ReferralByToken[] {
+    return this.db
+      .prepare<[number], ReferralByToken>(
+        `${BY_TOKEN_SELECT} WHERE r.concern_id = ? AND r.status IN ('sent', 'acknowledged') ORDER BY r.id`,
+      )
+      .all(concernId);
+  }
+
+  /** sent/acknowledged → withdrawn (final); false when it was answered or withdrawn already. */
+  markWithdrawn(id: number, now: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE referrals SET status = 'withdrawn', withdrawn_at = ?
+            WHERE id = ? AND status IN ('sent', 'acknowledged')`,
+        )
+        .run(now, id).changes === 1
+    );
+  }
+
+  /**
+   * Referrals of open concerns still 'sent' (never acknowledged) and never reminded whose current
+   * link reached the mail server before `cutoff`, oldest first. The link's mail is outbox_id (the
+   * first mail or the officer's latest renewal), so a department just sent a new link by hand has
+   * the whole time again, and a mail still waiting or failed is not followed by a reminder — a
+   * failed one is flagged to the officer instead. A referral older than migrations/0026 counts
+   * from its sending.
+   */
+  dueForReminder(cutoff: string, limit: number): number[] {
+    return this.db
+      .prepare<{ cutoff: string; limit: number }, number>(
+        `SELECT r.id FROM referrals r INDEXED BY referrals_to_remind
+           JOIN concerns c ON c.id = r.concern_id
+           LEFT JOIN outbox o ON o.id = r.outbox_id
+          WHERE r.status = 'sent' AND r.reminded_at IS NULL AND r.created_at < @cutoff
+            AND (r.outbox_id IS NULL OR (o.status = 'sent' AND o.sent_at < @cutoff))
+            AND c.status <> 'closed'
+          ORDER BY r.created_at LIMIT @limit`,
+      )
+      .pluck()
+      .all({ cutoff, limit });
+  }
+
+  /**
+   * Claims the one reminder: true only for the first caller while the referral is still 'sent', so
+   * a second process (or a retry after a crash, the claim being in the mail's transaction) never
+   * sends another.
+   */
+  claimReminder(id: number, now: string): boolean {
+    return (
+      this.db
+        .prepare(
+          "UPDATE referrals SET reminded_at = ? WHERE id = ? AND status = 'sent' AND reminded_at IS NULL",
+        )
+        .run(now, id).changes === 1
+    );
+  }
+
+  /**
+   * Whom the department calls: the officer who referred, while still an active officer of the
+   * council; else every active officer of the council.
+   */
+  contactsFor(referralId: number): OfficerContact[] {
+    const sender = this.db
+      .prepare<[number], OfficerContact>(
+        `SELECT u.name, u.phone, u.email
+           FROM referrals r
+           JOIN concerns c ON c.id = r.concern_id
+           JOIN users u ON u.id = r.sent_by
+           JOIN officer_assignments a ON a.officer_id = u.id AND a.council_id = c.council_id
+          WHERE r.id = ? AND u.is_officer = 1 AND u.status = 'active'`,
+      )
+      .all(referralId);
+    if (sender.length > 0) return sender;
+    return this.db
+      .prepare<[number], OfficerContact>(
+        `SELECT u.name, u.phone, u.email
+           FROM referrals r
+           JOIN concerns c ON c.id = r.concern_id
+           JOIN officer_assignments a ON a.council_id = c.council_id
+           JOIN users u ON u.id = a.officer_id
+          WHERE r.id = ? AND u.is_officer = 1 AND u.status = 'active'
+          ORDER BY u.name, u.id`,
+      )
+      .all(referralId);
   }
 
   /** Active officers assigned to the council: they are told when a department answers. */

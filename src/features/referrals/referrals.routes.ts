@@ -3,7 +3,7 @@ import { handleForm, showView } from '../../web/form-post.js';
 import { actorOf, contextOf, idParam, requireLogin } from '../../web/guards.js';
 import { localeOf, redirectWithFlash, renderPage, tOf } from '../../web/render.js';
 import { ANSWER_MAX, NOTE_MAX, referSchema, responseSchema } from './referrals.schemas.js';
-import { ReferralLinkError, type ReferralsService } from './referrals.service.js';
+import { type DepartmentReferral, ReferralLinkError, type ReferralsService } from './referrals.service.js';
 
 const caseUrl = (concernId: number) => `/concerns/${concernId}#referrals`;
 
@@ -55,28 +55,46 @@ export function createReferralsRouter(service: ReferralsService): Router {
 
   // ---------------------------------------------------------------- the department (no account)
 
+  /**
+   * The referral was withdrawn when its concern closed: 410 with a page that says so and whom to
+   * call — for a GET, and for a POST, which changes nothing.
+   */
+  const showWithdrawn = (res: Response, referral: DepartmentReferral) =>
+    renderPage(
+      res,
+      'referrals/withdrawn',
+      { title: tOf(res)('referrals.withdrawn.title', { id: referral.concernId }), referral },
+      410,
+    );
+
   /** A link that does not work gets the same page whether it never existed, was replaced or expired. */
-  const linkErrors = (err: unknown, res: Response, next: NextFunction) => {
+  const linkErrors = (err: unknown, res: Response, next: NextFunction, token: string) => {
     if (!(err instanceof ReferralLinkError)) return next(err);
+    // Withdrawn between the page and the POST (the concern closed meanwhile).
+    if (err.withdrawn) return showWithdrawn(res, service.forDepartment(token, localeOf(res)));
     renderPage(res, 'referrals/invalid', { title: tOf(res)('referrals.invalid.title') }, err.status);
   };
 
-  const departmentPage = (res: Response, token: string) => {
-    const referral = service.forDepartment(token, localeOf(res));
-    return {
-      title: tOf(res)('referrals.respond.title', { id: referral.concernId }),
-      referral,
-      token,
-      answerMax: ANSWER_MAX,
-    };
-  };
+  const departmentPage = (
+    res: Response,
+    token: string,
+    referral = service.forDepartment(token, localeOf(res)),
+  ) => ({
+    title: tOf(res)('referrals.respond.title', { id: referral.concernId }),
+    referral,
+    token,
+    answerMax: ANSWER_MAX,
+  });
 
   router.get('/referrals/:token', (req, res, next) => {
+    const token = req.params.token ?? '';
     try {
       res.set('Referrer-Policy', 'no-referrer');
-      renderPage(res, 'referrals/respond', departmentPage(res, req.params.token ?? ''));
+      const referral = service.forDepartment(token, localeOf(res));
+      if (referral.status === 'withdrawn') return showWithdrawn(res, referral);
+      renderPage(res, 'referrals/respond', departmentPage(res, token, referral));
     } catch (err) {
-      linkErrors(err, res, next);
+      linkErrors(err, res, next, token);
     }
   });
 
@@ -85,7 +103,9 @@ export function createReferralsRouter(service: ReferralsService): Router {
     const self = `/referrals/${token}`;
     try {
       res.set('Referrer-Policy', 'no-referrer');
-      service.forDepartment(token, 'da');
+      // Before the form is read: a withdrawn referral takes no input, valid or not.
+      const referral = service.forDepartment(token, localeOf(res));
+      if (referral.status === 'withdrawn') return showWithdrawn(res, referral);
       await handleForm(req, res, {
         schema: responseSchema,
         show: (errors, values, status) =>
@@ -103,7 +123,7 @@ export function createReferralsRouter(service: ReferralsService): Router {
         },
       });
     } catch (err) {
-      linkErrors(err, res, next);
+      linkErrors(err, res, next, token);
     }
   });
 

@@ -3,11 +3,13 @@ import { type Actor, ensure, policy } from '../../auth/policy.js';
 import { hashToken, newToken } from '../../auth/tokens.repository.js';
 import type { Core } from '../../core.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { Locale } from '../../web/dates.js';
+import { formatDate, type Locale } from '../../web/dates.js';
+import type { ConcernRow } from '../concerns/concerns.repository.js';
 import type { ConcernsService } from '../concerns/concerns.service.js';
 import { ackCutoff } from './ack-cutoff.js';
 import type {
   DepartmentRow,
+  OfficerContact,
   ReferralByToken,
   ReferralListRow,
   ReferralStatus,
@@ -20,10 +22,16 @@ type Deps = Pick<Core, 'db' | 'audit' | 'mailer' | 'settings' | 'now' | 'baseUrl
   concerns: ConcernsService;
 };
 
-/** A link that does not (or no longer) work: 404 when unknown or replaced, 410 when expired. */
+/**
+ * A link that does not (or no longer) work: 404 when unknown or replaced, 410 when expired — or
+ * when its referral was withdrawn by the closing of the concern, which the department is shown.
+ */
 export class ReferralLinkError extends Error {
-  constructor(readonly status: 404 | 410) {
-    super('referral link invalid');
+  constructor(
+    readonly status: 404 | 410,
+    readonly withdrawn = false,
+  ) {
+    super(withdrawn ? 'referral withdrawn' : 'referral link invalid');
   }
 }
 
@@ -72,13 +80,15 @@ export type ReferralPanelItem = ReferralListRow & {
   canRenew: boolean;
 };
 
-/** What views/referrals/_case-panel.ejs needs. */
+/** What views/referrals/_case-panel.ejs and _close-warning.ejs need. */
 export type ReferralPanel = {
   concernId: number;
   canRefer: boolean;
   /** A district admin can send a failed mail again at /admin/outbox; an officer asks one. */
   canResendMail: boolean;
   referrals: ReferralPanelItem[];
+  /** Still waiting for their department: closing the concern withdraws these. */
+  open: ReferralPanelItem[];
 };
 
 /** What the department sees at its link — only what the officer chose to send (docs/domain.md#referrals). */
@@ -93,8 +103,20 @@ export type DepartmentReferral = {
   sentAt: string;
   acknowledgedAt: string | null;
   answeredAt: string | null;
+  withdrawnAt: string | null;
   expiresAt: string;
+  /** Whom to call: the referring officer, or the council's officers when they no longer are one. */
+  contacts: OfficerContact[];
 };
+
+const isOpenReferral = (status: ReferralStatus) => status === 'sent' || status === 'acknowledged';
+
+/** "Navn, tlf. 55 55 55 55, navn@politi.dk" for each officer, in the department's (Danish) mails. */
+function contactLine(contacts: OfficerContact[]): string {
+  return contacts
+    .map((c) => [c.name, c.phone ? `tlf. ${c.phone}` : '', c.email].filter((part) => part !== '').join(', '))
+    .join('; ');
+}
 
 /** base64url of 32 random bytes: anything else cannot be a link we issued. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -193,17 +215,19 @@ export class ReferralsService {
     const now = this.deps.now();
     const ackLimit = ackCutoff(now, this.deps.settings);
     const nowIso = now.toISOString();
+    const referrals = this.deps.referrals.listForConcern(concernId).map((r) => ({
+      ...r,
+      mail: mailStateOf(r),
+      notAcknowledged: r.status === 'sent' && r.created_at < ackLimit,
+      expired: isOpenReferral(r.status) && r.token_expires_at <= nowIso,
+      canRenew: isOpenReferral(r.status),
+    }));
     return {
       concernId,
       canRefer: scope.status !== 'closed',
       canResendMail: policy.isDistrictAdmin(actor),
-      referrals: this.deps.referrals.listForConcern(concernId).map((r) => ({
-        ...r,
-        mail: mailStateOf(r),
-        notAcknowledged: r.status === 'sent' && r.created_at < ackLimit,
-        expired: r.status !== 'answered' && r.token_expires_at <= nowIso,
-        canRenew: r.status !== 'answered',
-      })),
+      referrals,
+      open: referrals.filter((r) => isOpenReferral(r.status)),
     };
   }
 
@@ -224,6 +248,8 @@ export class ReferralsService {
       if (!scope || !referral || referral.concern_id !== concernId) throw new NotFoundError();
       ensure(policy.canHandleConcern(actor, scope));
       if (referral.status === 'answered') throw new ConflictError('referrals.errors.renew_answered');
+      // Withdrawn stays withdrawn, also after reopening: the officer refers again instead.
+      if (referral.status === 'withdrawn') throw new ConflictError('referrals.errors.renew_withdrawn');
       const token = newToken();
       referrals.replaceToken(referralId, hashToken(token), this.linkExpiry());
       const outboxId = this.mailDepartment(
@@ -248,6 +274,92 @@ export class ReferralsService {
   }
 
   /**
+   * Closing a concern (or marking it as a duplicate) withdraws its referrals still waiting for
+   * their department: each becomes 'withdrawn', the timeline and the audit log say so, and the
+   * department gets a short mail. Its link then shows that the case is closed and takes no answer.
+   * An answered referral stays as it is. Called by ConcernHandling inside the closing transaction
+   * (registered in ./index.ts).
+   */
+  withdrawOpen(actor: Actor, concern: Pick<ConcernRow, 'id'>, ctx: RequestContext = {}): void {
+    const { referrals, concerns, audit, mailer } = this.deps;
+    const at = this.at();
+    for (const r of referrals.openForConcern(concern.id)) {
+      if (!referrals.markWithdrawn(r.id, at)) continue;
+      concerns.recordReferralWithdrawn(actor, r.concern_id, r.department_name);
+      const contact = contactLine(referrals.contactsFor(r.id));
+      // Like the referral itself: the number, category and council, never the reporter or texts.
+      mailer.queue({
+        kind: 'referral_withdrawn',
+        to: r.department_email,
+        locale: 'da',
+        subjectKey: 'referrals.mail.withdrawn.subject',
+        params: {
+          id: r.concern_id,
+          category: r.category_da,
+          council: r.council_name,
+          department: r.department_name,
+          contact,
+        },
+        paragraphKeys: [
+          'referrals.mail.department.greeting',
+          'referrals.mail.withdrawn.body',
+          'referrals.mail.withdrawn.link',
+          ...(contact === '' ? [] : ['referrals.mail.withdrawn.contact']),
+        ],
+        concernIds: [r.concern_id],
+      });
+      audit.record(actor, 'referral.withdrawn', r.concern_id, ctx, {
+        referralId: r.id,
+        department: r.department_name,
+      });
+    }
+  }
+
+  /**
+   * The one automatic reminder (docs/domain.md#referrals): each referral of an open concern still
+   * 'sent' after settings referral_ack_hours, never reminded, gets a fresh link — the old one stops
+   * working, as at a renewal — and the mail again saying so; the officer sees it on the timeline.
+   * Each in its own transaction with the claim (reminded_at), so a crash or a second process never
+   * sends a second reminder. Returns how many were sent.
+   */
+  remindSilent(limit: number): number {
+    const { db, referrals, concerns, audit } = this.deps;
+    const cutoff = ackCutoff(this.deps.now(), this.deps.settings);
+    let sent = 0;
+    for (const id of referrals.dueForReminder(cutoff, limit)) {
+      db.transaction(() => {
+        const r = referrals.findById(id);
+        if (!r || !referrals.claimReminder(id, this.at())) return;
+        const token = newToken();
+        referrals.replaceToken(id, hashToken(token), this.linkExpiry());
+        const outboxId = this.mailDepartment(
+          {
+            concernId: r.concern_id,
+            categoryDa: r.category_da,
+            councilName: r.council_name,
+            departmentName: r.department_name,
+            departmentEmail: r.department_email,
+            note: r.note,
+          },
+          token,
+          { sentAt: r.created_at, contact: contactLine(referrals.contactsFor(id)) },
+        );
+        referrals.setMail(id, outboxId);
+        concerns.recordReferralReminded(r.concern_id, r.department_name);
+        audit.record(
+          null,
+          'referral.reminded',
+          r.concern_id,
+          {},
+          { referralId: id, department: r.department_name },
+        );
+        sent++;
+      })();
+    }
+    return sent;
+  }
+
+  /**
    * The department's mail holds only the note, the category, the council, the concern's number
    * and the link — never the reporter, the description, the place, photos or internal notes.
    * Departments have no account and no language setting: Danish. Returns the outbox row's id.
@@ -262,13 +374,20 @@ export class ReferralsService {
       note: string;
     },
     token: string,
-    renewed: boolean,
+    /** false: the first mail; true: the officer sent a new link; a reminder: the one automatic reminder. */
+    renewed: boolean | { sentAt: string; contact: string },
   ): number {
+    const reminder = typeof renewed === 'object' ? renewed : undefined;
+    const variant = reminder ? 'reminder' : renewed ? 'renewed' : 'first';
     return this.deps.mailer.queue({
       kind: 'referral',
       to: r.departmentEmail,
       locale: 'da',
-      subjectKey: renewed ? 'referrals.mail.department.subject_renewed' : 'referrals.mail.department.subject',
+      subjectKey: {
+        first: 'referrals.mail.department.subject',
+        renewed: 'referrals.mail.department.subject_renewed',
+        reminder: 'referrals.mail.reminder.subject',
+      }[variant],
       params: {
         id: r.concernId,
         category: r.categoryDa,
@@ -276,13 +395,20 @@ export class ReferralsService {
         department: r.departmentName,
         note: r.note,
         days: this.deps.settings.getNumber('referral_link_days'),
+        sent: reminder ? formatDate(reminder.sentAt, 'da') : '',
+        contact: reminder?.contact ?? '',
       },
       paragraphKeys: [
         'referrals.mail.department.greeting',
-        renewed ? 'referrals.mail.department.body_renewed' : 'referrals.mail.department.body',
+        {
+          first: 'referrals.mail.department.body',
+          renewed: 'referrals.mail.department.body_renewed',
+          reminder: 'referrals.mail.reminder.body',
+        }[variant],
         'referrals.mail.department.note_intro',
         'referrals.mail.department.note',
         'referrals.mail.department.how',
+        ...(reminder && reminder.contact !== '' ? ['referrals.mail.reminder.contact'] : []),
       ],
       action: {
         labelKey: 'referrals.mail.department.action',
@@ -303,7 +429,7 @@ export class ReferralsService {
     return referral;
   }
 
-  /** What the department sees at its link. */
+  /** What the department sees at its link — also when the referral was withdrawn (status says so). */
   forDepartment(token: string, locale: Locale): DepartmentReferral {
     const r = this.byToken(token);
     return {
@@ -317,15 +443,24 @@ export class ReferralsService {
       sentAt: r.created_at,
       acknowledgedAt: r.acknowledged_at,
       answeredAt: r.answered_at,
+      withdrawnAt: r.withdrawn_at,
       expiresAt: r.token_expires_at,
+      contacts: this.deps.referrals.contactsFor(r.id),
     };
   }
 
-  /** sent → acknowledged; acknowledging again (or after answering) changes nothing. */
+  /** The referral behind a link that still works and may still be acted on; withdrawn → 410. */
+  private openByToken(token: string): ReferralByToken {
+    const r = this.byToken(token);
+    if (r.status === 'withdrawn') throw new ReferralLinkError(410, true);
+    return r;
+  }
+
+  /** sent → acknowledged; acknowledging again (or after answering) changes nothing; withdrawn → 410. */
   acknowledge(token: string, ctx: RequestContext = {}): { changed: boolean } {
     const { db, referrals, concerns, audit } = this.deps;
     return db.transaction(() => {
-      const r = this.byToken(token);
+      const r = this.openByToken(token);
       if (!referrals.markAcknowledged(r.id, this.at())) return { changed: false };
       concerns.recordReferralAcknowledged(r.concern_id, r.department_name);
       audit.record(null, 'referral.acknowledged', r.concern_id, ctx, {
@@ -339,12 +474,13 @@ export class ReferralsService {
   /**
    * The department's answer (final). The concern goes back to the officer when no referral is
    * still open, and every officer of the council is told — the answer is for them.
-   * Throws ConflictError when the referral was already answered.
+   * Throws ConflictError when the referral was already answered, and ReferralLinkError (410) when
+   * the closing of the concern withdrew it — so the officer is never told of an answer to a closed case.
    */
   answer(token: string, answer: string, ctx: RequestContext = {}): void {
     const { db, referrals, concerns, audit, mailer } = this.deps;
     db.transaction(() => {
-      const r = this.byToken(token);
+      const r = this.openByToken(token);
       if (!referrals.markAnswered(r.id, answer, this.at())) {
         throw new ConflictError('referrals.errors.already_answered', 'answer');
       }

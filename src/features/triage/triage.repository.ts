@@ -48,6 +48,8 @@ export type QueueRow = {
   unacknowledged: 0 | 1;
   /** A referral not yet answered whose mail to the department failed for good (migrations/0026). */
   referral_mail_failed: 0 | 1;
+  /** The reporter added something no officer has opened yet (migrations/0030). */
+  reporter_activity_at: string | null;
 };
 
 export type OwnRow = {
@@ -165,12 +167,13 @@ export class TriageRepository {
       SELECT c.id, c.title, c.council_id, co.name AS council_name,
              cat.label_da AS category_da, cat.label_en AS category_en,
              c.status, c.priority, c.due_at, c.paused_at, c.first_response_at, c.closed_at, c.created_at,
+             c.reporter_activity_at,
              EXISTS (SELECT 1 FROM referrals r WHERE r.concern_id = c.id
                         AND r.status IN ('sent', 'acknowledged')) AS awaiting_department,
              EXISTS (SELECT 1 FROM referrals r WHERE r.concern_id = c.id
                         AND r.status = 'sent' AND r.created_at < @ackBefore) AS unacknowledged,
              EXISTS (SELECT 1 FROM referrals r JOIN outbox o ON o.id = r.outbox_id
-                      WHERE r.concern_id = c.id AND r.status <> 'answered'
+                      WHERE r.concern_id = c.id AND r.status IN ('sent', 'acknowledged')
                         AND o.status = 'failed') AS referral_mail_failed
         FROM page
         CROSS JOIN concerns c ON c.id = page.id

@@ -236,4 +236,12 @@ export class TriageService {
       searchWithoutWords,
     };
   }
+
+  /** The newest summaries shared with the actor's networks: "Nyt fra netværksbetjenten" on the start page. */
+  latestShared(actor: Actor, count: number): SharedItem[] {
+    const councilIds = actor.memberships.map((m) => m.councilId);
+    return this.deps.triage
+      .sharedSummaries(councilIds, { limit: count, offset: 0 })
+      .map((r) => ({ ...r, firstLine: firstLineOf(r.shared_summary) }));
+  }
 }

@@ -42,7 +42,7 @@ describe('retention: closed concerns are anonymised after the retention period',
       occurredAt: null,
     };
     const old = deps.services.concerns.create(hal, input, [seededPhoto(PNG)]);
-    deps.services.concerns.addReporterInfo(hal, old, 'Han hedder Jens Hansen');
+    deps.services.concerns.addReporterInfo(hal, old, { body: 'Han hedder Jens Hansen', photos: [] });
     deps.services.concerns.close(officer, old, {
       resolution: 'resolved',
       feedback: 'Vi har talt med føreren',
