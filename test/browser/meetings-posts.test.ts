@@ -11,11 +11,9 @@ import { localDate, parseLocalDateTime } from '../../src/web/dates.js';
 import type { TestApp } from '../helpers/app.js';
 import {
   browserSkip,
-  checkPage,
+  checkBothWidths,
   closeBrowserAndApp,
   startBrowserAndApp,
-  VIEWPORTS,
-  type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
 import { SharedPages, signedInPage } from '../helpers/pages.js';
@@ -88,7 +86,7 @@ describe('meetings and the crime picture in the browser', { skip: browserSkip },
     });
     app.deps.services.posts.hide(officer, postId, second, 'Indeholder personoplysninger');
   });
-  /** The pages of the checks below, one context per person and width. */
+  /** The pages of the checks below, one context per person. */
   const shared = new SharedPages(
     () => browser,
     () => app,
@@ -119,17 +117,15 @@ describe('meetings and the crime picture in the browser', { skip: browserSkip },
     { who: 'hal@glumsoe.example', label: 'the start page', path: () => '/' },
   ];
 
-  for (const viewport of Object.keys(VIEWPORTS) as ViewportName[]) {
-    for (const entry of pages) {
-      it(`${entry.who ?? 'anonymous'}: ${entry.label} at ${viewport} width passes axe and reflow`, async () => {
-        const { page, problems } = await shared.open(entry.who, viewport);
-        const response = await page.goto(entry.path());
-        assert.equal(response?.status(), 200, entry.path());
-        await checkPage(page, problems);
-        // Titles and comments are text, never markup.
-        assert.equal(await page.locator('script:not([src])').count(), 0);
-      });
-    }
+  for (const entry of pages) {
+    it(`${entry.who ?? 'anonymous'}: ${entry.label} passes axe and reflow at phone and desktop width`, async () => {
+      const { page, problems } = await shared.open(entry.who, 'phone');
+      const response = await page.goto(entry.path());
+      assert.equal(response?.status(), 200, entry.path());
+      await checkBothWidths(page, problems, `${entry.label} ${entry.path()}`);
+      // Titles and comments are text, never markup.
+      assert.equal(await page.locator('script:not([src])').count(), 0);
+    });
   }
 
   it('shows the hidden comment as hidden to others and the reason to its author', async () => {

@@ -10,12 +10,10 @@ import type { Browser } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import {
   browserSkip,
-  checkPage,
+  checkBothWidths,
   closeBrowserAndApp,
   newPage,
-  screenshot,
   startBrowserAndApp,
-  type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
 import { signedInPage } from '../helpers/pages.js';
@@ -33,125 +31,111 @@ describe('invitations that need consent, in the browser', { skip: browserSkip },
       role: 'network_person',
     });
 
-  /** Per width: the person who answers, and the second council that invites them. */
-  const invitees: Record<ViewportName, { email: string; other: string; otherSlug: string }> = {
-    phone: { email: DEMO.vest, other: 'Fladså Lokalråd', otherSlug: 'fladsaa' },
-    desktop: { email: DEMO.brugs, other: 'Lokalrådet for Næstved Vestegn', otherSlug: 'vestegn' },
-  };
+  /** The person who answers, and the second council that invites them. */
+  const invitee = { email: DEMO.vest, other: 'Fladså Lokalråd', otherSlug: 'fladsaa' };
 
   before(async () => {
     ({ browser, app } = await startBrowserAndApp());
-    for (const { email, otherSlug } of Object.values(invitees)) {
-      invite(DEMO.formand, 'glumsoe', 'Typet Navn', email, 'kasserer');
-      invite(DEMO.admin, otherSlug, 'Andet Navn', email);
-    }
+    invite(DEMO.formand, 'glumsoe', 'Typet Navn', invitee.email, 'kasserer');
+    invite(DEMO.admin, invitee.otherSlug, 'Andet Navn', invitee.email);
     invite(DEMO.formand, 'glumsoe', 'Betjent Typet', DEMO.officer, 'kontaktperson');
   });
   after(() => closeBrowserAndApp({ browser, app }));
 
-  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
-    it(`${viewport}: the invitee follows the start page's notice, declines one invitation and accepts the other`, async () => {
-      const { email, other } = invitees[viewport];
-      const { context, page, problems } = await signedInPage(browser, app, email, viewport);
-      try {
-        await page.goto('/');
-        assert.match(
-          await visibleText(page.locator('.invitation-notice')),
-          /2 lokalråd vil gerne have dig med/,
-        );
-        await checkPage(page, problems, `${viewport} start page with the invitation notice`);
-        await screenshot(page, `invitation-notice-${viewport}`);
-        await Promise.all([
-          page.waitForURL('**/invitations'),
-          page.getByRole('link', { name: 'Se invitationen og svar' }).click(),
-        ]);
-        const list = await visibleText(page.locator('main'));
-        assert.match(list, /Glumsø Lokalråd\s+Birgit Sørensen inviterede dig den/);
-        assert.match(list, /Rolle: Netværksperson \(kasserer\)/);
-        await checkPage(page, problems, `${viewport} invitations`);
-        await screenshot(page, `invitations-${viewport}`);
+  it("the invitee follows the start page's notice, declines one invitation and accepts the other, each page at phone and desktop width", async () => {
+    const { email, other } = invitee;
+    const { context, page, problems } = await signedInPage(browser, app, email, 'phone');
+    try {
+      await page.goto('/');
+      assert.match(
+        await visibleText(page.locator('.invitation-notice')),
+        /2 lokalråd vil gerne have dig med/,
+      );
+      await checkBothWidths(page, problems, 'start page with the invitation notice', 'invitation-notice');
+      await Promise.all([
+        page.waitForURL('**/invitations'),
+        page.getByRole('link', { name: 'Se invitationen og svar' }).click(),
+      ]);
+      const list = await visibleText(page.locator('main'));
+      assert.match(list, /Glumsø Lokalråd\s+Birgit Sørensen inviterede dig den/);
+      assert.match(list, /Rolle: Netværksperson \(kasserer\)/);
+      await checkBothWidths(page, problems, 'invitations', 'invitations');
 
-        await Promise.all([
-          page.waitForURL((url) => url.pathname === '/'),
-          page.getByRole('button', { name: `Afvis – ${other}` }).click(),
-        ]);
-        assert.match(
-          await visibleText(page.locator('.alert-success')),
-          new RegExp(`afvist invitationen fra ${other}`),
-        );
-        await page.goto('/invitations');
-        await Promise.all([
-          page.waitForURL((url) => url.pathname === '/'),
-          page.getByRole('button', { name: 'Accepter – Glumsø Lokalråd' }).click(),
-        ]);
-        assert.match(await visibleText(page.locator('.alert-success')), /Du er nu medlem af Glumsø Lokalråd/);
-        assert.match(
-          await visibleText(page.locator('.role-list')),
-          /Netværksperson, Glumsø Lokalråd \(kasserer\)/,
-        );
-        assert.equal(await page.locator('.invitation-notice').count(), 0);
-        await checkPage(page, problems, `${viewport} start page after accepting`);
-        await screenshot(page, `invitation-accepted-${viewport}`);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === '/'),
+        page.getByRole('button', { name: `Afvis – ${other}` }).click(),
+      ]);
+      assert.match(
+        await visibleText(page.locator('.alert-success')),
+        new RegExp(`afvist invitationen fra ${other}`),
+      );
+      await page.goto('/invitations');
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === '/'),
+        page.getByRole('button', { name: 'Accepter – Glumsø Lokalråd' }).click(),
+      ]);
+      assert.match(await visibleText(page.locator('.alert-success')), /Du er nu medlem af Glumsø Lokalråd/);
+      assert.match(
+        await visibleText(page.locator('.role-list')),
+        /Netværksperson, Glumsø Lokalråd \(kasserer\)/,
+      );
+      assert.equal(await page.locator('.invitation-notice').count(), 0);
+      await checkBothWidths(page, problems, 'start page after accepting', 'invitation-accepted');
 
-        await page.goto('/invitations');
-        assert.match(
-          await visibleText(page.locator('main')),
-          /Du har ingen invitationer, der venter på dit svar/,
-        );
-        await checkPage(page, problems, `${viewport} invitations, none left`);
-      } finally {
-        await context.close();
-      }
-    });
+      await page.goto('/invitations');
+      assert.match(
+        await visibleText(page.locator('main')),
+        /Du har ingen invitationer, der venter på dit svar/,
+      );
+      await checkBothWidths(page, problems, 'invitations, none left');
+    } finally {
+      await context.close();
+    }
+  });
 
-    it(`${viewport}: the council admin sees a pending invitation only as typed, and can withdraw it`, async () => {
-      const { context, page, problems } = await signedInPage(browser, app, DEMO.formand, viewport);
-      try {
-        await page.goto(`/councils/${councilId(app, 'glumsoe')}/members`);
-        const table = await visibleText(page.locator('main table'));
-        assert.match(table, /Betjent Typet/);
-        assert.doesNotMatch(table, /Mads Holm/);
-        await checkPage(page, problems, `${viewport} member list with a pending invitation`);
-        await screenshot(page, `members-pending-${viewport}`);
-        await page.getByRole('link', { name: /Betjent Typet/ }).click();
-        await page.waitForURL('**/edit');
-        const main = await visibleText(page.locator('main'));
-        assert.match(main, /Rediger Betjent Typet/);
-        assert.match(main, /Træk invitationen tilbage/);
-        assert.doesNotMatch(main, /Mads Holm|55 12 34 10/);
-        await checkPage(page, problems, `${viewport} edit page of a pending invitation`);
-        await screenshot(page, `members-pending-edit-${viewport}`);
-      } finally {
-        await context.close();
-      }
-    });
+  it('the council admin sees a pending invitation only as typed, and can withdraw it, at phone and desktop width', async () => {
+    const { context, page, problems } = await signedInPage(browser, app, DEMO.formand, 'phone');
+    try {
+      await page.goto(`/councils/${councilId(app, 'glumsoe')}/members`);
+      const table = await visibleText(page.locator('main table'));
+      assert.match(table, /Betjent Typet/);
+      assert.doesNotMatch(table, /Mads Holm/);
+      await checkBothWidths(page, problems, 'member list with a pending invitation', 'members-pending');
+      await page.getByRole('link', { name: /Betjent Typet/ }).click();
+      await page.waitForURL('**/edit');
+      const main = await visibleText(page.locator('main'));
+      assert.match(main, /Rediger Betjent Typet/);
+      assert.match(main, /Træk invitationen tilbage/);
+      assert.doesNotMatch(main, /Mads Holm|55 12 34 10/);
+      await checkBothWidths(page, problems, 'edit page of a pending invitation', 'members-pending-edit');
+    } finally {
+      await context.close();
+    }
+  });
 
-    it(`${viewport}: a new address can decline from its link page`, async () => {
-      const email = `nej-${viewport}@example.dk`;
-      invite(DEMO.formand, 'glumsoe', 'Nej Tak', email);
-      const path = new URL(linkIn(await lastMailTo(app, email), '/invitations/')).pathname;
-      const { context, page, problems } = await newPage(browser, app.url, viewport);
-      try {
-        await page.goto(path);
-        assert.match(await visibleText(page.locator('main')), /Vil du ikke være med\?/);
-        await checkPage(page, problems, `${viewport} invitation link page`);
-        await screenshot(page, `invitation-link-${viewport}`);
-        await Promise.all([
-          page.waitForURL('**/decline'),
-          page.getByRole('link', { name: 'Afvis invitationen' }).click(),
-        ]);
-        assert.match(await visibleText(page.locator('main')), /sendt til Nej Tak/);
-        await checkPage(page, problems, `${viewport} decline confirmation`);
-        await screenshot(page, `invitation-decline-${viewport}`);
-        await Promise.all([
-          page.waitForURL((url) => url.pathname === '/'),
-          page.getByRole('button', { name: 'Afvis invitationen' }).click(),
-        ]);
-        assert.match(await visibleText(page.locator('.alert-success')), /Du har afvist invitationen/);
-        await checkPage(page, problems, `${viewport} welcome page after declining`);
-      } finally {
-        await context.close();
-      }
-    });
-  }
+  it('a new address can decline from its link page, each page at phone and desktop width', async () => {
+    const email = 'nej@example.dk';
+    invite(DEMO.formand, 'glumsoe', 'Nej Tak', email);
+    const path = new URL(linkIn(await lastMailTo(app, email), '/invitations/')).pathname;
+    const { context, page, problems } = await newPage(browser, app.url, 'phone');
+    try {
+      await page.goto(path);
+      assert.match(await visibleText(page.locator('main')), /Vil du ikke være med\?/);
+      await checkBothWidths(page, problems, 'invitation link page', 'invitation-link');
+      await Promise.all([
+        page.waitForURL('**/decline'),
+        page.getByRole('link', { name: 'Afvis invitationen' }).click(),
+      ]);
+      assert.match(await visibleText(page.locator('main')), /sendt til Nej Tak/);
+      await checkBothWidths(page, problems, 'decline confirmation', 'invitation-decline');
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === '/'),
+        page.getByRole('button', { name: 'Afvis invitationen' }).click(),
+      ]);
+      assert.match(await visibleText(page.locator('.alert-success')), /Du har afvist invitationen/);
+      await checkBothWidths(page, problems, 'welcome page after declining');
+    } finally {
+      await context.close();
+    }
+  });
 });

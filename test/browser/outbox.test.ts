@@ -10,11 +10,9 @@ import type { Browser } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import {
   browserSkip,
-  checkPage,
+  checkBothWidths,
   closeBrowserAndApp,
-  screenshot,
   startBrowserAndApp,
-  type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
 import { signedInPage } from '../helpers/pages.js';
@@ -61,66 +59,57 @@ describe('undelivered mail in the browser', { skip: browserSkip }, () => {
   });
   after(() => closeBrowserAndApp({ browser, app }));
 
-  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
-    it(`${viewport}: the officer's case page and queue say the referral mail could not be delivered`, async () => {
-      const { context, page, problems } = await signedInPage(browser, app, DEMO.officer, viewport);
-      try {
-        await page.goto(`/concerns/${failedConcern}`);
-        const panel = await visibleText(page.locator('main .referral-panel'));
-        assert.match(panel, /Mailen til afdelingen kunne ikke leveres: 550 5\.1\.1 Ukendt modtager/);
-        assert.match(panel, /Kontakt en administrator, som kan sende mailen igen/);
-        assert.match(panel, /Mail ikke leveret/);
-        await checkPage(page, problems, `${viewport} case page`);
-        await screenshot(page, `outbox-case-${viewport}`);
+  it("the officer's case page and queue say the referral mail could not be delivered, at phone and desktop width", async () => {
+    const { context, page, problems } = await signedInPage(browser, app, DEMO.officer, 'phone');
+    try {
+      await page.goto(`/concerns/${failedConcern}`);
+      const panel = await visibleText(page.locator('main .referral-panel'));
+      assert.match(panel, /Mailen til afdelingen kunne ikke leveres: 550 5\.1\.1 Ukendt modtager/);
+      assert.match(panel, /Kontakt en administrator, som kan sende mailen igen/);
+      assert.match(panel, /Mail ikke leveret/);
+      await checkBothWidths(page, problems, 'case page', 'outbox-case');
 
-        await page.goto('/triage');
-        const row = page.locator('main tr', { has: page.locator(`a[href="/concerns/${failedConcern}"]`) });
-        assert.match(await visibleText(row.first()), /Henvisningsmail ikke leveret/);
-        await checkPage(page, problems, `${viewport} /triage`);
-        await screenshot(page, `outbox-triage-${viewport}`);
-      } finally {
-        await context.close();
-      }
-    });
-  }
+      await page.goto('/triage');
+      const row = page.locator('main tr', { has: page.locator(`a[href="/concerns/${failedConcern}"]`) });
+      assert.match(await visibleText(row.first()), /Henvisningsmail ikke leveret/);
+      await checkBothWidths(page, problems, '/triage', 'outbox-triage');
+    } finally {
+      await context.close();
+    }
+  });
 
-  // The admin's runs come last: the desktop one sends the failed mail again.
-  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
-    it(`${viewport}: the district admin finds the failed and waiting mails and sends one again`, async () => {
-      const { context, page, problems } = await signedInPage(browser, app, DEMO.admin, viewport);
-      try {
-        await page.goto('/admin');
-        await Promise.all([
-          page.waitForURL('**/admin/outbox'),
-          page.getByRole('link', { name: 'Mails, der ikke er leveret' }).click(),
-        ]);
-        const waiting = await visibleText(page.locator('section[aria-labelledby="waiting"]'));
-        assert.match(waiting, /ssp@politi\.example/);
-        assert.match(waiting, /Henvisning til en afdeling/);
-        assert.match(waiting, /451 4\.4\.1 Forbindelsen til næste server fik timeout/);
-        const failed = await visibleText(page.locator('section[aria-labelledby="failed"]'));
-        assert.match(failed, /550 5\.1\.1 Ukendt modtager/);
-        assert.match(failed, /Kan ikke sendes igen: indholdet er slettet/);
-        await checkPage(page, problems, `${viewport} /admin/outbox`);
-        await screenshot(page, `outbox-${viewport}`);
+  // The admin's run comes last: it sends the failed mail again.
+  it('the district admin finds the failed and waiting mails and sends one again, at phone and desktop width', async () => {
+    const { context, page, problems } = await signedInPage(browser, app, DEMO.admin, 'phone');
+    try {
+      await page.goto('/admin');
+      await Promise.all([
+        page.waitForURL('**/admin/outbox'),
+        page.getByRole('link', { name: 'Mails, der ikke er leveret' }).click(),
+      ]);
+      const waiting = await visibleText(page.locator('section[aria-labelledby="waiting"]'));
+      assert.match(waiting, /ssp@politi\.example/);
+      assert.match(waiting, /Henvisning til en afdeling/);
+      assert.match(waiting, /451 4\.4\.1 Forbindelsen til næste server fik timeout/);
+      const failed = await visibleText(page.locator('section[aria-labelledby="failed"]'));
+      assert.match(failed, /550 5\.1\.1 Ukendt modtager/);
+      assert.match(failed, /Kan ikke sendes igen: indholdet er slettet/);
+      await checkBothWidths(page, problems, '/admin/outbox', 'outbox');
 
-        if (viewport === 'desktop') {
-          app.smtp.respond = () => undefined;
-          await Promise.all([
-            page.waitForURL('**/admin/outbox'),
-            page.getByRole('button', { name: /Send igen – faerdsel@politi\.example/ }).click(),
-          ]);
-          assert.match(
-            await visibleText(page.locator('.alert-success')),
-            /Mailen til faerdsel@politi\.example er sat i kø/,
-          );
-          await checkPage(page, problems, `${viewport} /admin/outbox after resending`);
-          await app.deliverMail();
-          assert.equal(app.smtp.to(FAERDSEL).length, 1, 'delivered after all');
-        }
-      } finally {
-        await context.close();
-      }
-    });
-  }
+      app.smtp.respond = () => undefined;
+      await Promise.all([
+        page.waitForURL('**/admin/outbox'),
+        page.getByRole('button', { name: /Send igen – faerdsel@politi\.example/ }).click(),
+      ]);
+      assert.match(
+        await visibleText(page.locator('.alert-success')),
+        /Mailen til faerdsel@politi\.example er sat i kø/,
+      );
+      await checkBothWidths(page, problems, '/admin/outbox after resending');
+      await app.deliverMail();
+      assert.equal(app.smtp.to(FAERDSEL).length, 1, 'delivered after all');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -10,21 +10,18 @@ import type { Browser } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import {
   browserSkip,
+  checkBothWidths,
   checkPage,
   closeBrowserAndApp,
-  newPage,
-  screenshot,
   startBrowserAndApp,
-  type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
-import { signedInPage } from '../helpers/pages.js';
+import { SharedPages } from '../helpers/pages.js';
 
 const PAGES = [
   { path: '/privatliv', heading: 'Behandling af personoplysninger', english: 'Processing of personal data' },
   { path: '/tilgaengelighed', heading: 'Tilgængelighedserklæring', english: 'Accessibility statement' },
 ];
-const VIEWPORT_NAMES: ViewportName[] = ['phone', 'desktop'];
 
 describe('the privacy page and the accessibility statement in the browser', { skip: browserSkip }, () => {
   let app: TestApp;
@@ -33,49 +30,52 @@ describe('the privacy page and the accessibility statement in the browser', { sk
   before(async () => {
     ({ browser, app } = await startBrowserAndApp());
   });
-  after(() => closeBrowserAndApp({ browser, app }));
+  /** One page per person (null: a visitor), kept for the checks below. */
+  const shared = new SharedPages(
+    () => browser,
+    () => app,
+  );
+  after(async () => {
+    await shared.closeAll();
+    await closeBrowserAndApp({ browser, app });
+  });
+
+  /** The visitor's page with its cookies cleared: Danish, as a first visit is. */
+  async function visitor() {
+    const opened = await shared.open(null, 'phone');
+    await opened.page.context().clearCookies();
+    return opened;
+  }
 
   for (const { path, heading, english } of PAGES) {
-    for (const viewport of VIEWPORT_NAMES) {
-      it(`${path} passes axe and reflow for a visitor at ${viewport} width, in Danish and English`, async () => {
-        const { context, page, problems } = await newPage(browser, app.url, viewport);
-        try {
-          await page.goto(path);
-          // The Danish heading carries a soft hyphen so that it breaks well on a phone.
-          assert.equal((await visibleText(page.locator('h1'))).replaceAll('\u00AD', ''), heading);
-          await checkPage(page, problems, `${path} (${viewport})`);
-          await screenshot(page, `privacy-pages${path.replace('/', '-')}-${viewport}`);
-          await page.getByRole('button', { name: 'English' }).click();
-          await page.waitForFunction(() => document.documentElement.lang === 'en');
-          assert.equal(await visibleText(page.locator('h1')), english);
-          problems.clear();
-          await checkPage(page, problems, `${path} in English (${viewport})`);
-          await screenshot(page, `privacy-pages${path.replace('/', '-')}-${viewport}-en`);
-        } finally {
-          await context.close();
-        }
-      });
+    it(`${path} passes axe and reflow for a visitor at phone and desktop width, in Danish and English`, async () => {
+      const { page, problems } = await visitor();
+      const shot = `privacy-pages${path.replace('/', '-')}`;
+      await page.goto(path);
+      // The Danish heading carries a soft hyphen so that it breaks well on a phone.
+      assert.equal((await visibleText(page.locator('h1'))).replaceAll('\u00AD', ''), heading);
+      await checkBothWidths(page, problems, path, shot);
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.waitForFunction(() => document.documentElement.lang === 'en');
+      assert.equal(await visibleText(page.locator('h1')), english);
+      await checkBothWidths(page, problems, `${path} in English`, `${shot}-en`);
+    });
 
-      it(`${path} passes axe and reflow for a signed-in network person at ${viewport} width`, async () => {
-        const { context, page, problems } = await signedInPage(browser, app, 'hal@glumsoe.example', viewport);
-        try {
-          await page.goto(path);
-          if (path === '/privatliv') {
-            assert.equal(
-              await page.getByRole('link', { name: 'Hent mine data' }).getAttribute('href'),
-              '/account/export',
-            );
-          }
-          await checkPage(page, problems, `${path} signed in (${viewport})`);
-        } finally {
-          await context.close();
-        }
-      });
-    }
+    it(`${path} passes axe and reflow for a signed-in network person at phone and desktop width`, async () => {
+      const { page, problems } = await shared.open('hal@glumsoe.example', 'phone');
+      await page.goto(path);
+      if (path === '/privatliv') {
+        assert.equal(
+          await page.getByRole('link', { name: 'Hent mine data' }).getAttribute('href'),
+          '/account/export',
+        );
+      }
+      await checkBothWidths(page, problems, `${path} signed in`);
+    });
   }
 
   it('the statement with its was.digst.dk address passes axe, and the footer link leads to the statement', async () => {
-    const { context, page, problems } = await newPage(browser, app.url, 'phone');
+    const { page, problems } = await visitor();
     try {
       await page.goto('/');
       await Promise.all([
@@ -89,7 +89,6 @@ describe('the privacy page and the accessibility statement in the browser', { sk
       await checkPage(page, problems, '/tilgaengelighed with a was.digst.dk address (phone)');
     } finally {
       app.deps.settings.set('was_statement_url', '');
-      await context.close();
     }
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Issue 6 in a real browser: /stats and the printable /stats/report as the district admin (axe
- * clean, no sideways scrolling at phone width, charts with text alternatives), the council admin's
- * view of their own council only, the network person's 404 — and the report printed to PDF by
- * Chromium on A4 pages.
+ * clean and no sideways scrolling at phone and desktop width, charts with text alternatives), the
+ * council admin's view of their own council only, the network person's 404 — and the report
+ * printed to PDF by Chromium on A4 pages.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -16,12 +16,14 @@ import {
   assertNoHorizontalScroll,
   browserSkip,
   checkA11y,
+  checkBothWidths,
   closeBrowserAndApp,
   startBrowserAndApp,
+  VIEWPORTS,
   type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
-import { signedInPage } from '../helpers/pages.js';
+import { SharedPages, signedInPage } from '../helpers/pages.js';
 
 const PDFTOTEXT = '/usr/bin/pdftotext';
 const DAY = 86_400_000;
@@ -61,54 +63,59 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
     })();
   });
 
-  after(() => closeBrowserAndApp({ browser, app }));
+  /** The district admin's page, kept for the block. */
+  const shared = new SharedPages(
+    () => browser,
+    () => app,
+  );
+  after(async () => {
+    await shared.closeAll();
+    await closeBrowserAndApp({ browser, app });
+  });
 
-  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
-    it(`shows the district admin /stats and the report with charts and tables, axe clean, at ${viewport} width`, async () => {
-      const { context, page, problems } = await signedInPage(browser, app, 'admin@politi.example', viewport);
-      try {
-        const response = await page.goto('/stats');
-        assert.equal(response?.status(), 200);
-        assert.equal(await visibleText(page.locator('h1')), 'Evaluering');
-        // Every chart is an image with a text alternative, and a table with the numbers beside it.
-        const charts = page.locator('main svg[role="img"]');
-        assert.ok((await charts.count()) >= 4);
-        for (const chart of await charts.all()) {
-          const labelledBy = (await chart.getAttribute('aria-labelledby')) ?? '';
-          assert.ok(labelledBy.split(' ').length === 2);
-          assert.ok((await chart.locator('desc').textContent())?.includes(':'));
-        }
-        assert.ok((await page.locator('main .stats-figure table').count()) >= 4);
-        assert.ok(await page.locator('a[href^="/stats/concerns.csv?"]').isVisible());
-        assert.ok(await page.locator('a[href^="/stats/figures.csv?"]').isVisible());
-        assert.ok(await page.locator('a[href="/surveys"]').isVisible());
-        await checkA11y(page, `/stats (${viewport})`);
-        await assertNoHorizontalScroll(page, `/stats (${viewport})`);
+  it('shows the district admin /stats and the report with charts and tables, axe clean, at phone and desktop width', async () => {
+    const { page, problems } = await shared.open('admin@politi.example', 'phone');
+    const response = await page.goto('/stats');
+    assert.equal(response?.status(), 200);
+    assert.equal(await visibleText(page.locator('h1')), 'Evaluering');
+    // Every chart is an image with a text alternative, and a table with the numbers beside it.
+    const charts = page.locator('main svg[role="img"]');
+    assert.ok((await charts.count()) >= 4);
+    for (const chart of await charts.all()) {
+      const labelledBy = (await chart.getAttribute('aria-labelledby')) ?? '';
+      assert.ok(labelledBy.split(' ').length === 2);
+      assert.ok((await chart.locator('desc').textContent())?.includes(':'));
+    }
+    assert.ok((await page.locator('main .stats-figure table').count()) >= 4);
+    // The downloads and the survey link are visible at both widths.
+    const linksVisible = async (viewport: ViewportName) => {
+      for (const link of [
+        'a[href^="/stats/concerns.csv?"]',
+        'a[href^="/stats/figures.csv?"]',
+        'a[href="/surveys"]',
+      ])
+        assert.ok(await page.locator(link).isVisible(), `${link} is visible at ${viewport} width`);
+    };
+    await linksVisible('phone');
+    await checkBothWidths(page, problems, '/stats');
+    await page.setViewportSize(VIEWPORTS.desktop);
+    await linksVisible('desktop');
+    await page.setViewportSize(VIEWPORTS.phone);
 
-        await page.goto('/stats/report');
-        assert.match(await visibleText(page.locator('h1')), /fællesmøde for lokalrådene/);
-        assert.ok((await page.locator('main svg[role="img"]').count()) >= 4);
-        await checkA11y(page, `/stats/report (${viewport})`);
-        await assertNoHorizontalScroll(page, `/stats/report (${viewport})`);
-        assert.deepEqual(problems.list, []);
-      } finally {
-        await context.close();
-      }
-    });
-  }
+    await page.goto('/stats/report');
+    assert.match(await visibleText(page.locator('h1')), /fællesmøde for lokalrådene/);
+    assert.ok((await page.locator('main svg[role="img"]').count()) >= 4);
+    await checkBothWidths(page, problems, '/stats/report');
+  });
 
   it('keeps the filter and shows the error summary for a bad period, axe clean', async () => {
-    const { context, page } = await signedInPage(browser, app, 'admin@politi.example', 'phone');
-    try {
-      const response = await page.goto('/stats?from=2026-05-01&to=2026-04-01');
-      assert.equal(response?.status(), 400);
-      assert.ok(await page.locator('.error-summary a[href="#field-to"]').isVisible());
-      assert.equal(await page.locator('#field-from').inputValue(), '2026-05-01');
-      await checkA11y(page, '/stats with errors');
-      await assertNoHorizontalScroll(page);
-    } finally {
-      await context.close();
-    }
+    const { page } = await shared.open('admin@politi.example', 'phone');
+    const response = await page.goto('/stats?from=2026-05-01&to=2026-04-01');
+    assert.equal(response?.status(), 400);
+    assert.ok(await page.locator('.error-summary a[href="#field-to"]').isVisible());
+    assert.equal(await page.locator('#field-from').inputValue(), '2026-05-01');
+    await checkA11y(page, '/stats with errors');
+    await assertNoHorizontalScroll(page);
   });
 
   it("shows a council admin their own council's figures only, without the concerns export", async () => {
@@ -141,9 +148,10 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
   });
 
   it('prints the report to A4 PDF pages with the title on them', async () => {
-    const { context, page } = await signedInPage(browser, app, 'admin@politi.example', 'desktop');
+    const { page } = await shared.open('admin@politi.example', 'phone');
     const dir = mkdtempSync(path.join(tmpdir(), 'naernet-report-'));
     try {
+      await page.setViewportSize(VIEWPORTS.desktop);
       await page.goto('/stats/report');
       const pdf = await page.pdf({ format: 'A4', printBackground: true });
       assert.equal(pdf.subarray(0, 4).toString('latin1'), '%PDF');
@@ -169,7 +177,7 @@ describe('the evaluation in the browser', { skip: browserSkip }, () => {
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      await context.close();
+      await page.setViewportSize(VIEWPORTS.phone);
     }
   });
 });

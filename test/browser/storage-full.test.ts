@@ -9,12 +9,10 @@ import type { Browser } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import {
   browserSkip,
-  checkPage,
+  checkBothWidths,
   closeBrowserAndApp,
   newPage,
-  screenshot,
   startBrowserAndApp,
-  type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
 import { LoginPage, signedInPage } from '../helpers/pages.js';
@@ -31,53 +29,49 @@ describe('a full disk in the browser', { skip: browserSkip }, () => {
   afterEach(() => freeSpace(app.deps.db));
   after(() => closeBrowserAndApp({ browser, app }));
 
-  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
-    it(`${viewport}: the concern form comes back with the text and an alert that nothing was saved`, async () => {
-      const { context, page, problems } = await signedInPage(browser, app, DEMO.hal, viewport);
-      try {
-        await page.goto('/concerns/new');
-        const description = longText('Hver aften kører knallerter stærkt på stien ved Glumsø Skole. ', 4500);
-        await page.locator('#field-category').selectOption({ label: 'Trafik og fart' });
-        await page.locator('#field-title').fill('Knallerter på stien');
-        await page.locator('#field-description').fill(description);
-        fillDatabase(app.deps.db);
-        const [response] = await Promise.all([
-          page.waitForResponse((r) => r.request().method() === 'POST'),
-          page.locator('main form button[type="submit"]').first().click(),
-        ]);
-        await page.waitForLoadState('load');
-        assert.equal(response.status(), 503);
-        const summary = await visibleText(page.locator('.error-summary'));
-        assert.match(summary, /Nærnet kunne ikke gemme lige nu, så intet er gemt/);
-        assert.equal(await page.locator('#field-title').inputValue(), 'Knallerter på stien');
-        assert.equal(await page.locator('#field-description').inputValue(), description);
-        await checkPage(page, problems, `${viewport} concern form not saved`);
-        await screenshot(page, `not-saved-form-${viewport}`);
-      } finally {
-        await context.close();
-      }
-    });
+  it('the concern form comes back with the text and an alert that nothing was saved, at phone and desktop width', async () => {
+    const { context, page, problems } = await signedInPage(browser, app, DEMO.hal, 'phone');
+    try {
+      await page.goto('/concerns/new');
+      const description = longText('Hver aften kører knallerter stærkt på stien ved Glumsø Skole. ', 4500);
+      await page.locator('#field-category').selectOption({ label: 'Trafik og fart' });
+      await page.locator('#field-title').fill('Knallerter på stien');
+      await page.locator('#field-description').fill(description);
+      fillDatabase(app.deps.db);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.locator('main form button[type="submit"]').first().click(),
+      ]);
+      await page.waitForLoadState('load');
+      assert.equal(response.status(), 503);
+      const summary = await visibleText(page.locator('.error-summary'));
+      assert.match(summary, /Nærnet kunne ikke gemme lige nu, så intet er gemt/);
+      assert.equal(await page.locator('#field-title').inputValue(), 'Knallerter på stien');
+      assert.equal(await page.locator('#field-description').inputValue(), description);
+      await checkBothWidths(page, problems, 'concern form not saved', 'not-saved-form');
+    } finally {
+      await context.close();
+    }
+  });
 
-    it(`${viewport}: a login while the disk is full gets the 503 page`, async () => {
-      const { context, page, problems } = await newPage(browser, app.url, viewport);
-      try {
-        fillDatabase(app.deps.db);
-        const login = await LoginPage.open(page);
-        await login.fillIn(DEMO.brugs, 'naestved-2015');
-        const [response] = await Promise.all([
-          page.waitForResponse((r) => r.request().method() === 'POST'),
-          login.submitButton.click(),
-        ]);
-        await page.waitForLoadState('load');
-        assert.equal(response.status(), 503);
-        const main = await visibleText(page.locator('main'));
-        assert.match(main, /Nærnet kan ikke gemme lige nu/);
-        assert.match(main, /ring 112/);
-        await checkPage(page, problems, `${viewport} 503`);
-        await screenshot(page, `cannot-save-${viewport}`);
-      } finally {
-        await context.close();
-      }
-    });
-  }
+  it('a login while the disk is full gets the 503 page, at phone and desktop width', async () => {
+    const { context, page, problems } = await newPage(browser, app.url, 'phone');
+    try {
+      fillDatabase(app.deps.db);
+      const login = await LoginPage.open(page);
+      await login.fillIn(DEMO.brugs, 'naestved-2015');
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        login.submitButton.click(),
+      ]);
+      await page.waitForLoadState('load');
+      assert.equal(response.status(), 503);
+      const main = await visibleText(page.locator('main'));
+      assert.match(main, /Nærnet kan ikke gemme lige nu/);
+      assert.match(main, /ring 112/);
+      await checkBothWidths(page, problems, '503', 'cannot-save');
+    } finally {
+      await context.close();
+    }
+  });
 });

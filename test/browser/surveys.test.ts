@@ -11,11 +11,9 @@ import type { Browser } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import {
   browserSkip,
-  checkPage,
+  checkBothWidths,
   closeBrowserAndApp,
-  screenshot,
   startBrowserAndApp,
-  type ViewportName,
   visibleText,
 } from '../helpers/browser.js';
 import { signedInPage } from '../helpers/pages.js';
@@ -76,164 +74,132 @@ describe('surveys in the browser', { skip: browserSkip }, () => {
   });
   after(() => closeBrowserAndApp({ browser, app }));
 
-  const respondents: Record<ViewportName, string> = {
-    phone: 'hal@glumsoe.example',
-    desktop: 'brugs@fladsaa.example',
-  };
-
-  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
-    it(`${viewport}: a network person answers through the start page's notice`, async () => {
-      const { context, page, problems } = await signedInPage(browser, app, respondents[viewport], viewport);
-      try {
-        await page.goto('/');
-        await checkPage(page, problems, `${viewport} start page with the survey notice`);
-        await screenshot(page, `survey-notice-${viewport}`);
-        await Promise.all([
-          page.waitForURL(`**/surveys/${surveyId}`),
-          page.getByRole('link', { name: /Svar på "Tilfredshed med Nærnet/ }).click(),
-        ]);
-        await checkPage(page, problems, `${viewport} answer form`);
-        await screenshot(page, `survey-form-${viewport}`);
-        assert.match(
-          await visibleText(page.locator('main')),
-          /Nærnet viser hverken tal eller kommentarer fra et lokalråd, hvor færre end 5 har svaret – heller ikke til politiet/,
-        );
-
-        // Without a rating: the error summary, and the form is still accessible.
-        await page.locator('#field-comment').fill('Det lokale samarbejde fungerer.');
-        await Promise.all([
-          page.waitForLoadState('load'),
-          page.getByRole('button', { name: 'Send svar' }).click(),
-        ]);
-        assert.match(await visibleText(page.locator('.error-summary')), /Vælg, hvor tilfreds du er/);
-        assert.equal(await page.locator('#field-comment').inputValue(), 'Det lokale samarbejde fungerer.');
-        await checkPage(page, problems, `${viewport} answer form with an error`);
-
-        await page.getByLabel('4 – Meget tilfreds').check();
-        await Promise.all([
-          page.waitForURL(`**/surveys/${surveyId}`),
-          page.getByRole('button', { name: 'Send svar' }).click(),
-        ]);
-        const main = await visibleText(page.locator('main'));
-        assert.match(main, /Tak for dit svar/);
-        assert.match(main, /Tak, du har svaret/);
-        assert.equal(await page.locator('input[name="rating"]').count(), 0);
-        await checkPage(page, problems, `${viewport} thank-you page`);
-        await screenshot(page, `survey-answered-${viewport}`);
-
-        await page.goto('/');
-        assert.equal(await page.locator(`a[href="/surveys/${surveyId}"]`).count(), 0);
-      } finally {
-        await context.close();
-      }
-    });
-  }
-
-  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
-    it(`${viewport}: staff read the list, the results under the rule of 5 and the new-survey form`, async () => {
-      const { context, page, problems } = await signedInPage(
-        browser,
-        app,
-        'betjent@politi.example',
-        viewport,
+  it("a network person answers through the start page's notice, each step at phone and desktop width", async () => {
+    const { context, page, problems } = await signedInPage(browser, app, 'hal@glumsoe.example', 'phone');
+    try {
+      await page.goto('/');
+      await checkBothWidths(page, problems, 'start page with the survey notice', 'survey-notice');
+      await Promise.all([
+        page.waitForURL(`**/surveys/${surveyId}`),
+        page.getByRole('link', { name: /Svar på "Tilfredshed med Nærnet/ }).click(),
+      ]);
+      await checkBothWidths(page, problems, 'answer form', 'survey-form');
+      assert.match(
+        await visibleText(page.locator('main')),
+        /Nærnet viser hverken tal eller kommentarer fra et lokalråd, hvor færre end 5 har svaret – heller ikke til politiet/,
       );
-      try {
-        await page.goto('/surveys');
-        await checkPage(page, problems, `${viewport} survey list`);
-        await screenshot(page, `survey-list-${viewport}`);
-        const list = await visibleText(page.locator('main'));
-        assert.match(list, /Tal vises kun for lokalråd, hvor mindst 5 har svaret/);
-        assert.match(list, /Færre end 5 svar i hvert lokalråd – vises ikke/);
-        assert.match(list, /5 af 6 \(i 1 af 2 lokalråd\)/);
 
-        // Open, 1–2 answers per council: no figure, no comment.
-        await page.goto(`/surveys/${surveyId}`);
-        await checkPage(page, problems, `${viewport} results, no council with 5 answers`);
-        await screenshot(page, `survey-results-hidden-${viewport}`);
-        const hidden = await visibleText(page.locator('main'));
-        assert.match(hidden, /Tal vises kun for mindst 5 svar/);
-        assert.match(hidden, /Færre end 5 svar i hvert lokalråd – vises ikke/);
-        assert.doesNotMatch(hidden, /\d+ af \d+|\d+ %|Godt med faste møder/);
-        assert.match(hidden, /Kommentarerne vises, når undersøgelsen er slut/);
+      // Without a rating: the error summary, and the form is still accessible.
+      await page.locator('#field-comment').fill('Det lokale samarbejde fungerer.');
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'Send svar' }).click(),
+      ]);
+      assert.match(await visibleText(page.locator('.error-summary')), /Vælg, hvor tilfreds du er/);
+      assert.equal(await page.locator('#field-comment').inputValue(), 'Det lokale samarbejde fungerer.');
+      await checkBothWidths(page, problems, 'answer form with an error');
 
-        // Closed, 5 from Glumsø and 1 from Fladså: Glumsø's figures and comments, Fladså nothing.
-        await page.goto(`/surveys/${closedId}`);
-        await checkPage(page, problems, `${viewport} results of a closed survey`);
-        await screenshot(page, `survey-results-closed-${viewport}`);
-        const closed = await visibleText(page.locator('main'));
-        assert.match(closed, /Har svaret\s+5 af 6 \(83 %\)/);
-        assert.match(closed, /Kun de 1 af 2 lokalråd med mindst 5 svar er talt med/);
-        assert.match(closed, /2,6 på en skala/);
-        assert.match(closed, /Hurtigere svar, tak\./);
-        assert.doesNotMatch(closed, /Den eneste kommentar fra Fladså/);
-        const fladsaaRow = await visibleText(page.locator('tr', { hasText: 'Fladså Lokalråd' }));
-        assert.match(fladsaaRow, /Færre end 5 svar – vises ikke/);
-        assert.doesNotMatch(fladsaaRow.replace('Færre end 5 svar', ''), /\d/, 'no number besides the rule');
+      await page.getByLabel('4 – Meget tilfreds').check();
+      await Promise.all([
+        page.waitForURL(`**/surveys/${surveyId}`),
+        page.getByRole('button', { name: 'Send svar' }).click(),
+      ]);
+      const main = await visibleText(page.locator('main'));
+      assert.match(main, /Tak for dit svar/);
+      assert.match(main, /Tak, du har svaret/);
+      assert.equal(await page.locator('input[name="rating"]').count(), 0);
+      await checkBothWidths(page, problems, 'thank-you page', 'survey-answered');
 
-        // The evaluation report states the same rule for the same surveys.
-        await page.goto('/stats');
-        const stats = await visibleText(page.locator('#stats-surveys-heading').locator('..'));
-        assert.match(stats, /Første runde[\s\S]*5 af 6 spurgte har svaret[\s\S]*Kun de 1 af 2 lokalråd/);
-        assert.match(stats, /Færre end 5 svar i hvert lokalråd – vises ikke/);
-        assert.doesNotMatch(stats, /Den eneste kommentar fra Fladså/);
-        await checkPage(page, problems, `${viewport} evaluation with surveys`);
-        await screenshot(page, `survey-stats-${viewport}`);
+      await page.goto('/');
+      assert.equal(await page.locator(`a[href="/surveys/${surveyId}"]`).count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
 
-        await page.goto('/surveys/new');
-        await checkPage(page, problems, `${viewport} new survey form`);
-        await screenshot(page, `survey-new-${viewport}`);
-        assert.match(
-          await visibleText(page.locator('main')),
-          /vises kun, når mindst 5 har svaret i lokalrådet\. Det gælder alle, også dig/,
-        );
-        await page.locator('#field-title').fill('Ny runde');
-        await page.locator('#field-opens_on').fill('2099-06-10');
-        await page.locator('#field-closes_on').fill('2099-06-01');
-        await Promise.all([
-          page.waitForLoadState('load'),
-          page.getByRole('button', { name: 'Opret og send invitationer' }).click(),
-        ]);
-        assert.match(
-          await visibleText(page.locator('.error-summary')),
-          /Lukkedatoen skal være samme dag som eller efter åbningsdatoen/,
-        );
-        await checkPage(page, problems, `${viewport} new survey form with errors`);
-        await screenshot(page, `survey-new-errors-${viewport}`);
-      } finally {
-        await context.close();
-      }
-    });
-  }
+  it('staff read the list, the results under the rule of 5 and the new-survey form, at phone and desktop width', async () => {
+    const { context, page, problems } = await signedInPage(browser, app, 'betjent@politi.example', 'phone');
+    try {
+      await page.goto('/surveys');
+      await checkBothWidths(page, problems, 'survey list', 'survey-list');
+      const list = await visibleText(page.locator('main'));
+      assert.match(list, /Tal vises kun for lokalråd, hvor mindst 5 har svaret/);
+      assert.match(list, /Færre end 5 svar i hvert lokalråd – vises ikke/);
+      assert.match(list, /5 af 6 \(i 1 af 2 lokalråd\)/);
 
-  for (const viewport of ['phone', 'desktop'] as ViewportName[]) {
-    it(`${viewport}: a council admin sees no figure below 5 answers, their council's figures from 5 once it is over, and no comments`, async () => {
-      const { context, page, problems } = await signedInPage(
-        browser,
-        app,
-        'formand@glumsoe.example',
-        viewport,
+      // Open, 1–2 answers per council: no figure, no comment.
+      await page.goto(`/surveys/${surveyId}`);
+      await checkBothWidths(page, problems, 'results, no council with 5 answers', 'survey-results-hidden');
+      const hidden = await visibleText(page.locator('main'));
+      assert.match(hidden, /Tal vises kun for mindst 5 svar/);
+      assert.match(hidden, /Færre end 5 svar i hvert lokalråd – vises ikke/);
+      assert.doesNotMatch(hidden, /\d+ af \d+|\d+ %|Godt med faste møder/);
+      assert.match(hidden, /Kommentarerne vises, når undersøgelsen er slut/);
+
+      // Closed, 5 from Glumsø and 1 from Fladså: Glumsø's figures and comments, Fladså nothing.
+      await page.goto(`/surveys/${closedId}`);
+      await checkBothWidths(page, problems, 'results of a closed survey', 'survey-results-closed');
+      const closed = await visibleText(page.locator('main'));
+      assert.match(closed, /Har svaret\s+5 af 6 \(83 %\)/);
+      assert.match(closed, /Kun de 1 af 2 lokalråd med mindst 5 svar er talt med/);
+      assert.match(closed, /2,6 på en skala/);
+      assert.match(closed, /Hurtigere svar, tak\./);
+      assert.doesNotMatch(closed, /Den eneste kommentar fra Fladså/);
+      const fladsaaRow = await visibleText(page.locator('tr', { hasText: 'Fladså Lokalråd' }));
+      assert.match(fladsaaRow, /Færre end 5 svar – vises ikke/);
+      assert.doesNotMatch(fladsaaRow.replace('Færre end 5 svar', ''), /\d/, 'no number besides the rule');
+
+      // The evaluation report states the same rule for the same surveys.
+      await page.goto('/stats');
+      const stats = await visibleText(page.locator('#stats-surveys-heading').locator('..'));
+      assert.match(stats, /Første runde[\s\S]*5 af 6 spurgte har svaret[\s\S]*Kun de 1 af 2 lokalråd/);
+      assert.match(stats, /Færre end 5 svar i hvert lokalråd – vises ikke/);
+      assert.doesNotMatch(stats, /Den eneste kommentar fra Fladså/);
+      await checkBothWidths(page, problems, 'evaluation with surveys', 'survey-stats');
+
+      await page.goto('/surveys/new');
+      await checkBothWidths(page, problems, 'new survey form', 'survey-new');
+      assert.match(
+        await visibleText(page.locator('main')),
+        /vises kun, når mindst 5 har svaret i lokalrådet\. Det gælder alle, også dig/,
       );
-      try {
-        await page.goto(`/surveys/${surveyId}`);
-        const open = await visibleText(page.locator('main'));
-        assert.match(open, /Du ser tallene for dit eget lokalråd/);
-        assert.match(open, /Færre end 5 svar – vises ikke/);
-        assert.doesNotMatch(open, /\d+ af \d+|Godt med faste møder/);
-        await checkPage(page, problems, `${viewport} council admin, open survey`);
-        await screenshot(page, `survey-council-admin-open-${viewport}`);
+      await page.locator('#field-title').fill('Ny runde');
+      await page.locator('#field-opens_on').fill('2099-06-10');
+      await page.locator('#field-closes_on').fill('2099-06-01');
+      await Promise.all([
+        page.waitForLoadState('load'),
+        page.getByRole('button', { name: 'Opret og send invitationer' }).click(),
+      ]);
+      assert.match(
+        await visibleText(page.locator('.error-summary')),
+        /Lukkedatoen skal være samme dag som eller efter åbningsdatoen/,
+      );
+      await checkBothWidths(page, problems, 'new survey form with errors', 'survey-new-errors');
+    } finally {
+      await context.close();
+    }
+  });
 
-        await page.goto(`/surveys/${closedId}`);
-        const closed = await visibleText(page.locator('main'));
-        assert.match(closed, /2,6 på en skala/);
-        assert.doesNotMatch(closed, /Hurtigere svar|Den eneste kommentar/);
-        await checkPage(page, problems, `${viewport} council admin, closed survey`);
-        await screenshot(page, `survey-council-admin-closed-${viewport}`);
+  it("a council admin sees no figure below 5 answers, their council's figures from 5 once it is over, and no comments, at phone and desktop width", async () => {
+    const { context, page, problems } = await signedInPage(browser, app, 'formand@glumsoe.example', 'phone');
+    try {
+      await page.goto(`/surveys/${surveyId}`);
+      const open = await visibleText(page.locator('main'));
+      assert.match(open, /Du ser tallene for dit eget lokalråd/);
+      assert.match(open, /Færre end 5 svar – vises ikke/);
+      assert.doesNotMatch(open, /\d+ af \d+|Godt med faste møder/);
+      await checkBothWidths(page, problems, 'council admin, open survey', 'survey-council-admin-open');
 
-        await page.goto('/surveys');
-        await checkPage(page, problems, `${viewport} council admin list`);
-      } finally {
-        await context.close();
-      }
-    });
-  }
+      await page.goto(`/surveys/${closedId}`);
+      const closed = await visibleText(page.locator('main'));
+      assert.match(closed, /2,6 på en skala/);
+      assert.doesNotMatch(closed, /Hurtigere svar|Den eneste kommentar/);
+      await checkBothWidths(page, problems, 'council admin, closed survey', 'survey-council-admin-closed');
+
+      await page.goto('/surveys');
+      await checkBothWidths(page, problems, 'council admin list');
+    } finally {
+      await context.close();
+    }
+  });
 });

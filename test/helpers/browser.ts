@@ -217,3 +217,33 @@ export async function screenshot(page: Page, name: string): Promise<string | und
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/**
+ * checkPage on the page as it is loaded, at phone width and then resized to desktop width: the
+ * resize re-applies every media query (and DKFDS's resize handlers) without a second load or a
+ * second axe injection. What the browser reported before the phone check counts against it; the
+ * list is cleared between the widths. With `shot`, a screenshot `${shot}-phone` and
+ * `${shot}-desktop` (written only with SCREENSHOTS=1). The page is left at the width it had, so
+ * the steps after the check act at that width.
+ */
+export async function checkBothWidths(
+  page: Page,
+  problems: PageProblems,
+  label: string,
+  shot?: string,
+): Promise<void> {
+  const sameSize = (a: { width: number; height: number } | null, b: { width: number; height: number }) =>
+    a?.width === b.width && a.height === b.height;
+  const start = page.viewportSize();
+  try {
+    for (const viewport of ['phone', 'desktop'] as const) {
+      if (viewport === 'desktop') problems.clear();
+      if (!sameSize(page.viewportSize(), VIEWPORTS[viewport]))
+        await page.setViewportSize(VIEWPORTS[viewport]);
+      await checkPage(page, problems, `${label} (${viewport})`);
+      if (shot) await screenshot(page, `${shot}-${viewport}`);
+    }
+  } finally {
+    if (start && !sameSize(page.viewportSize(), start)) await page.setViewportSize(start);
+  }
+}
