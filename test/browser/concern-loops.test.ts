@@ -8,14 +8,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import {
   browserSkip,
-  checkPage,
+  checkBothWidths,
   closeBrowserAndApp,
-  type PageProblems,
-  screenshot,
   startBrowserAndApp,
   VIEWPORTS,
   visibleText,
@@ -23,16 +21,6 @@ import {
 import { signedInPage } from '../helpers/pages.js';
 import { rgbPng } from '../helpers/png.js';
 import { actorOf, DEMO, logConcern } from '../helpers/world.js';
-
-/** Checks the page as it is at phone width, then widened to desktop width (no reload). */
-async function checkBothWidths(page: Page, problems: PageProblems, label: string): Promise<void> {
-  for (const viewport of ['phone', 'desktop'] as const) {
-    await page.setViewportSize(VIEWPORTS[viewport]);
-    await checkPage(page, problems, `${label} (${viewport})`);
-    await screenshot(page, `loops-${label.replace(/\W+/g, '-')}-${viewport}`);
-    problems.clear();
-  }
-}
 
 describe('what the reporter adds and what the officer shares, in the browser', { skip: browserSkip }, () => {
   let app: TestApp;
@@ -67,7 +55,7 @@ describe('what the reporter adds and what the officer shares, in the browser', {
       await page.locator('.error-summary').waitFor();
       assert.match(await visibleText(page.locator('.error-summary')), /Vælg højst 3 billeder/);
       assert.equal(await form.getByLabel('Nye oplysninger').inputValue(), 'Nummerpladen begyndte med AB.');
-      await checkBothWidths(page, problems, 'addition refused');
+      await checkBothWidths(page, problems, 'addition refused', 'loops-addition-refused');
 
       await page.setViewportSize(VIEWPORTS.phone);
       await form.locator('input[type=file]').setInputFiles([photoFile]);
@@ -79,7 +67,7 @@ describe('what the reporter adds and what the officer shares, in the browser', {
       assert.match(main, /Oplysninger og 1 billede\(r\) tilføjet af indberetteren/);
       assert.match(main, /Nummerpladen begyndte med AB\./);
       assert.equal(await page.locator(`main img[src^="/concerns/${concern}/photos/"]`).count(), 1);
-      await checkBothWidths(page, problems, 'addition saved');
+      await checkBothWidths(page, problems, 'addition saved', 'loops-addition-saved');
     } finally {
       await context.close();
     }
@@ -92,7 +80,12 @@ describe('what the reporter adds and what the officer shares, in the browser', {
         page.locator('main tr', { has: page.locator(`a[href="/concerns/${concern}"]`) }).first();
       await page.goto('/triage');
       assert.match(await visibleText(row()), /Ny oplysning fra indmelder/);
-      await checkBothWidths(page, problems, 'triage with new information');
+      await checkBothWidths(
+        page,
+        problems,
+        'triage with new information',
+        'loops-triage-with-new-information',
+      );
 
       await page.goto(`/concerns/${concern}`);
       await page.goto('/triage');
@@ -108,7 +101,12 @@ describe('what the reporter adds and what the officer shares, in the browser', {
       await page.goto('/');
       const section = page.locator('section[aria-labelledby="dash-shared"]');
       assert.match(await visibleText(section), /Nyt fra netværksbetjenten[\s\S]*Flere skure er brudt op/);
-      await checkBothWidths(page, problems, 'start page with shared news');
+      await checkBothWidths(
+        page,
+        problems,
+        'start page with shared news',
+        'loops-start-page-with-shared-news',
+      );
       await Promise.all([
         page.waitForURL('**/concerns/*'),
         section.getByRole('link', { name: /Flere skure/ }).click(),
